@@ -1,0 +1,1 @@
+/* io_edgelist.c — being written. */

@@ -1,0 +1,1 @@
+/* io_graphml.c — being written. */

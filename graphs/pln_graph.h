@@ -1,0 +1,134 @@
+/* pln_graph.h — topology: generators (through igraph), node positions, edge/node attributes, role picking, edge-list and GraphML files. */
+#ifndef PLN_GRAPH_H
+#define PLN_GRAPH_H
+
+#include "pln_common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** A graph: n nodes 0..n-1, m oriented edges e = (tail[e] -> head[e]) (SPEC 1: B[e,tail] = +1,
+ *  B[e,head] = -1), optional node positions in 2 or 3 dimensions, named real-valued edge and
+ *  node attributes, and named string node attributes (e.g. "role"). Opaque; copies what it
+ *  keeps. No self-loops; parallel edges are allowed (two resistors in parallel). */
+typedef struct pln_graph pln_graph;
+
+/** @brief Graph from explicit edge arrays (copied).
+ *  @param[in] ctx  context (borrowed; must outlive the graph)
+ *  @param[in] n_nodes number of nodes (>= 1)
+ *  @param[in] n_edges number of edges (>= 0)
+ *  @param[in] tail,head  edge end points, each in [0, n_nodes), tail != head
+ *  @return PLN_OK, PLN_EINVAL (naming the edge), PLN_ENOMEM. Complexity O(n + m). */
+PLN_API pln_status pln_graph_create(pln_ctx *ctx, pln_idx n_nodes, pln_idx n_edges,
+                                    const pln_idx *tail, const pln_idx *head, pln_graph **out);
+/** @brief Deep copy (edges, positions, attributes). */
+PLN_API pln_status pln_graph_copy(const pln_graph *g, pln_graph **out);
+/** @brief Destroy (NULL allowed). */
+PLN_API void pln_graph_destroy(pln_graph *g);
+
+PLN_API pln_idx pln_graph_n_nodes(const pln_graph *g);
+PLN_API pln_idx pln_graph_n_edges(const pln_graph *g);
+/** @brief View of the tail array (length m), valid until the graph is destroyed. */
+PLN_API const pln_idx *pln_graph_tails(const pln_graph *g);
+/** @brief View of the head array (length m), valid until the graph is destroyed. */
+PLN_API const pln_idx *pln_graph_heads(const pln_graph *g);
+PLN_API pln_ctx *pln_graph_ctx(const pln_graph *g);
+
+/** @brief Spatial dimension of the positions: 0 (none), 2 or 3. */
+PLN_API int pln_graph_dim(const pln_graph *g);
+/** @brief View of node positions, row-major n x dim (metres or lattice units); NULL if none. */
+PLN_API const double *pln_graph_positions(const pln_graph *g);
+/** @brief Set (copy) node positions, row-major n x dim, dim 2 or 3. */
+PLN_API pln_status pln_graph_set_positions(pln_graph *g, int dim, const double *xyz);
+
+/** @brief Set (copy, replacing) a real edge attribute of length m, e.g. "conductance". */
+PLN_API pln_status pln_graph_edge_attr_set(pln_graph *g, const char *name, const double *values);
+/** @brief View of an edge attribute, or NULL when the graph has none of that name. */
+PLN_API const double *pln_graph_edge_attr(const pln_graph *g, const char *name);
+/** @brief Number of edge attributes and the name of the k-th (views). */
+PLN_API int pln_graph_n_edge_attrs(const pln_graph *g);
+PLN_API const char *pln_graph_edge_attr_name(const pln_graph *g, int k);
+
+/** @brief Set (copy, replacing) a real node attribute of length n. */
+PLN_API pln_status pln_graph_node_attr_set(pln_graph *g, const char *name, const double *values);
+PLN_API const double *pln_graph_node_attr(const pln_graph *g, const char *name);
+PLN_API int pln_graph_n_node_attrs(const pln_graph *g);
+PLN_API const char *pln_graph_node_attr_name(const pln_graph *g, int k);
+
+/** @brief Set (copy, replacing) a string node attribute of length n (NULL entries = ""),
+ *  e.g. "role" with values "ground", "source", "target", "". */
+PLN_API pln_status pln_graph_node_label_set(pln_graph *g, const char *name,
+                                            const char *const *values);
+/** @brief View of a string node attribute (array of n strings), or NULL. */
+PLN_API const char *const *pln_graph_node_label(const pln_graph *g, const char *name);
+PLN_API int pln_graph_n_node_labels(const pln_graph *g);
+PLN_API const char *pln_graph_node_label_name(const pln_graph *g, int k);
+
+/* ------------------------------------------------------------------ generators
+ * Every generator is deterministic for a given seed (igraph's RNG is seeded from it before
+ * each random call). Lattices and geometric graphs carry positions (lattice spacing 1). */
+
+/** @brief nx x ny square lattice; node (x, y) has id y*nx + x, position (x, y).
+ *  periodic wraps both directions (then positions are still the unwrapped grid). */
+PLN_API pln_status pln_graph_square_lattice(pln_ctx *ctx, pln_idx nx, pln_idx ny, bool periodic,
+                                            pln_graph **out);
+/** @brief Triangular lattice of nx x ny nodes (rows offset by 1/2, row spacing sqrt(3)/2). */
+PLN_API pln_status pln_graph_triangular_lattice(pln_ctx *ctx, pln_idx nx, pln_idx ny,
+                                                bool periodic, pln_graph **out);
+/** @brief Connected random regular graph (n*degree even), no multi-edges. */
+PLN_API pln_status pln_graph_random_regular(pln_ctx *ctx, pln_idx n, pln_idx degree,
+                                            uint64_t seed, pln_graph **out);
+/** @brief Connected Erdos-Renyi G(n, p) graph with p = mean_degree/(n-1): redrawn (up to a
+ *  bounded number of tries, then PLN_EINVAL) until connected. */
+PLN_API pln_status pln_graph_erdos_renyi(pln_ctx *ctx, pln_idx n, double mean_degree,
+                                         uint64_t seed, pln_graph **out);
+/** @brief Random geometric graph in the unit square: n uniform points, edges between points
+ *  closer than radius; connected (redrawn up to a bounded number of tries). Carries positions. */
+PLN_API pln_status pln_graph_random_geometric(pln_ctx *ctx, pln_idx n, double radius,
+                                             uint64_t seed, pln_graph **out);
+
+/* ------------------------------------------------------------------ structure */
+
+/** @brief Weakly connected components: membership[n] in [0, n_components). */
+PLN_API pln_status pln_graph_components(const pln_graph *g, pln_idx *membership,
+                                        pln_idx *n_components);
+/** @brief Degree statistics: min, max, mean. */
+PLN_API void pln_graph_degree_stats(const pln_graph *g, pln_idx *min_degree, pln_idx *max_degree,
+                                    double *mean_degree);
+
+/** @brief Pick `count` distinct random nodes not yet taken, marking them taken.
+ *  @param[in,out] taken  length n; true = unavailable (and set true for the nodes picked)
+ *  @param[in,out] rng    the run's generator
+ *  @param[out] out       length count, in the order drawn
+ *  @return PLN_OK, or PLN_EINVAL when fewer than count nodes are free. */
+PLN_API pln_status pln_graph_pick_nodes(const pln_graph *g, pln_idx count, bool *taken,
+                                        pln_rng *rng, pln_idx *out);
+
+/* ------------------------------------------------------------------ files */
+
+/** @brief Read an edge list: one edge per line "tail head [value ...]", whitespace or comma
+ *  separated, '#' comments, an optional header line of names (then extra columns become edge
+ *  attributes of those names; without a header the third column is named `value_name`, or
+ *  "weight" when NULL). Node ids are 0-based integers; n = max id + 1.
+ *  @return PLN_OK, PLN_EIO (cannot open, naming the file), PLN_EPARSE ("file:line: ..."). */
+PLN_API pln_status pln_graph_read_edgelist(pln_ctx *ctx, const char *path, const char *value_name,
+                                           pln_graph **out);
+/** @brief Write "tail,head[,attr...]" CSV with a header line, every edge attribute as a
+ *  column (atomically). */
+PLN_API pln_status pln_graph_write_edgelist(const pln_graph *g, const char *path);
+/** @brief Read GraphML (networkx or igraph output): nodes in file order get ids 0..n-1
+ *  (a node attribute "id" holds the file's node ids as strings when they are not 0..n-1),
+ *  numeric edge/node attributes become attributes, node attributes x, y (and z) become
+ *  positions, string node attributes become labels. Directed or undirected both accepted. */
+PLN_API pln_status pln_graph_read_graphml(pln_ctx *ctx, const char *path, pln_graph **out);
+/** @brief Write GraphML (undirected, edge order and orientation preserved as the document
+ *  order of <edge source= target=>), with every attribute declared by <key>, positions as
+ *  node attributes x, y (z), labels as string node attributes; atomically. Loads in
+ *  networkx.read_graphml and igraph's read_graph_graphml. */
+PLN_API pln_status pln_graph_write_graphml(const pln_graph *g, const char *path);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

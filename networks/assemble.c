@@ -1,0 +1,1 @@
+/* assemble.c — being written. */

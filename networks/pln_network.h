@@ -1,0 +1,170 @@
+/* pln_network.h — physics on a graph: network kinds, per-edge parameters, boundary conditions, the reduced matrix and edge quantities (SPEC 1). */
+#ifndef PLN_NETWORK_H
+#define PLN_NETWORK_H
+
+#include "pln_common.h"
+#include "pln_graph.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Network kinds (SPEC 1). */
+typedef enum pln_kind {
+    PLN_KIND_RESISTOR = 0,     /**< k = 1/R in siemens, potentials in volts */
+    PLN_KIND_FLOW = 1,         /**< Poiseuille pipes, k = pi r^4 / (8 mu l) */
+    PLN_KIND_SPRING = 2,       /**< nonlinear central-force springs (not yet implemented) */
+    PLN_KIND_SPRING_LINEAR = 3 /**< small-displacement springs (not yet implemented) */
+} pln_kind;
+
+/** @brief Name of a kind ("resistor", "flow", ...). */
+PLN_API const char *pln_kind_name(pln_kind kind);
+
+typedef struct pln_network_options {
+    pln_kind kind;
+    /** Flow: fluid viscosity mu in Pa s (default 1). */
+    double viscosity;
+    /** Conductance given to edges when the graph has no "conductance", "resistance" or (flow)
+     *  "radius" edge attribute (default 1 S). */
+    double default_conductance;
+} pln_network_options;
+
+/** @brief Defaults: resistor, viscosity 1, default conductance 1. */
+PLN_API void pln_network_options_default(pln_network_options *o);
+
+/** Boundary conditions (SPEC 1.1): which nodes and edges are fixed, and their values.
+ *  Arrays are borrowed by pln_network_create, which copies them. */
+typedef struct pln_boundary {
+    pln_idx n_dirichlet;
+    const pln_idx *dirichlet_nodes;   /**< fixed-potential nodes: ground, sources, ... */
+    const double *dirichlet_values;   /**< their potentials (V); NULL = all 0 */
+    pln_idx n_currents;
+    const pln_idx *current_nodes;     /**< nodes with an injected current */
+    const double *current_values;     /**< injected currents (A, into the node); NULL = 0 */
+    pln_idx n_sources;
+    const pln_idx *source_edges;      /**< edges with a fixed drop p_tail - p_head */
+    const double *source_values;      /**< the drops (V); NULL = 0 */
+} pln_boundary;
+
+/** @brief Empty boundary (no fixed nodes, no injections, no edge sources). */
+PLN_API void pln_boundary_default(pln_boundary *bc);
+
+/** Boundary values for one state (one example): any NULL member means "the values stored in
+ *  the network". Lengths: n_dirichlet, n_currents, n_sources of the network's boundary. */
+typedef struct pln_bc_values {
+    const double *dirichlet;
+    const double *currents;
+    const double *sources;
+} pln_bc_values;
+
+typedef struct pln_network pln_network;
+
+/** @brief Build a network on a graph (copies what it keeps; the graph may be destroyed after).
+ *
+ *  Edge conductances come from the graph's edge attribute "conductance" (S), else
+ *  "resistance" (ohm, k = 1/R), else for flow "radius" (with "length", or the distance
+ *  between node positions, or 1) through Poiseuille's law, else default_conductance.
+ *
+ *  Edge sources join their end nodes into groups whose potentials differ by the given drops;
+ *  each group is one unknown of the reduced system, or is fixed when it holds a Dirichlet
+ *  node. The pattern of the reduced matrix is built once, here.
+ *
+ *  @return PLN_OK; PLN_EINVAL naming the node or edge (index out of range, node fixed twice,
+ *  non-positive or non-finite conductance); PLN_ESINGULAR naming the nodes of a connected
+ *  component that has no Dirichlet node (it would float); PLN_ENOMEM.
+ *  Complexity O((n + m) log m). */
+PLN_API pln_status pln_network_create(pln_ctx *ctx, const pln_graph *g,
+                                      const pln_network_options *opts, const pln_boundary *bc,
+                                      pln_network **out);
+PLN_API void pln_network_destroy(pln_network *net);
+
+PLN_API pln_kind pln_network_kind(const pln_network *net);
+PLN_API pln_ctx *pln_network_ctx(const pln_network *net);
+PLN_API pln_idx pln_network_n_nodes(const pln_network *net);
+PLN_API pln_idx pln_network_n_edges(const pln_network *net);
+/** @brief Number of unknowns of the reduced system (free node groups). */
+PLN_API pln_idx pln_network_n_reduced(const pln_network *net);
+PLN_API const pln_idx *pln_network_tails(const pln_network *net);
+PLN_API const pln_idx *pln_network_heads(const pln_network *net);
+/** @brief The boundary as stored (views valid for the network's life). */
+PLN_API const pln_boundary *pln_network_boundary(const pln_network *net);
+/** @brief Node positions (n x dim, row-major) copied from the graph, or NULL; dim in *dim. */
+PLN_API const double *pln_network_positions(const pln_network *net, int *dim);
+
+/** @brief View of the conductances k_e (S), valid until the next set_* call. */
+PLN_API const double *pln_network_conductances(const pln_network *net);
+/** @brief Set every conductance (copied) and refill the reduced matrix values in place, O(m).
+ *  @return PLN_EINVAL naming the first edge whose k is not finite and > 0 (nothing changed). */
+PLN_API pln_status pln_network_set_conductances(pln_network *net, const double *k);
+/** @brief Flow only: pipe radii (m) or NULL when the conductances were not given by radii. */
+PLN_API const double *pln_network_radii(const pln_network *net);
+/** @brief Flow only: pipe lengths (m), always available for flow networks. */
+PLN_API const double *pln_network_lengths(const pln_network *net);
+/** @brief Flow only: set radii (m) and with them k = pi r^4/(8 mu l); EINVAL naming an edge
+ *  whose r is not finite and > 0. */
+PLN_API pln_status pln_network_set_radii(pln_network *net, const double *r);
+PLN_API double pln_network_viscosity(const pln_network *net);
+
+/** @brief Replace the stored boundary values (any NULL member keeps the old values).
+ *  @return PLN_EINVAL when Dirichlet values joined by edge sources contradict each other. */
+PLN_API pln_status pln_network_set_bc_values(pln_network *net, const pln_bc_values *v);
+/** @brief Views of the stored boundary values. */
+PLN_API const double *pln_network_dirichlet_values(const pln_network *net);
+PLN_API const double *pln_network_current_values(const pln_network *net);
+PLN_API const double *pln_network_source_values(const pln_network *net);
+
+/** @brief The reduced matrix A = P^T B^T diag(k) B P (lower triangle), values current.
+ *  Its pattern never changes after create; its arrays live as long as the network. */
+PLN_API const pln_csc *pln_network_matrix(const pln_network *net);
+/** @brief Right-hand side f (length n_reduced) of A x = f for boundary values v (NULL =
+ *  stored). @return PLN_EINVAL when edge sources and Dirichlet values are inconsistent. */
+PLN_API pln_status pln_network_rhs(const pln_network *net, const pln_bc_values *v, double *f);
+/** @brief Node potentials p (length n) from the reduced solution x and boundary values v. */
+PLN_API pln_status pln_network_expand(const pln_network *net, const double *x,
+                                      const pln_bc_values *v, double *p);
+/** @brief p[i] += dx[group(i)] for every free node i (a change of the reduced solution). */
+PLN_API void pln_network_expand_delta(const pln_network *net, const double *dx, double *p);
+/** @brief Reduced index of a node's group, or -1 when its potential is fixed. */
+PLN_API pln_idx pln_network_reduced_index(const pln_network *net, pln_idx node);
+/** @brief A node of reduced unknown r (the group's root, lowest id among its nodes). */
+PLN_API pln_idx pln_network_reduced_node(const pln_network *net, pln_idx r);
+
+/** @brief Edge drops dp_e = p_tail - p_head (V), length m. */
+PLN_API void pln_network_edge_drops(const pln_network *net, const double *p, double *dp);
+/** @brief Edge currents Q_e = k_e dp_e (A), length m. */
+PLN_API void pln_network_edge_currents(const pln_network *net, const double *p, double *q);
+/** @brief Total dissipated power W = sum_e k_e dp_e^2 (W), SPEC 1.1. */
+PLN_API double pln_network_power(const pln_network *net, const double *p);
+/** @brief Local learning signal s_e (SPEC 3): dp_e^2 for resistor and flow (theta = k). */
+PLN_API void pln_network_signals(const pln_network *net, const double *p, double *s);
+/** @brief Power delivered by the sources: sum over Dirichlet nodes of p_i times the current
+ *  the node sends into the network (from the edge currents, KCL at the fixed node), plus
+ *  sum p_i J_i over the injections, plus v_e times the source current of each edge source.
+ *  Equals pln_network_power when Kirchhoff's current law holds at every free node. */
+PLN_API double pln_network_supplied_power(const pln_network *net, const double *p);
+
+/* ------------------------------------------------------------------ outputs (SPEC 2) */
+
+typedef enum pln_output_kind {
+    PLN_OUT_NODE = 0, /**< the potential of a node */
+    PLN_OUT_EDGE = 1  /**< the drop p_tail - p_head of an edge */
+} pln_output_kind;
+
+typedef struct pln_output {
+    pln_output_kind kind;
+    pln_idx index; /**< node or edge id */
+} pln_output;
+
+/** @brief Dense output-selection matrix E_O (n_reduced x n_out, column-major) with
+ *  o = E_O^T x + const. @return PLN_EINVAL naming the node or edge whose value is fixed by
+ *  the boundary (it cannot be an output). */
+PLN_API pln_status pln_network_output_matrix(const pln_network *net, pln_idx n_out,
+                                             const pln_output *outs, double *E);
+/** @brief Read outputs o (length n_out) from node potentials p. */
+PLN_API void pln_network_read_outputs(const pln_network *net, pln_idx n_out,
+                                      const pln_output *outs, const double *p, double *o);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

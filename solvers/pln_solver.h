@@ -1,0 +1,79 @@
+/* pln_solver.h — sparse symmetric positive-definite solvers behind one small interface: analyze once per pattern, factor per change of values, solve many right-hand sides. */
+#ifndef PLN_SOLVER_H
+#define PLN_SOLVER_H
+
+#include "pln_common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** A solver type (an operations table, as GSL's gsl_splinalg_itersolve_type). */
+typedef struct pln_solver_type pln_solver_type;
+/** CHOLMOD sparse Cholesky (cholmod_l_*): the default. */
+extern PLN_API const pln_solver_type *const pln_solver_cholmod;
+/** Dense Cholesky reference (O(n^3)): an independent oracle for tests, n up to a few thousand. */
+extern PLN_API const pln_solver_type *const pln_solver_dense_ref;
+/** @brief Name of a solver type ("cholmod", "dense_ref"). */
+PLN_API const char *pln_solver_type_name(const pln_solver_type *type);
+
+typedef enum pln_ordering {
+    PLN_ORDER_AUTO = 0, /**< CHOLMOD's default strategy (AMD, METIS when it pays) */
+    PLN_ORDER_AMD = 1,
+    PLN_ORDER_NATURAL = 2
+} pln_ordering;
+
+typedef enum pln_factor_mode {
+    PLN_FACTOR_AUTO = 0, /**< CHOLMOD chooses by flop count */
+    PLN_FACTOR_SIMPLICIAL = 1,
+    PLN_FACTOR_SUPERNODAL = 2
+} pln_factor_mode;
+
+typedef struct pln_solver_options {
+    pln_ordering ordering;
+    pln_factor_mode mode;
+} pln_solver_options;
+
+/** @brief Defaults: PLN_ORDER_AUTO, PLN_FACTOR_AUTO. */
+PLN_API void pln_solver_options_default(pln_solver_options *o);
+
+/** Counters and timings (seconds, wall clock) of a solver. */
+typedef struct pln_solver_stats {
+    pln_idx n;           /**< order of the matrix */
+    double nnz_factor;   /**< entries in the factor L */
+    double flops;        /**< floating-point operations of one numeric factorization */
+    long n_analyze, n_factor, n_solve; /**< calls; n_solve counts right-hand sides */
+    double t_analyze, t_factor, t_solve;
+    size_t factor_bytes; /**< memory held by the factor */
+} pln_solver_stats;
+
+typedef struct pln_solver pln_solver;
+
+/** @brief Create a solver of a given type. @param opts may be NULL (defaults).
+ *  @return PLN_OK, PLN_ENOMEM, PLN_EDEP. */
+PLN_API pln_status pln_solver_create(pln_ctx *ctx, const pln_solver_type *type,
+                                     const pln_solver_options *opts, pln_solver **out);
+/** @brief Destroy (NULL allowed). */
+PLN_API void pln_solver_destroy(pln_solver *s);
+/** @brief Symbolic analysis (ordering, elimination tree) of A's pattern; once per pattern.
+ *  A is borrowed for the call only. @return PLN_OK, PLN_EINVAL (bad matrix), PLN_ENOMEM,
+ *  PLN_EDEP. */
+PLN_API pln_status pln_solver_analyze(pln_solver *s, const pln_csc *A);
+/** @brief Numeric factorization of A (same pattern as analyzed), reusing the symbolic part.
+ *  @return PLN_OK; PLN_ESINGULAR when A is not positive definite (the failing column is
+ *  pln_solver_failed_column); PLN_EINVAL if not analyzed or the pattern size differs. */
+PLN_API pln_status pln_solver_factor(pln_solver *s, const pln_csc *A);
+/** @brief Solve A X = B for nrhs right-hand sides (column-major n x nrhs; X and B must not
+ *  overlap). Allocates nothing once a call with the same nrhs has been made.
+ *  @return PLN_OK, PLN_EINVAL (not factored), PLN_ENOMEM on the first call with a larger nrhs. */
+PLN_API pln_status pln_solver_solve(pln_solver *s, pln_idx nrhs, const double *B, double *X);
+/** @brief Column of A (0-based, original numbering) where the last factorization broke down,
+ *  or -1. */
+PLN_API pln_idx pln_solver_failed_column(const pln_solver *s);
+PLN_API void pln_solver_stats_get(const pln_solver *s, pln_solver_stats *stats);
+PLN_API const pln_solver_type *pln_solver_get_type(const pln_solver *s);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,73 @@
+/* pln_states.h — free, clamped and nudged states of a linear network from one factorization (SPEC 2). */
+#ifndef PLN_STATES_H
+#define PLN_STATES_H
+
+#include "pln_common.h"
+#include "pln_network.h"
+#include "pln_solver.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Binds a linear network (resistor or flow) to a solver and a set of outputs. After
+ *  pln_states_factor, the free state of any number of examples costs one multi-RHS solve,
+ *  and the clamped (coupled learning) or nudged (equilibrium propagation) state costs
+ *  O(n_out * n_reduced) with no further factorization:
+ *  Z = A^{-1} E_O, S = E_O^T Z (dense n_out x n_out), and
+ *  clamped: x^C = x^F + Z S^{-1} (o^C - o^F);
+ *  nudged:  x^b = x^F + Z (I/beta + S)^{-1} (T - o^F)  (minimiser of E + beta C). */
+typedef struct pln_states pln_states;
+
+typedef struct pln_states_options {
+    const pln_solver_type *type; /**< default pln_solver_cholmod */
+    pln_solver_options solver;
+    pln_idx max_rhs;             /**< largest batch solved at once (workspaces), default 1 */
+} pln_states_options;
+
+PLN_API void pln_states_options_default(pln_states_options *o);
+
+/** @brief Analyze the network's pattern once and prepare workspaces.
+ *  @param[in] net  borrowed; must outlive the states object. Its conductances may change
+ *                  between calls; call pln_states_factor after each change.
+ *  @param[in] outs n_out outputs (copied), may be empty.
+ *  @return PLN_OK, PLN_EINVAL (an output fixed by the boundary; a spring network), PLN_ENOMEM,
+ *  PLN_EDEP. */
+PLN_API pln_status pln_states_create(pln_ctx *ctx, pln_network *net, pln_idx n_out,
+                                     const pln_output *outs, const pln_states_options *opts,
+                                     pln_states **out);
+PLN_API void pln_states_destroy(pln_states *st);
+
+/** @brief Numeric factorization of the network's current matrix, then Z and S.
+ *  @return PLN_OK; PLN_ESINGULAR naming the node where the factorization broke down. */
+PLN_API pln_status pln_states_factor(pln_states *st);
+
+/** @brief Free states of nrhs examples.
+ *  @param[in] vals  array of nrhs boundary values, or NULL for the stored values (nrhs = 1)
+ *  @param[out] p    node potentials, n_nodes x nrhs column-major
+ *  @param[out] o    outputs, n_out x nrhs column-major (may be NULL) */
+PLN_API pln_status pln_states_free(pln_states *st, pln_idx nrhs, const pln_bc_values *vals,
+                                   double *p, double *o);
+
+/** @brief Clamped states: outputs held at o_clamp (n_out x nrhs), from free states p_free
+ *  and their outputs o_free. p_out (n_nodes x nrhs) may equal p_free (in place). */
+PLN_API pln_status pln_states_clamp(pln_states *st, pln_idx nrhs, const double *p_free,
+                                    const double *o_free, const double *o_clamp, double *p_out,
+                                    double *o_out);
+
+/** @brief Nudged states: minimiser of E + beta C with C = 1/2 |o - T|^2, from free states.
+ *  beta may be negative (then I/beta + S must stay non-singular: PLN_ESINGULAR otherwise).
+ *  p_out may equal p_free. o_out may be NULL. */
+PLN_API pln_status pln_states_nudge(pln_states *st, pln_idx nrhs, const double *p_free,
+                                    const double *o_free, const double *targets, double beta,
+                                    double *p_out, double *o_out);
+
+PLN_API pln_network *pln_states_network(const pln_states *st);
+PLN_API pln_solver *pln_states_solver(const pln_states *st);
+PLN_API pln_idx pln_states_n_out(const pln_states *st);
+PLN_API const pln_output *pln_states_outputs(const pln_states *st);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,1 @@
+/* solver.c — being written. */

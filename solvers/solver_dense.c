@@ -1,0 +1,1 @@
+/* solver_dense.c — being written. */

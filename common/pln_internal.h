@@ -6,6 +6,9 @@
 
 #include <stdio.h>
 
+/* pi, since strict C11 does not define M_PI. */
+#define PLN_PI 3.14159265358979323846
+
 /* The full context layout, visible to the library's own files only. */
 struct pln_ctx {
     pln_error err;

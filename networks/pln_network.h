@@ -96,7 +96,8 @@ PLN_API const double *pln_network_conductances(const pln_network *net);
 /** @brief Set every conductance (copied) and refill the reduced matrix values in place, O(m).
  *  @return PLN_EINVAL naming the first edge whose k is not finite and > 0 (nothing changed). */
 PLN_API pln_status pln_network_set_conductances(pln_network *net, const double *k);
-/** @brief Flow only: pipe radii (m) or NULL when the conductances were not given by radii. */
+/** @brief Flow only: pipe radii (m) consistent with the conductances (derived from k when the
+ *  graph gave conductances); NULL for other kinds. */
 PLN_API const double *pln_network_radii(const pln_network *net);
 /** @brief Flow only: pipe lengths (m), always available for flow networks. */
 PLN_API const double *pln_network_lengths(const pln_network *net);
@@ -117,8 +118,18 @@ PLN_API const double *pln_network_source_values(const pln_network *net);
  *  Its pattern never changes after create; its arrays live as long as the network. */
 PLN_API const pln_csc *pln_network_matrix(const pln_network *net);
 /** @brief Right-hand side f (length n_reduced) of A x = f for boundary values v (NULL =
- *  stored). @return PLN_EINVAL when edge sources and Dirichlet values are inconsistent. */
+ *  stored). Uses a workspace of the network: not for concurrent calls on one network.
+ *  @return PLN_EINVAL when edge sources and Dirichlet values are inconsistent. */
 PLN_API pln_status pln_network_rhs(const pln_network *net, const pln_bc_values *v, double *f);
+/** @brief The fixed part p0 of the potentials (length n): p = P x + p0, where p0 holds the
+ *  potential of every fixed node and, for a free node, its offset from its group's root (the
+ *  sum of edge-source drops on the path). Check of consistency as pln_network_rhs. */
+PLN_API pln_status pln_network_fixed_potentials(const pln_network *net, const pln_bc_values *v,
+                                                double *p0);
+/** @brief f = P^T (J - L p0) from a fixed part p0 (pln_network_fixed_potentials) and the
+ *  injected currents J (NULL = stored). Thread-safe: uses no workspace. */
+PLN_API void pln_network_rhs_fixed(const pln_network *net, const double *p0,
+                                   const double *currents, double *f);
 /** @brief Node potentials p (length n) from the reduced solution x and boundary values v. */
 PLN_API pln_status pln_network_expand(const pln_network *net, const double *x,
                                       const pln_bc_values *v, double *p);

@@ -32,15 +32,20 @@ typedef enum pln_factor_mode {
 typedef struct pln_solver_options {
     pln_ordering ordering;
     pln_factor_mode mode;
+    /** Relative pivot tolerance (dimensionless): a pivot d_j <= pivot_tol * |A_jj| counts as a
+     *  breakdown (PLN_ESINGULAR). An exactly singular block (a floating component) leaves a
+     *  rounding-sized pivot of either sign, which the plain d_j <= 0 test of Cholesky misses
+     *  about half the time. 0 keeps only the d_j <= 0 test. Default 1e-12; must be in [0, 1). */
+    double pivot_tol;
 } pln_solver_options;
 
-/** @brief Defaults: PLN_ORDER_AUTO, PLN_FACTOR_AUTO. */
+/** @brief Defaults: PLN_ORDER_AUTO, PLN_FACTOR_AUTO, pivot_tol 1e-12. */
 PLN_API void pln_solver_options_default(pln_solver_options *o);
 
-/** Counters and timings (seconds, wall clock) of a solver. */
+/** Counters and timings (seconds, wall clock, summed over all calls) of a solver. */
 typedef struct pln_solver_stats {
     pln_idx n;           /**< order of the matrix */
-    double nnz_factor;   /**< entries in the factor L */
+    double nnz_factor;   /**< entries in the factor L (without supernodal padding) */
     double flops;        /**< floating-point operations of one numeric factorization */
     long n_analyze, n_factor, n_solve; /**< calls; n_solve counts right-hand sides */
     double t_analyze, t_factor, t_solve;
@@ -50,22 +55,31 @@ typedef struct pln_solver_stats {
 typedef struct pln_solver pln_solver;
 
 /** @brief Create a solver of a given type. @param opts may be NULL (defaults).
- *  @return PLN_OK, PLN_ENOMEM, PLN_EDEP. */
+ *  @return PLN_OK, PLN_EINVAL (unknown type, bad option: the key is in the context),
+ *  PLN_ENOMEM, PLN_EDEP. */
 PLN_API pln_status pln_solver_create(pln_ctx *ctx, const pln_solver_type *type,
                                      const pln_solver_options *opts, pln_solver **out);
 /** @brief Destroy (NULL allowed). */
 PLN_API void pln_solver_destroy(pln_solver *s);
 /** @brief Symbolic analysis (ordering, elimination tree) of A's pattern; once per pattern.
- *  A is borrowed for the call only. @return PLN_OK, PLN_EINVAL (bad matrix), PLN_ENOMEM,
- *  PLN_EDEP. */
+ *  A is borrowed for the call only; its values are not read. A new analysis replaces the old
+ *  one and drops the numeric factor. n = 0 is allowed (every call then does nothing).
+ *  @return PLN_OK, PLN_EINVAL (bad matrix: not lower triangular, unsorted, missing diagonal,
+ *  index out of range; the column is in the message), PLN_ENOMEM, PLN_EDEP. */
 PLN_API pln_status pln_solver_analyze(pln_solver *s, const pln_csc *A);
 /** @brief Numeric factorization of A (same pattern as analyzed), reusing the symbolic part.
+ *  A is borrowed for the call only. After a failure the solver stays usable: fix the values
+ *  and call again (no new analysis needed); solves are refused until a factorization succeeds.
  *  @return PLN_OK; PLN_ESINGULAR when A is not positive definite (the failing column is
- *  pln_solver_failed_column); PLN_EINVAL if not analyzed or the pattern size differs. */
+ *  pln_solver_failed_column and is named in the message); PLN_EINVAL if not analyzed, if the
+ *  pattern differs from the analyzed one, or if a value is not finite; PLN_ENOMEM; PLN_EDEP.
+ *  Complexity: one numeric factorization, O(nnz(L)) memory. */
 PLN_API pln_status pln_solver_factor(pln_solver *s, const pln_csc *A);
 /** @brief Solve A X = B for nrhs right-hand sides (column-major n x nrhs; X and B must not
- *  overlap). Allocates nothing once a call with the same nrhs has been made.
- *  @return PLN_OK, PLN_EINVAL (not factored), PLN_ENOMEM on the first call with a larger nrhs. */
+ *  overlap). Allocates nothing once a call with the same nrhs has been made (workspaces are
+ *  kept for the 4 most recently used values of nrhs). nrhs = 0 does nothing.
+ *  @return PLN_OK, PLN_EINVAL (not factored, nrhs < 0, NULL or overlapping arrays),
+ *  PLN_ENOMEM on the first call with a new nrhs, PLN_EDEP. */
 PLN_API pln_status pln_solver_solve(pln_solver *s, pln_idx nrhs, const double *B, double *X);
 /** @brief Column of A (0-based, original numbering) where the last factorization broke down,
  *  or -1. */

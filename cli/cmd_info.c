@@ -1,0 +1,101 @@
+/* cmd_info.c — `plnet info`: size, degrees, components and roles of the configured graph. */
+#include "build.h"
+#include "commands.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] =
+    "usage: plnet info CONFIG.yaml\n\n"
+    "Build the graph of CONFIG.yaml and print its number of nodes and edges, degree\n"
+    "statistics, connected components and the node roles (ground, inputs, outputs).\n\n"
+    "options:\n"
+    "  -h, --help  this help\n";
+
+int plnet_cmd_info(int argc, char **argv, FILE *out, FILE *err)
+{
+    plnet_args a;
+    int rc = plnet_parse_args(argc, argv, usage, false, &a, out, err);
+    if (rc != 0) {
+        return rc < 0 ? 0 : rc;
+    }
+    if (a.output != NULL) {
+        fprintf(err, "plnet: info: -o is not used by info\n");
+        return 2;
+    }
+    plnet_config cfg;
+    plnet_built b;
+    memset(&b, 0, sizeof b);
+    rc = plnet_config_load(a.config, &cfg, err);
+    if (rc == 0) {
+        rc = plnet_build_graph(&cfg, &b, err);
+    }
+    pln_idx *memb = NULL;
+    pln_idx *sizes = NULL;
+    if (rc == 0) {
+        const pln_graph *g = b.graph;
+        pln_idx n = pln_graph_n_nodes(g);
+        pln_idx m = pln_graph_n_edges(g);
+        pln_idx dmin = 0;
+        pln_idx dmax = 0;
+        double dmean = 0.0;
+        pln_graph_degree_stats(g, &dmin, &dmax, &dmean);
+        pln_idx nc = 0;
+        memb = malloc((size_t)n * sizeof *memb);
+        sizes = calloc((size_t)n, sizeof *sizes);
+        pln_status st = memb != NULL && sizes != NULL ? pln_graph_components(g, memb, &nc)
+                                                      : PLN_ENOMEM;
+        if (st != PLN_OK) {
+            rc = plnet_report_lib(err, b.ctx, st, "components");
+        } else {
+            for (pln_idx i = 0; i < n; i++) {
+                sizes[memb[i]]++;
+            }
+            pln_idx largest = 0;
+            for (pln_idx c = 0; c < nc; c++) {
+                largest = sizes[c] > largest ? sizes[c] : largest;
+            }
+            const plnet_graph_cfg *gc = &cfg.network.graph;
+            fprintf(out, "name: %s\nkind: %s\n", cfg.name.v,
+                    plnet_enum_name("network.kind", cfg.network.kind.v));
+            if (gc->source == PLNET_GRAPH_FILE) {
+                fprintf(out, "graph: file %s\n", gc->file_path);
+            } else {
+                fprintf(out, "graph: %s\n",
+                        plnet_enum_name("network.graph.generator", gc->generator.v));
+            }
+            fprintf(out, "nodes: %lld\nedges: %lld\n", (long long)n, (long long)m);
+            fprintf(out, "degree: min %lld, max %lld, mean %.6g\n", (long long)dmin,
+                    (long long)dmax, dmean);
+            fprintf(out, "components: %lld (largest %lld nodes)\n", (long long)nc,
+                    (long long)largest);
+            int dim = pln_graph_dim(g);
+            if (dim > 0) {
+                fprintf(out, "positions: %d-d\n", dim);
+            } else {
+                fprintf(out, "positions: none\n");
+            }
+            const char *roles[] = {"ground", "potential", "current", "input", "output"};
+            for (int r = 0; r < 5; r++) {
+                pln_idx count = 0;
+                for (pln_idx i = 0; i < n; i++) {
+                    count += strcmp(b.role[i], roles[r]) == 0;
+                }
+                fprintf(out, "%s nodes (%lld):", roles[r], (long long)count);
+                pln_idx shown = 0;
+                for (pln_idx i = 0; i < n && shown < 32; i++) {
+                    if (strcmp(b.role[i], roles[r]) == 0) {
+                        fprintf(out, " %lld", (long long)i);
+                        shown++;
+                    }
+                }
+                fprintf(out, "%s\n", count > shown ? " ..." : "");
+            }
+        }
+    }
+    free(memb);
+    free(sizes);
+    plnet_built_free(&b);
+    plnet_config_free(&cfg);
+    return rc;
+}

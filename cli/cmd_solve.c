@@ -1,0 +1,204 @@
+/* cmd_solve.c — `plnet solve`: steady state of the configured network, written as CSV, GraphML and the resolved config. */
+#include "build.h"
+#include "commands.h"
+#include "outfile.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] =
+    "usage: plnet solve CONFIG.yaml [-o DIR]\n\n"
+    "Solve the steady state of the network described by CONFIG.yaml (ground, fixed\n"
+    "potentials, task inputs, current injections and edge sources all applied) and write,\n"
+    "into DIR (default: output.dir of the config, else runs/<name>):\n"
+    "  potentials.csv        node,role,potential (V)\n"
+    "  edges.csv             edge,tail,head,conductance,drop,current,power\n"
+    "  summary.csv           n_nodes,n_edges,dissipated_power,supplied_power (W)\n"
+    "  network.graphml       the graph with conductance, drop, current and potential\n"
+    "  config.resolved.yaml  every configuration key, defaults filled in\n"
+    "Nothing is written when the configuration or the solve fails.\n\n"
+    "options:\n"
+    "  -o, --output DIR  output folder (overrides output.dir)\n"
+    "  -h, --help        this help\n";
+
+/* The numbers a solve produces, kept until every file can be written. */
+typedef struct solution {
+    double *p, *dp, *q;
+    double power, supplied;
+} solution;
+
+static int solve_network(plnet_built *b, solution *s, FILE *err)
+{
+    pln_idx n = pln_network_n_nodes(b->net);
+    pln_idx m = pln_network_n_edges(b->net);
+    pln_states *st = NULL;
+    pln_states_options so;
+    pln_states_options_default(&so);
+    s->p = calloc((size_t)n, sizeof *s->p);
+    s->dp = calloc((size_t)(m > 0 ? m : 1), sizeof *s->dp);
+    s->q = calloc((size_t)(m > 0 ? m : 1), sizeof *s->q);
+    if (s->p == NULL || s->dp == NULL || s->q == NULL) {
+        fprintf(err, "plnet: out of memory\n");
+        return 1;
+    }
+    pln_status rc = pln_states_create(b->ctx, b->net, 0, NULL, &so, &st);
+    if (rc == PLN_OK) {
+        rc = pln_states_factor(st);
+    }
+    if (rc == PLN_OK) {
+        rc = pln_states_free(st, 1, NULL, s->p, NULL);
+    }
+    pln_states_destroy(st);
+    if (rc != PLN_OK) {
+        return plnet_report_lib(err, b->ctx, rc, NULL);
+    }
+    pln_network_edge_drops(b->net, s->p, s->dp);
+    pln_network_edge_currents(b->net, s->p, s->q);
+    s->power = pln_network_power(b->net, s->p);
+    s->supplied = pln_network_supplied_power(b->net, s->p);
+    return 0;
+}
+
+static int write_potentials(const char *dir, const plnet_built *b, const solution *s, FILE *err)
+{
+    char *path = plnet_path_join(dir, "potentials.csv");
+    plnet_outfile f;
+    if (path == NULL || plnet_outfile_open(&f, path, err) != 0) {
+        free(path);
+        return 1;
+    }
+    fprintf(f.fp, "node,role,potential\n");
+    for (pln_idx i = 0; i < pln_network_n_nodes(b->net); i++) {
+        fprintf(f.fp, "%lld,%s,%.17g\n", (long long)i, b->role[i], s->p[i]);
+    }
+    free(path);
+    return plnet_outfile_commit(&f, err);
+}
+
+static int write_edges(const char *dir, const plnet_built *b, const solution *s, FILE *err)
+{
+    char *path = plnet_path_join(dir, "edges.csv");
+    plnet_outfile f;
+    if (path == NULL || plnet_outfile_open(&f, path, err) != 0) {
+        free(path);
+        return 1;
+    }
+    const pln_idx *tail = pln_network_tails(b->net);
+    const pln_idx *head = pln_network_heads(b->net);
+    const double *k = pln_network_conductances(b->net);
+    fprintf(f.fp, "edge,tail,head,conductance,drop,current,power\n");
+    for (pln_idx e = 0; e < pln_network_n_edges(b->net); e++) {
+        fprintf(f.fp, "%lld,%lld,%lld,%.17g,%.17g,%.17g,%.17g\n", (long long)e,
+                (long long)tail[e], (long long)head[e], k[e], s->dp[e], s->q[e],
+                k[e] * s->dp[e] * s->dp[e]);
+    }
+    free(path);
+    return plnet_outfile_commit(&f, err);
+}
+
+static int write_summary(const char *dir, const plnet_built *b, const solution *s, FILE *err)
+{
+    char *path = plnet_path_join(dir, "summary.csv");
+    plnet_outfile f;
+    if (path == NULL || plnet_outfile_open(&f, path, err) != 0) {
+        free(path);
+        return 1;
+    }
+    fprintf(f.fp, "n_nodes,n_edges,dissipated_power,supplied_power\n%lld,%lld,%.17g,%.17g\n",
+            (long long)pln_network_n_nodes(b->net), (long long)pln_network_n_edges(b->net),
+            s->power, s->supplied);
+    free(path);
+    return plnet_outfile_commit(&f, err);
+}
+
+static int write_config(const char *dir, const plnet_config *cfg, FILE *err)
+{
+    char *path = plnet_path_join(dir, "config.resolved.yaml");
+    plnet_outfile f;
+    if (path == NULL || plnet_outfile_open(&f, path, err) != 0) {
+        free(path);
+        return 1;
+    }
+    plnet_config_write(cfg, f.fp);
+    free(path);
+    return plnet_outfile_commit(&f, err);
+}
+
+static int write_graphml(const char *dir, plnet_built *b, const solution *s, FILE *err)
+{
+    pln_graph *g = b->graph;
+    pln_status st = pln_graph_edge_attr_set(g, "conductance", pln_network_conductances(b->net));
+    if (st == PLN_OK) {
+        st = pln_graph_edge_attr_set(g, "drop", s->dp);
+    }
+    if (st == PLN_OK) {
+        st = pln_graph_edge_attr_set(g, "current", s->q);
+    }
+    if (st == PLN_OK) {
+        st = pln_graph_node_attr_set(g, "potential", s->p);
+    }
+    if (st == PLN_OK) {
+        st = pln_graph_node_label_set(g, "role", b->role);
+    }
+    char *path = plnet_path_join(dir, "network.graphml");
+    if (st == PLN_OK && path != NULL) {
+        st = pln_graph_write_graphml(g, path);
+    }
+    free(path);
+    return st == PLN_OK ? 0 : plnet_report_lib(err, b->ctx, st, "network.graphml");
+}
+
+int plnet_cmd_solve(int argc, char **argv, FILE *out, FILE *err)
+{
+    plnet_args a;
+    int rc = plnet_parse_args(argc, argv, usage, false, &a, out, err);
+    if (rc != 0) {
+        return rc < 0 ? 0 : rc;
+    }
+    plnet_config cfg;
+    plnet_built b;
+    solution s = {NULL, NULL, NULL, 0.0, 0.0};
+    memset(&b, 0, sizeof b);
+    rc = plnet_config_load(a.config, &cfg, err);
+    if (rc == 0) {
+        rc = plnet_build_graph(&cfg, &b, err);
+    }
+    if (rc == 0) {
+        rc = plnet_build_network(&cfg, &b, err);
+    }
+    if (rc == 0) {
+        rc = solve_network(&b, &s, err);
+    }
+    /* Only now, with everything validated and solved, does the output folder appear. */
+    const char *dir = a.output != NULL ? a.output : cfg.output.dir.v;
+    if (rc == 0) {
+        rc = plnet_mkdirs(dir, err);
+    }
+    if (rc == 0) {
+        rc = write_potentials(dir, &b, &s, err);
+    }
+    if (rc == 0) {
+        rc = write_edges(dir, &b, &s, err);
+    }
+    if (rc == 0) {
+        rc = write_summary(dir, &b, &s, err);
+    }
+    if (rc == 0) {
+        rc = write_graphml(dir, &b, &s, err);
+    }
+    if (rc == 0) {
+        rc = write_config(dir, &cfg, err);
+    }
+    if (rc == 0) {
+        fprintf(out, "%s: %lld nodes, %lld edges; dissipated power %.10g W (supplied %.10g W)\n"
+                     "results in %s/\n",
+                cfg.name.v, (long long)pln_network_n_nodes(b.net),
+                (long long)pln_network_n_edges(b.net), s.power, s.supplied, dir);
+    }
+    free(s.p);
+    free(s.dp);
+    free(s.q);
+    plnet_built_free(&b);
+    plnet_config_free(&cfg);
+    return rc;
+}

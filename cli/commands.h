@@ -1,0 +1,31 @@
+/* commands.h — the plnet subcommands and the shared argument handling. */
+#ifndef PLNET_CLI_COMMANDS_H
+#define PLNET_CLI_COMMANDS_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+/* A subcommand: argv[0] is its name; returns the exit code (0 ok, 1 runtime, 2 usage). */
+typedef int (*plnet_cmd_fn)(int argc, char **argv, FILE *out, FILE *err);
+
+int plnet_cmd_solve(int argc, char **argv, FILE *out, FILE *err);
+int plnet_cmd_info(int argc, char **argv, FILE *out, FILE *err);
+int plnet_cmd_export(int argc, char **argv, FILE *out, FILE *err);
+int plnet_cmd_train(int argc, char **argv, FILE *out, FILE *err);
+
+/* Run the program: `plnet COMMAND ...`. Callable in-process (tests). */
+int pln_cli_run(int argc, char **argv, FILE *out, FILE *err);
+
+/* The arguments every subcommand shares. */
+typedef struct plnet_args {
+    const char *config; /* the experiment file */
+    const char *output; /* -o/--output, or NULL */
+    bool spice;         /* --spice (export) */
+} plnet_args;
+
+/* Parse `CONFIG [-o PATH] [--spice] [--help]` for a subcommand. `usage` is printed for
+ * --help. Returns 0 to go on, -1 when help was printed (exit 0), 2 on a usage error. */
+int plnet_parse_args(int argc, char **argv, const char *usage, bool allow_spice, plnet_args *a,
+                     FILE *out, FILE *err);
+
+#endif

@@ -1,0 +1,1196 @@
+/* config.c — reads an experiment file into plnet_config: types, ranges, defaults, and file:line:col on every error. */
+/* realpath() is an X/Open interface. */
+#define _XOPEN_SOURCE 700
+
+#include "config.h"
+
+#include "yaml_doc.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* ------------------------------------------------------------------ enum tables */
+
+typedef struct enum_table {
+    const char *key;
+    const char *const *names;
+    int n;
+} enum_table;
+
+static const char *const kind_names[] = {"resistor", "flow", "spring", "spring_linear"};
+static const char *const gen_names[] = {"square_lattice", "triangular_lattice", "random_regular",
+                                        "erdos_renyi", "random_geometric"};
+static const char *const format_names[] = {"auto", "graphml", "edgelist"};
+static const char *const weights_names[] = {"conductance", "resistance"};
+static const char *const init_names[] = {"constant", "uniform", "loguniform", "from_graph"};
+static const char *const task_names[] = {"allostery", "regression", "classification", "dataset"};
+static const char *const rule_names[] = {"coupled",     "coupled_centered", "equilibrium",
+                                         "equilibrium_centered", "dyadic", "temporal"};
+static const char *const dof_names[] = {"conductance", "radius"};
+static const char *const spacing_names[] = {"log", "linear"};
+static const char *const proto_names[] = {"two_phase", "sawtooth", "triangle", "random_phases"};
+static const char *const memory_names[] = {"integral_feedback", "kernel", "markov_ladder"};
+static const char *const nonlin_names[] = {"threshold", "cubic", "linear"};
+static const char *const apply_names[] = {"step", "period"};
+
+#define TABLE(key, names) {key, names, (int)(sizeof names / sizeof names[0])}
+static const enum_table tables[] = {
+    TABLE("network.kind", kind_names),
+    TABLE("network.graph.generator", gen_names),
+    TABLE("network.graph.format", format_names),
+    TABLE("network.graph.weights", weights_names),
+    TABLE("init", init_names),
+    TABLE("task.kind", task_names),
+    TABLE("learning.rule", rule_names),
+    TABLE("learning.dof", dof_names),
+    TABLE("learning.hardware.spacing", spacing_names),
+    TABLE("protocol.kind", proto_names),
+    TABLE("protocol.memory.kind", memory_names),
+    TABLE("protocol.nonlinearity.kind", nonlin_names),
+    TABLE("protocol.apply", apply_names),
+};
+#undef TABLE
+
+static const enum_table *find_table(const char *key)
+{
+    for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++) {
+        if (strcmp(tables[t].key, key) == 0) {
+            return &tables[t];
+        }
+    }
+    return NULL;
+}
+
+const char *plnet_enum_name(const char *table, int v)
+{
+    const enum_table *t = find_table(table);
+    if (t == NULL || v < 0 || v >= t->n) {
+        return NULL;
+    }
+    return t->names[v];
+}
+
+/* ------------------------------------------------------------------ reporting */
+
+void plnet_report_at(FILE *err, const plnet_config *cfg, plnet_mark at, const char *fmt, ...)
+{
+    char text[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    const char *file = cfg != NULL && cfg->path != NULL ? cfg->path : "config";
+    if (at.line > 0) {
+        fprintf(err, "plnet: %s:%d:%d: %s\n", file, at.line, at.col, text);
+    } else {
+        fprintf(err, "plnet: %s: %s\n", file, text);
+    }
+}
+
+typedef struct reader {
+    plnet_config *cfg;
+    FILE *err;
+} reader;
+
+static plnet_mark mark_of(const yd_node *nd)
+{
+    plnet_mark m = {0, 0};
+    if (nd != NULL) {
+        m.line = nd->line;
+        m.col = nd->col;
+    }
+    return m;
+}
+
+#define FAIL_AT(r, nd, ...)                                                                  \
+    do {                                                                                     \
+        plnet_report_at((r)->err, (r)->cfg, mark_of(nd), __VA_ARGS__);                       \
+        return -1;                                                                           \
+    } while (0)
+
+#define FAIL_MARK(r, m, ...)                                                                 \
+    do {                                                                                     \
+        plnet_report_at((r)->err, (r)->cfg, (m), __VA_ARGS__);                               \
+        return -1;                                                                           \
+    } while (0)
+
+#define CHECK(expr)                                                                          \
+    do {                                                                                     \
+        if ((expr) != 0) {                                                                   \
+            return -1;                                                                       \
+        }                                                                                    \
+    } while (0)
+
+static char *dup_str(const char *s)
+{
+    size_t len = strlen(s);
+    char *d = malloc(len + 1);
+    if (d != NULL) {
+        memcpy(d, s, len + 1);
+    }
+    return d;
+}
+
+static const char *type_name(const yd_node *nd)
+{
+    switch (nd->type) {
+    case YD_SEQ:
+        return "a list";
+    case YD_MAP:
+        return "a mapping";
+    default:
+        return "a string";
+    }
+}
+
+/* ------------------------------------------------------------------ scalars */
+
+static int want_map(reader *r, yd_node *nd, const char *dotted)
+{
+    if (nd->type != YD_MAP) {
+        FAIL_AT(r, nd, "%s: expected a mapping of keys, got %s", dotted, type_name(nd));
+    }
+    return 0;
+}
+
+/* After a section is read: any key the reader did not ask for is a typo or a misplaced key. */
+static int finish_map(reader *r, yd_node *map, const char *dotted, const char *expected)
+{
+    yd_node *k = yd_first_unused(map);
+    if (k != NULL) {
+        FAIL_AT(r, k, "unknown key '%s' in %s (expected one of: %s)", k->scalar,
+                dotted[0] != '\0' ? dotted : "the top level", expected);
+    }
+    return 0;
+}
+
+static int parse_real_node(reader *r, const yd_node *nd, const char *dotted, double *out)
+{
+    if (nd->type != YD_SCALAR) {
+        FAIL_AT(r, nd, "%s: expected a number, got %s", dotted, type_name(nd));
+    }
+    const char *s = nd->scalar;
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (!nd->plain || end == s || *end != '\0' || errno == ERANGE || !isfinite(v)) {
+        if (strcasecmp(s, ".inf") == 0 || strcasecmp(s, ".nan") == 0 ||
+            (end != s && *end == '\0')) {
+            FAIL_AT(r, nd, "%s: expected a finite number, got '%s'", dotted, s);
+        }
+        FAIL_AT(r, nd, "%s: expected a number, got '%s'", dotted, s);
+    }
+    *out = v;
+    return 0;
+}
+
+static int parse_int_node(reader *r, const yd_node *nd, const char *dotted, int64_t *out)
+{
+    if (nd->type != YD_SCALAR) {
+        FAIL_AT(r, nd, "%s: expected an integer, got %s", dotted, type_name(nd));
+    }
+    const char *s = nd->scalar;
+    char *end = NULL;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (!nd->plain || end == s || *end != '\0' || errno == ERANGE) {
+        FAIL_AT(r, nd, "%s: expected an integer, got '%s'", dotted, s);
+    }
+    *out = (int64_t)v;
+    return 0;
+}
+
+static int get_real(reader *r, yd_node *map, const char *key, const char *dotted, plnet_real *out)
+{
+    yd_node *nd = yd_get(map, key);
+    if (nd == NULL) {
+        return 0;
+    }
+    CHECK(parse_real_node(r, nd, dotted, &out->v));
+    out->at = mark_of(nd);
+    return 0;
+}
+
+static int get_int(reader *r, yd_node *map, const char *key, const char *dotted, plnet_int *out)
+{
+    yd_node *nd = yd_get(map, key);
+    if (nd == NULL) {
+        return 0;
+    }
+    CHECK(parse_int_node(r, nd, dotted, &out->v));
+    out->at = mark_of(nd);
+    return 0;
+}
+
+static int get_bool(reader *r, yd_node *map, const char *key, const char *dotted, plnet_bool *out)
+{
+    yd_node *nd = yd_get(map, key);
+    if (nd == NULL) {
+        return 0;
+    }
+    if (nd->type != YD_SCALAR || !nd->plain) {
+        FAIL_AT(r, nd, "%s: expected true or false", dotted);
+    }
+    const char *s = nd->scalar;
+    if (strcmp(s, "true") == 0 || strcmp(s, "True") == 0 || strcmp(s, "yes") == 0) {
+        out->v = true;
+    } else if (strcmp(s, "false") == 0 || strcmp(s, "False") == 0 || strcmp(s, "no") == 0) {
+        out->v = false;
+    } else {
+        FAIL_AT(r, nd, "%s: expected true or false, got '%s'", dotted, s);
+    }
+    out->at = mark_of(nd);
+    return 0;
+}
+
+static int set_str(reader *r, plnet_str *out, const char *s)
+{
+    char *d = dup_str(s);
+    if (d == NULL) {
+        FAIL_MARK(r, out->at, "out of memory");
+    }
+    free(out->v);
+    out->v = d;
+    return 0;
+}
+
+static int get_str(reader *r, yd_node *map, const char *key, const char *dotted, plnet_str *out)
+{
+    yd_node *nd = yd_get(map, key);
+    if (nd == NULL) {
+        return 0;
+    }
+    if (nd->type != YD_SCALAR) {
+        FAIL_AT(r, nd, "%s: expected a string, got %s", dotted, type_name(nd));
+    }
+    out->at = mark_of(nd);
+    return set_str(r, out, nd->scalar);
+}
+
+static int get_enum(reader *r, yd_node *map, const char *key, const char *dotted,
+                    const char *table, plnet_enum *out)
+{
+    yd_node *nd = yd_get(map, key);
+    if (nd == NULL) {
+        return 0;
+    }
+    const enum_table *t = find_table(table);
+    if (nd->type == YD_SCALAR) {
+        for (int k = 0; k < t->n; k++) {
+            if (strcmp(nd->scalar, t->names[k]) == 0) {
+                out->v = k;
+                out->at = mark_of(nd);
+                return 0;
+            }
+        }
+    }
+    char list[512] = "";
+    for (int k = 0; k < t->n; k++) {
+        strncat(list, t->names[k], sizeof list - strlen(list) - 1);
+        if (k + 1 < t->n) {
+            strncat(list, ", ", sizeof list - strlen(list) - 1);
+        }
+    }
+    if (nd->type != YD_SCALAR) {
+        FAIL_AT(r, nd, "%s: expected one of %s, got %s", dotted, list, type_name(nd));
+    }
+    FAIL_AT(r, nd, "%s: '%s' is not one of %s", dotted, nd->scalar, list);
+}
+
+/* ------------------------------------------------------------------ lists */
+
+static void ids_clear(plnet_ids *l)
+{
+    free(l->v);
+    free(l->at);
+    l->v = NULL;
+    l->at = NULL;
+    l->n = 0;
+}
+
+static void reals_clear(plnet_reals *l)
+{
+    free(l->v);
+    free(l->at);
+    l->v = NULL;
+    l->at = NULL;
+    l->n = 0;
+}
+
+static int get_ids(reader *r, yd_node *map, const char *key, const char *dotted, plnet_ids *out)
+{
+    yd_node *keynd = yd_key(map, key);
+    yd_node *nd = yd_get(map, key);
+    if (nd == NULL) {
+        return 0;
+    }
+    (void)keynd;
+    ids_clear(out);
+    out->at_list = mark_of(nd);
+    /* A single id is accepted as a list of one: `ground: 0`. */
+    size_t n = nd->type == YD_SEQ ? nd->n : 1;
+    if (nd->type == YD_MAP) {
+        FAIL_AT(r, nd, "%s: expected a list of ids, got a mapping", dotted);
+    }
+    out->v = calloc(n > 0 ? n : 1, sizeof *out->v);
+    out->at = calloc(n > 0 ? n : 1, sizeof *out->at);
+    if (out->v == NULL || out->at == NULL) {
+        FAIL_AT(r, nd, "out of memory");
+    }
+    for (size_t k = 0; k < n; k++) {
+        const yd_node *item = nd->type == YD_SEQ ? nd->items[k] : nd;
+        int64_t v = 0;
+        if (item->type != YD_SCALAR) {
+            FAIL_AT(r, item, "%s[%zu]: expected an integer id, got %s", dotted, k,
+                    type_name(item));
+        }
+        CHECK(parse_int_node(r, item, dotted, &v));
+        if (v < 0) {
+            FAIL_AT(r, item, "%s: id %lld is negative", dotted, (long long)v);
+        }
+        out->v[k] = (pln_idx)v;
+        out->at[k] = mark_of(item);
+        out->n = (pln_idx)(k + 1);
+    }
+    return 0;
+}
+
+static int get_reals(reader *r, yd_node *map, const char *key, const char *dotted,
+                     plnet_reals *out)
+{
+    yd_node *nd = yd_get(map, key);
+    if (nd == NULL) {
+        return 0;
+    }
+    reals_clear(out);
+    out->at_list = mark_of(nd);
+    if (nd->type == YD_MAP) {
+        FAIL_AT(r, nd, "%s: expected a list of numbers, got a mapping", dotted);
+    }
+    size_t n = nd->type == YD_SEQ ? nd->n : 1;
+    out->v = calloc(n > 0 ? n : 1, sizeof *out->v);
+    out->at = calloc(n > 0 ? n : 1, sizeof *out->at);
+    if (out->v == NULL || out->at == NULL) {
+        FAIL_AT(r, nd, "out of memory");
+    }
+    for (size_t k = 0; k < n; k++) {
+        const yd_node *item = nd->type == YD_SEQ ? nd->items[k] : nd;
+        CHECK(parse_real_node(r, item, dotted, &out->v[k]));
+        out->at[k] = mark_of(item);
+        out->n = (pln_idx)(k + 1);
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------ range checks */
+
+static int need_pos(reader *r, const plnet_real *x, const char *dotted)
+{
+    if (!(x->v > 0.0)) {
+        FAIL_MARK(r, x->at, "%s must be > 0, got %g", dotted, x->v);
+    }
+    return 0;
+}
+
+static int need_nonneg(reader *r, const plnet_real *x, const char *dotted)
+{
+    if (!(x->v >= 0.0)) {
+        FAIL_MARK(r, x->at, "%s must be >= 0, got %g", dotted, x->v);
+    }
+    return 0;
+}
+
+static int need_range(reader *r, const plnet_real *x, double lo, double hi, bool lo_open,
+                      const char *dotted)
+{
+    bool ok = (lo_open ? x->v > lo : x->v >= lo) && x->v <= hi;
+    if (!ok) {
+        FAIL_MARK(r, x->at, "%s must be in %s%g, %g], got %g", dotted, lo_open ? "(" : "[", lo,
+                  hi, x->v);
+    }
+    return 0;
+}
+
+static int need_int_min(reader *r, const plnet_int *x, int64_t lo, const char *dotted)
+{
+    if (x->v < lo) {
+        FAIL_MARK(r, x->at, "%s must be >= %lld, got %lld", dotted, (long long)lo,
+                  (long long)x->v);
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------ defaults */
+
+static plnet_real R(double v)
+{
+    plnet_real x = {v, {0, 0}};
+    return x;
+}
+
+static plnet_int I(int64_t v)
+{
+    plnet_int x = {v, {0, 0}};
+    return x;
+}
+
+static plnet_enum E(int v)
+{
+    plnet_enum x = {v, {0, 0}};
+    return x;
+}
+
+static plnet_bool B(bool v)
+{
+    plnet_bool x = {v, {0, 0}};
+    return x;
+}
+
+static plnet_str S(const char *v)
+{
+    plnet_str x = {dup_str(v), {0, 0}};
+    return x;
+}
+
+static void edge_init_defaults(plnet_edge_init *e, double value, double low, double high,
+                               double min, double max)
+{
+    e->given = false;
+    e->init = E(PLNET_INIT_CONSTANT);
+    e->value = R(value);
+    e->low = R(low);
+    e->high = R(high);
+    e->min = R(min);
+    e->max = R(max);
+}
+
+static char *dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (slash == NULL) {
+        return dup_str(".");
+    }
+    size_t len = (size_t)(slash - path);
+    if (len == 0) {
+        return dup_str("/");
+    }
+    char *d = malloc(len + 1);
+    if (d != NULL) {
+        memcpy(d, path, len);
+        d[len] = '\0';
+    }
+    return d;
+}
+
+static char *stem_of(const char *path)
+{
+    const char *base = strrchr(path, '/');
+    base = base != NULL ? base + 1 : path;
+    char *s = dup_str(base);
+    if (s != NULL) {
+        char *dot = strrchr(s, '.');
+        if (dot != NULL && dot != s) {
+            *dot = '\0';
+        }
+    }
+    return s;
+}
+
+void plnet_config_defaults(plnet_config *cfg, const char *path)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->path = dup_str(path != NULL ? path : "config.yaml");
+    cfg->base_dir = dir_of(cfg->path);
+    cfg->name.v = stem_of(cfg->path);
+    cfg->seed = I(1);
+
+    plnet_network_cfg *nw = &cfg->network;
+    nw->kind = E(PLNET_KIND_RESISTOR);
+    nw->viscosity = R(1.0);
+    nw->graph.source = PLNET_GRAPH_GENERATOR;
+    nw->graph.generator = E(PLNET_GEN_SQUARE_LATTICE);
+    nw->graph.nx = I(8);
+    nw->graph.ny = I(8);
+    nw->graph.periodic = B(false);
+    nw->graph.n = I(100);
+    nw->graph.degree = I(3);
+    nw->graph.mean_degree = R(4.0);
+    nw->graph.radius = R(0.15);
+    nw->graph.file = S("");
+    nw->graph.file_path = dup_str("");
+    nw->graph.format = E(PLNET_FORMAT_AUTO);
+    nw->graph.weights = E(PLNET_WEIGHTS_CONDUCTANCE);
+    edge_init_defaults(&nw->conductance, 1.0, 0.5, 1.5, 1e-3, 1e3);
+    edge_init_defaults(&nw->radius, 1.0, 0.5, 1.5, 1e-3, 1e3);
+
+    cfg->boundary.ground.n = 1;
+    cfg->boundary.ground.v = calloc(1, sizeof *cfg->boundary.ground.v);
+    cfg->boundary.ground.at = calloc(1, sizeof *cfg->boundary.ground.at);
+
+    plnet_task_cfg *t = &cfg->task;
+    t->kind = E(PLNET_TASK_ALLOSTERY);
+    t->n_examples = I(100);
+    t->test_examples = I(50);
+    t->input_range.n = 2;
+    t->input_range.v = calloc(2, sizeof *t->input_range.v);
+    t->input_range.at = calloc(2, sizeof *t->input_range.at);
+    if (t->input_range.v != NULL) {
+        t->input_range.v[0] = -1.0;
+        t->input_range.v[1] = 1.0;
+    }
+    t->data = S("");
+    t->data_path = dup_str("");
+    t->label = S("label");
+    t->test_fraction = R(0.3);
+    t->true_level = R(1.0);
+    t->false_level = R(0.0);
+
+    plnet_learning_cfg *l = &cfg->learning;
+    l->rule = E(PLNET_RULE_COUPLED);
+    l->rate = R(0.05);
+    l->nudge = R(0.1);
+    l->asymmetry = R(0.5);
+    l->dof = E(PLNET_DOF_CONDUCTANCE);
+    l->hardware.levels = I(0);
+    l->hardware.spacing = E(PLNET_SPACING_LOG);
+    l->hardware.update_noise = R(0.0);
+    l->hardware.measurement_noise = R(0.0);
+    l->hardware.sign_updates = B(false);
+    l->hardware.sign_step = R(0.01);
+    l->hardware.desync = R(1.0);
+
+    plnet_protocol_cfg *p = &cfg->protocol;
+    p->kind = E(PLNET_PROTO_SAWTOOTH);
+    p->dt = R(0.01);
+    p->tau_fast = R(1.0);
+    p->tau_slow = R(9.0);
+    p->amplitude = R(1.0);
+    p->reverse = B(false);
+    p->memory_kind = E(PLNET_MEMORY_INTEGRAL_FEEDBACK);
+    p->memory_tau = R(0.05);
+    p->memory_leak = R(0.0);
+    p->nonlinearity_kind = E(PLNET_NONLIN_THRESHOLD);
+    p->nonlinearity_theta = R(0.1);
+    p->apply = E(PLNET_APPLY_STEP);
+
+    cfg->energy.temperature = R(300.0);
+    cfg->energy.resolution = R(1e-3);
+
+    cfg->train.steps = I(5000);
+    cfg->train.batch = I(1);
+    cfg->train.log_every = I(50);
+    cfg->train.checkpoint_every = I(1000);
+
+    cfg->output.dir = S("");
+}
+
+static void role_free(plnet_role *r)
+{
+    ids_clear(&r->nodes);
+    ids_clear(&r->edges);
+    reals_clear(&r->values);
+    free(r->picked);
+    r->picked = NULL;
+    r->n_picked = 0;
+}
+
+void plnet_config_free(plnet_config *cfg)
+{
+    if (cfg == NULL) {
+        return;
+    }
+    free(cfg->path);
+    free(cfg->base_dir);
+    free(cfg->name.v);
+    free(cfg->network.graph.file.v);
+    free(cfg->network.graph.file_path);
+    ids_clear(&cfg->boundary.ground);
+    role_free(&cfg->boundary.potentials);
+    role_free(&cfg->boundary.currents);
+    role_free(&cfg->boundary.edge_sources);
+    role_free(&cfg->task.inputs);
+    role_free(&cfg->task.outputs);
+    reals_clear(&cfg->task.targets);
+    reals_clear(&cfg->task.input_range);
+    free(cfg->task.data.v);
+    free(cfg->task.data_path);
+    free(cfg->task.label.v);
+    free(cfg->output.dir.v);
+    memset(cfg, 0, sizeof *cfg);
+}
+
+/* ------------------------------------------------------------------ sections */
+
+/* Relative to the YAML file's folder; made absolute when it exists, so the resolved
+ * configuration written elsewhere (the output folder) still finds it. */
+static char *resolve_path(const char *base, const char *rel)
+{
+    char *p = NULL;
+    if (rel[0] == '/' || strcmp(base, ".") == 0) {
+        p = dup_str(rel);
+    } else {
+        size_t len = strlen(base) + strlen(rel) + 2;
+        p = malloc(len);
+        if (p != NULL) {
+            snprintf(p, len, "%s/%s", base, rel);
+        }
+    }
+    if (p != NULL) {
+        char *abs = realpath(p, NULL);
+        if (abs != NULL) {
+            free(p);
+            p = abs;
+        }
+    }
+    return p;
+}
+
+static int check_readable(reader *r, const char *path, const plnet_str *as_written,
+                          const char *dotted)
+{
+    FILE *fp = fopen(path, "rb");
+    if (fp == NULL) {
+        FAIL_MARK(r, as_written->at, "%s: cannot open '%s': %s", dotted, path, strerror(errno));
+    }
+    fclose(fp);
+    return 0;
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t a = strlen(s);
+    size_t b = strlen(suffix);
+    return a >= b && strcasecmp(s + a - b, suffix) == 0;
+}
+
+static int read_edge_init(reader *r, yd_node *nd, const char *dotted, plnet_edge_init *e)
+{
+    char key[128];
+    CHECK(want_map(r, nd, dotted));
+    e->given = true;
+    e->at = mark_of(nd);
+    snprintf(key, sizeof key, "%s.init", dotted);
+    CHECK(get_enum(r, nd, "init", key, "init", &e->init));
+    const char *names[] = {"value", "low", "high", "min", "max"};
+    plnet_real *vals[] = {&e->value, &e->low, &e->high, &e->min, &e->max};
+    for (int k = 0; k < 5; k++) {
+        snprintf(key, sizeof key, "%s.%s", dotted, names[k]);
+        CHECK(get_real(r, nd, names[k], key, vals[k]));
+        CHECK(need_pos(r, vals[k], key));
+    }
+    CHECK(finish_map(r, nd, dotted, "init, value, low, high, min, max"));
+    if (!(e->max.v > e->min.v)) {
+        FAIL_MARK(r, e->max.at.line > 0 ? e->max.at : e->min.at,
+                  "%s.max (%g) must be greater than %s.min (%g)", dotted, e->max.v, dotted,
+                  e->min.v);
+    }
+    if (!(e->high.v >= e->low.v)) {
+        FAIL_MARK(r, e->high.at.line > 0 ? e->high.at : e->low.at,
+                  "%s.high (%g) must be >= %s.low (%g)", dotted, e->high.v, dotted, e->low.v);
+    }
+    /* Values outside [min, max] would be clipped at the first learning step: say so now. */
+    const plnet_real *check[3] = {&e->value, &e->low, &e->high};
+    const char *cnames[3] = {"value", "low", "high"};
+    for (int k = 0; k < 3; k++) {
+        if (check[k]->v < e->min.v || check[k]->v > e->max.v) {
+            FAIL_MARK(r, check[k]->at, "%s.%s = %g is outside [min, max] = [%g, %g]", dotted,
+                      cnames[k], check[k]->v, e->min.v, e->max.v);
+        }
+    }
+    return 0;
+}
+
+static int read_graph(reader *r, yd_node *nd)
+{
+    plnet_graph_cfg *g = &r->cfg->network.graph;
+    CHECK(want_map(r, nd, "network.graph"));
+    g->at = mark_of(nd);
+    yd_node *gen = yd_key(nd, "generator");
+    yd_node *file = yd_key(nd, "file");
+    if (gen != NULL && file != NULL) {
+        FAIL_AT(r, file, "network.graph: give either 'generator' or 'file', not both");
+    }
+    if (file != NULL) {
+        g->source = PLNET_GRAPH_FILE;
+        CHECK(get_str(r, nd, "file", "network.graph.file", &g->file));
+        if (g->file.v[0] == '\0') {
+            FAIL_MARK(r, g->file.at, "network.graph.file: empty path");
+        }
+        CHECK(get_enum(r, nd, "format", "network.graph.format", "network.graph.format",
+                       &g->format));
+        CHECK(get_enum(r, nd, "weights", "network.graph.weights", "network.graph.weights",
+                       &g->weights));
+        CHECK(finish_map(r, nd, "network.graph (a graph file)", "file, format, weights"));
+        free(g->file_path);
+        g->file_path = resolve_path(r->cfg->base_dir, g->file.v);
+        if (g->file_path == NULL) {
+            FAIL_MARK(r, g->file.at, "out of memory");
+        }
+        CHECK(check_readable(r, g->file_path, &g->file, "network.graph.file"));
+        if (g->format.v == PLNET_FORMAT_AUTO) {
+            bool xml = ends_with(g->file.v, ".graphml") || ends_with(g->file.v, ".xml");
+            g->format.v = xml ? PLNET_FORMAT_GRAPHML : PLNET_FORMAT_EDGELIST;
+        }
+        /* A graph file carries its own edge values; constant is only the fallback. */
+        r->cfg->network.conductance.init.v = PLNET_INIT_FROM_GRAPH;
+        return 0;
+    }
+    g->source = PLNET_GRAPH_GENERATOR;
+    CHECK(get_enum(r, nd, "generator", "network.graph.generator", "network.graph.generator",
+                   &g->generator));
+    yd_node *size = yd_get(nd, "size");
+    if (size != NULL) {
+        g->at_size = mark_of(size);
+        if (size->type != YD_SEQ || size->n != 2) {
+            FAIL_AT(r, size, "network.graph.size: expected [nx, ny]");
+        }
+        CHECK(parse_int_node(r, size->items[0], "network.graph.size", &g->nx.v));
+        CHECK(parse_int_node(r, size->items[1], "network.graph.size", &g->ny.v));
+        g->nx.at = mark_of(size->items[0]);
+        g->ny.at = mark_of(size->items[1]);
+        CHECK(need_int_min(r, &g->nx, 1, "network.graph.size[0]"));
+        CHECK(need_int_min(r, &g->ny, 1, "network.graph.size[1]"));
+        if (g->nx.v * g->ny.v < 2) {
+            FAIL_AT(r, size, "network.graph.size: a lattice needs at least 2 nodes");
+        }
+    }
+    CHECK(get_bool(r, nd, "periodic", "network.graph.periodic", &g->periodic));
+    CHECK(get_int(r, nd, "n", "network.graph.n", &g->n));
+    CHECK(need_int_min(r, &g->n, 2, "network.graph.n"));
+    CHECK(get_int(r, nd, "degree", "network.graph.degree", &g->degree));
+    CHECK(need_int_min(r, &g->degree, 1, "network.graph.degree"));
+    CHECK(get_real(r, nd, "mean_degree", "network.graph.mean_degree", &g->mean_degree));
+    CHECK(need_pos(r, &g->mean_degree, "network.graph.mean_degree"));
+    CHECK(get_real(r, nd, "radius", "network.graph.radius", &g->radius));
+    CHECK(need_pos(r, &g->radius, "network.graph.radius"));
+    CHECK(finish_map(r, nd, "network.graph",
+                     "generator, size, periodic, n, degree, mean_degree, radius (or file, "
+                     "format, weights)"));
+    if (g->generator.v == PLNET_GEN_RANDOM_REGULAR) {
+        if (g->degree.v >= g->n.v) {
+            FAIL_MARK(r, g->degree.at, "network.graph.degree (%lld) must be < n (%lld)",
+                      (long long)g->degree.v, (long long)g->n.v);
+        }
+        if ((g->n.v * g->degree.v) % 2 != 0) {
+            FAIL_MARK(r, g->degree.at,
+                      "network.graph: n * degree must be even for a random regular graph");
+        }
+    }
+    if (g->generator.v == PLNET_GEN_ERDOS_RENYI && g->mean_degree.v > (double)(g->n.v - 1)) {
+        FAIL_MARK(r, g->mean_degree.at, "network.graph.mean_degree (%g) must be <= n - 1 (%lld)",
+                  g->mean_degree.v, (long long)(g->n.v - 1));
+    }
+    return 0;
+}
+
+static int read_network(reader *r, yd_node *nd)
+{
+    plnet_network_cfg *nw = &r->cfg->network;
+    CHECK(want_map(r, nd, "network"));
+    CHECK(get_enum(r, nd, "kind", "network.kind", "network.kind", &nw->kind));
+    CHECK(get_real(r, nd, "viscosity", "network.viscosity", &nw->viscosity));
+    CHECK(need_pos(r, &nw->viscosity, "network.viscosity"));
+    yd_node *g = yd_get(nd, "graph");
+    if (g != NULL) {
+        CHECK(read_graph(r, g));
+    }
+    yd_node *edges = yd_get(nd, "edges");
+    if (edges != NULL) {
+        CHECK(want_map(r, edges, "network.edges"));
+        yd_node *c = yd_get(edges, "conductance");
+        if (c != NULL) {
+            CHECK(read_edge_init(r, c, "network.edges.conductance", &nw->conductance));
+        }
+        yd_node *rad = yd_get(edges, "radius");
+        if (rad != NULL) {
+            if (nw->kind.v != PLNET_KIND_FLOW) {
+                FAIL_AT(r, yd_key(edges, "radius"),
+                        "network.edges.radius: only a flow network has pipe radii");
+            }
+            CHECK(read_edge_init(r, rad, "network.edges.radius", &nw->radius));
+        }
+        CHECK(finish_map(r, edges, "network.edges", "conductance, radius"));
+    }
+    CHECK(finish_map(r, nd, "network", "kind, viscosity, graph, edges"));
+    return 0;
+}
+
+/* nodes/values, edges/values or nodes/random blocks. `allow` is a set of letters:
+ * n = nodes, r = random, e = edges, v = values. */
+static int read_role(reader *r, yd_node *nd, const char *dotted, const char *allow,
+                     plnet_role *role)
+{
+    char key[128];
+    CHECK(want_map(r, nd, dotted));
+    if (strchr(allow, 'n') != NULL) {
+        snprintf(key, sizeof key, "%s.nodes", dotted);
+        CHECK(get_ids(r, nd, "nodes", key, &role->nodes));
+    }
+    if (strchr(allow, 'r') != NULL) {
+        snprintf(key, sizeof key, "%s.random", dotted);
+        CHECK(get_int(r, nd, "random", key, &role->random));
+        CHECK(need_int_min(r, &role->random, 0, key));
+    }
+    if (strchr(allow, 'e') != NULL) {
+        snprintf(key, sizeof key, "%s.edges", dotted);
+        CHECK(get_ids(r, nd, "edges", key, &role->edges));
+    }
+    if (strchr(allow, 'v') != NULL) {
+        snprintf(key, sizeof key, "%s.values", dotted);
+        CHECK(get_reals(r, nd, "values", key, &role->values));
+    }
+    char expected[64] = "";
+    const char *names[] = {"nodes", "random", "edges", "values"};
+    const char *letters = "nrev";
+    for (int k = 0; k < 4; k++) {
+        if (strchr(allow, letters[k]) != NULL) {
+            if (expected[0] != '\0') {
+                strcat(expected, ", ");
+            }
+            strcat(expected, names[k]);
+        }
+    }
+    CHECK(finish_map(r, nd, dotted, expected));
+    int n_kinds = (role->nodes.n > 0) + (role->random.v > 0) + (role->edges.n > 0);
+    if (n_kinds > 1) {
+        FAIL_AT(r, nd, "%s: give only one of nodes, random or edges", dotted);
+    }
+    return 0;
+}
+
+static pln_idx role_count(const plnet_role *role)
+{
+    return role->nodes.n + (pln_idx)role->random.v + role->edges.n;
+}
+
+static int role_values_match(reader *r, const plnet_role *role, const char *dotted, bool need)
+{
+    pln_idx n = role_count(role);
+    if (role->values.n == n) {
+        return 0;
+    }
+    if (role->values.n == 0 && !need) {
+        return 0;
+    }
+    plnet_mark at = role->values.n > 0 ? role->values.at_list
+                    : role->nodes.n > 0 ? role->nodes.at_list
+                    : role->edges.at_list;
+    FAIL_MARK(r, at, "%s: %lld values for %lld %s", dotted, (long long)role->values.n,
+              (long long)n, role->edges.n > 0 ? "edges" : "nodes");
+}
+
+static int read_boundary(reader *r, yd_node *nd)
+{
+    plnet_boundary_cfg *b = &r->cfg->boundary;
+    CHECK(want_map(r, nd, "boundary"));
+    CHECK(get_ids(r, nd, "ground", "boundary.ground", &b->ground));
+    yd_node *x = yd_get(nd, "potentials");
+    if (x != NULL) {
+        CHECK(read_role(r, x, "boundary.potentials", "nv", &b->potentials));
+        CHECK(role_values_match(r, &b->potentials, "boundary.potentials", true));
+    }
+    x = yd_get(nd, "currents");
+    if (x != NULL) {
+        CHECK(read_role(r, x, "boundary.currents", "nv", &b->currents));
+        CHECK(role_values_match(r, &b->currents, "boundary.currents", true));
+    }
+    x = yd_get(nd, "edge_sources");
+    if (x != NULL) {
+        CHECK(read_role(r, x, "boundary.edge_sources", "ev", &b->edge_sources));
+        CHECK(role_values_match(r, &b->edge_sources, "boundary.edge_sources", true));
+    }
+    CHECK(finish_map(r, nd, "boundary", "ground, potentials, currents, edge_sources"));
+    return 0;
+}
+
+static int read_task_data(reader *r, yd_node *nd, const char *dotted)
+{
+    plnet_task_cfg *t = &r->cfg->task;
+    char key[128];
+    snprintf(key, sizeof key, "%s.data", dotted);
+    CHECK(get_str(r, nd, "data", key, &t->data));
+    snprintf(key, sizeof key, "%s.label", dotted);
+    CHECK(get_str(r, nd, "label", key, &t->label));
+    snprintf(key, sizeof key, "%s.test_fraction", dotted);
+    CHECK(get_real(r, nd, "test_fraction", key, &t->test_fraction));
+    if (t->test_fraction.v < 0.0 || t->test_fraction.v >= 1.0) {
+        FAIL_MARK(r, t->test_fraction.at, "%s must be in [0, 1), got %g", key,
+                  t->test_fraction.v);
+    }
+    snprintf(key, sizeof key, "%s.true_level", dotted);
+    CHECK(get_real(r, nd, "true_level", key, &t->true_level));
+    snprintf(key, sizeof key, "%s.false_level", dotted);
+    CHECK(get_real(r, nd, "false_level", key, &t->false_level));
+    return 0;
+}
+
+static int read_task(reader *r, yd_node *nd)
+{
+    plnet_task_cfg *t = &r->cfg->task;
+    CHECK(want_map(r, nd, "task"));
+    CHECK(get_enum(r, nd, "kind", "task.kind", "task.kind", &t->kind));
+    yd_node *x = yd_get(nd, "inputs");
+    if (x != NULL) {
+        CHECK(read_role(r, x, "task.inputs", "nrev", &t->inputs));
+    }
+    x = yd_get(nd, "outputs");
+    if (x != NULL) {
+        CHECK(read_role(r, x, "task.outputs", "nre", &t->outputs));
+    }
+    CHECK(get_reals(r, nd, "targets", "task.targets", &t->targets));
+    CHECK(get_int(r, nd, "n_examples", "task.n_examples", &t->n_examples));
+    CHECK(need_int_min(r, &t->n_examples, 1, "task.n_examples"));
+    CHECK(get_int(r, nd, "test_examples", "task.test_examples", &t->test_examples));
+    CHECK(need_int_min(r, &t->test_examples, 0, "task.test_examples"));
+    CHECK(get_reals(r, nd, "input_range", "task.input_range", &t->input_range));
+    if (t->input_range.n != 2 || !(t->input_range.v[1] > t->input_range.v[0])) {
+        FAIL_MARK(r, t->input_range.at_list, "task.input_range: expected [low, high], low < high");
+    }
+    CHECK(read_task_data(r, nd, "task"));
+    /* CONFIG.md also shows the data keys nested under the task kind's name. */
+    const char *nested[] = {"classification", "dataset", "regression"};
+    for (int k = 0; k < 3; k++) {
+        yd_node *sub = yd_get(nd, nested[k]);
+        if (sub == NULL) {
+            continue;
+        }
+        char dotted[64];
+        snprintf(dotted, sizeof dotted, "task.%s", nested[k]);
+        CHECK(want_map(r, sub, dotted));
+        if (k == 2) {
+            CHECK(get_int(r, sub, "n_examples", "task.regression.n_examples", &t->n_examples));
+            CHECK(need_int_min(r, &t->n_examples, 1, "task.regression.n_examples"));
+            CHECK(get_int(r, sub, "test_examples", "task.regression.test_examples",
+                          &t->test_examples));
+            CHECK(need_int_min(r, &t->test_examples, 0, "task.regression.test_examples"));
+            CHECK(get_reals(r, sub, "input_range", "task.regression.input_range",
+                            &t->input_range));
+            CHECK(finish_map(r, sub, dotted, "n_examples, test_examples, input_range"));
+        } else {
+            CHECK(read_task_data(r, sub, dotted));
+            CHECK(finish_map(r, sub, dotted,
+                             "data, label, test_fraction, true_level, false_level"));
+        }
+    }
+    CHECK(finish_map(r, nd, "task",
+                     "kind, inputs, outputs, targets, n_examples, test_examples, input_range, "
+                     "data, label, test_fraction, true_level, false_level"));
+    bool allostery = t->kind.v == PLNET_TASK_ALLOSTERY;
+    CHECK(role_values_match(r, &t->inputs, "task.inputs", allostery));
+    if (allostery && role_count(&t->outputs) != t->targets.n) {
+        plnet_mark at = t->targets.n > 0 ? t->targets.at_list : t->outputs.nodes.at_list;
+        FAIL_MARK(r, at, "task.targets: %lld targets for %lld outputs", (long long)t->targets.n,
+                  (long long)role_count(&t->outputs));
+    }
+    if (t->kind.v == PLNET_TASK_CLASSIFICATION || t->kind.v == PLNET_TASK_DATASET) {
+        if (t->data.v[0] == '\0') {
+            FAIL_MARK(r, t->kind.at, "task.data: a %s task needs a data file",
+                      plnet_enum_name("task.kind", t->kind.v));
+        }
+    }
+    if (t->data.v[0] != '\0') {
+        free(t->data_path);
+        t->data_path = resolve_path(r->cfg->base_dir, t->data.v);
+        if (t->data_path == NULL) {
+            FAIL_MARK(r, t->data.at, "out of memory");
+        }
+        CHECK(check_readable(r, t->data_path, &t->data, "task.data"));
+    }
+    return 0;
+}
+
+static int read_learning(reader *r, yd_node *nd)
+{
+    plnet_learning_cfg *l = &r->cfg->learning;
+    CHECK(want_map(r, nd, "learning"));
+    CHECK(get_enum(r, nd, "rule", "learning.rule", "learning.rule", &l->rule));
+    CHECK(get_real(r, nd, "rate", "learning.rate", &l->rate));
+    CHECK(need_pos(r, &l->rate, "learning.rate"));
+    CHECK(get_real(r, nd, "nudge", "learning.nudge", &l->nudge));
+    CHECK(need_range(r, &l->nudge, 0.0, 1.0, true, "learning.nudge"));
+    CHECK(get_real(r, nd, "asymmetry", "learning.asymmetry", &l->asymmetry));
+    CHECK(need_range(r, &l->asymmetry, 0.0, 1.0, false, "learning.asymmetry"));
+    CHECK(get_enum(r, nd, "dof", "learning.dof", "learning.dof", &l->dof));
+    if (l->dof.v == PLNET_DOF_RADIUS && r->cfg->network.kind.v != PLNET_KIND_FLOW) {
+        FAIL_MARK(r, l->dof.at, "learning.dof: radius needs network.kind: flow");
+    }
+    yd_node *hw = yd_get(nd, "hardware");
+    if (hw != NULL) {
+        plnet_hardware_cfg *h = &l->hardware;
+        CHECK(want_map(r, hw, "learning.hardware"));
+        CHECK(get_int(r, hw, "levels", "learning.hardware.levels", &h->levels));
+        if (h->levels.v < 0 || h->levels.v == 1) {
+            FAIL_MARK(r, h->levels.at, "learning.hardware.levels must be 0 (continuous) or >= 2, "
+                      "got %lld", (long long)h->levels.v);
+        }
+        CHECK(get_enum(r, hw, "spacing", "learning.hardware.spacing",
+                       "learning.hardware.spacing", &h->spacing));
+        CHECK(get_real(r, hw, "update_noise", "learning.hardware.update_noise",
+                       &h->update_noise));
+        CHECK(need_nonneg(r, &h->update_noise, "learning.hardware.update_noise"));
+        CHECK(get_real(r, hw, "measurement_noise", "learning.hardware.measurement_noise",
+                       &h->measurement_noise));
+        CHECK(need_nonneg(r, &h->measurement_noise, "learning.hardware.measurement_noise"));
+        CHECK(get_bool(r, hw, "sign_updates", "learning.hardware.sign_updates",
+                       &h->sign_updates));
+        CHECK(get_real(r, hw, "sign_step", "learning.hardware.sign_step", &h->sign_step));
+        CHECK(need_pos(r, &h->sign_step, "learning.hardware.sign_step"));
+        CHECK(get_real(r, hw, "desync", "learning.hardware.desync", &h->desync));
+        CHECK(need_range(r, &h->desync, 0.0, 1.0, true, "learning.hardware.desync"));
+        CHECK(finish_map(r, hw, "learning.hardware",
+                         "levels, spacing, update_noise, measurement_noise, sign_updates, "
+                         "sign_step, desync"));
+    }
+    CHECK(finish_map(r, nd, "learning", "rule, rate, nudge, asymmetry, dof, hardware"));
+    return 0;
+}
+
+static int read_protocol(reader *r, yd_node *nd)
+{
+    plnet_protocol_cfg *p = &r->cfg->protocol;
+    CHECK(want_map(r, nd, "protocol"));
+    CHECK(get_enum(r, nd, "kind", "protocol.kind", "protocol.kind", &p->kind));
+    const char *names[] = {"dt", "tau_fast", "tau_slow", "amplitude"};
+    plnet_real *vals[] = {&p->dt, &p->tau_fast, &p->tau_slow, &p->amplitude};
+    for (int k = 0; k < 4; k++) {
+        char key[64];
+        snprintf(key, sizeof key, "protocol.%s", names[k]);
+        CHECK(get_real(r, nd, names[k], key, vals[k]));
+        CHECK(need_pos(r, vals[k], key));
+    }
+    CHECK(get_bool(r, nd, "reverse", "protocol.reverse", &p->reverse));
+    yd_node *m = yd_get(nd, "memory");
+    if (m != NULL) {
+        CHECK(want_map(r, m, "protocol.memory"));
+        CHECK(get_enum(r, m, "kind", "protocol.memory.kind", "protocol.memory.kind",
+                       &p->memory_kind));
+        CHECK(get_real(r, m, "tau", "protocol.memory.tau", &p->memory_tau));
+        CHECK(need_pos(r, &p->memory_tau, "protocol.memory.tau"));
+        CHECK(get_real(r, m, "leak", "protocol.memory.leak", &p->memory_leak));
+        CHECK(need_nonneg(r, &p->memory_leak, "protocol.memory.leak"));
+        CHECK(finish_map(r, m, "protocol.memory", "kind, tau, leak"));
+    }
+    yd_node *g = yd_get(nd, "nonlinearity");
+    if (g != NULL) {
+        CHECK(want_map(r, g, "protocol.nonlinearity"));
+        CHECK(get_enum(r, g, "kind", "protocol.nonlinearity.kind", "protocol.nonlinearity.kind",
+                       &p->nonlinearity_kind));
+        CHECK(get_real(r, g, "theta", "protocol.nonlinearity.theta", &p->nonlinearity_theta));
+        CHECK(need_nonneg(r, &p->nonlinearity_theta, "protocol.nonlinearity.theta"));
+        CHECK(finish_map(r, g, "protocol.nonlinearity", "kind, theta"));
+    }
+    CHECK(get_enum(r, nd, "apply", "protocol.apply", "protocol.apply", &p->apply));
+    CHECK(finish_map(r, nd, "protocol",
+                     "kind, dt, tau_fast, tau_slow, amplitude, reverse, memory, nonlinearity, "
+                     "apply"));
+    return 0;
+}
+
+static int read_rest(reader *r, yd_node *root)
+{
+    plnet_config *cfg = r->cfg;
+    yd_node *x = yd_get(root, "energy");
+    if (x != NULL) {
+        CHECK(want_map(r, x, "energy"));
+        CHECK(get_real(r, x, "temperature", "energy.temperature", &cfg->energy.temperature));
+        CHECK(need_pos(r, &cfg->energy.temperature, "energy.temperature"));
+        CHECK(get_real(r, x, "resolution", "energy.resolution", &cfg->energy.resolution));
+        CHECK(need_pos(r, &cfg->energy.resolution, "energy.resolution"));
+        CHECK(finish_map(r, x, "energy", "temperature, resolution"));
+    }
+    x = yd_get(root, "train");
+    if (x != NULL) {
+        plnet_train_cfg *t = &cfg->train;
+        CHECK(want_map(r, x, "train"));
+        CHECK(get_int(r, x, "steps", "train.steps", &t->steps));
+        CHECK(need_int_min(r, &t->steps, 0, "train.steps"));
+        CHECK(get_int(r, x, "batch", "train.batch", &t->batch));
+        CHECK(need_int_min(r, &t->batch, 1, "train.batch"));
+        CHECK(get_int(r, x, "log_every", "train.log_every", &t->log_every));
+        CHECK(need_int_min(r, &t->log_every, 1, "train.log_every"));
+        CHECK(get_int(r, x, "checkpoint_every", "train.checkpoint_every",
+                      &t->checkpoint_every));
+        CHECK(need_int_min(r, &t->checkpoint_every, 0, "train.checkpoint_every"));
+        CHECK(finish_map(r, x, "train", "steps, batch, log_every, checkpoint_every"));
+    }
+    x = yd_get(root, "output");
+    if (x != NULL) {
+        CHECK(want_map(r, x, "output"));
+        CHECK(get_str(r, x, "dir", "output.dir", &cfg->output.dir));
+        CHECK(finish_map(r, x, "output", "dir"));
+    }
+    return 0;
+}
+
+static int read_root(reader *r, yd_node *root)
+{
+    plnet_config *cfg = r->cfg;
+    if (root->type != YD_MAP) {
+        FAIL_AT(r, root, "the experiment file must be a mapping of sections (name, network, ...)");
+    }
+    CHECK(get_str(r, root, "name", "name", &cfg->name));
+    if (cfg->name.v[0] == '\0' || strchr(cfg->name.v, '/') != NULL) {
+        FAIL_MARK(r, cfg->name.at, "name: must be non-empty and hold no '/' (it names a folder)");
+    }
+    CHECK(get_int(r, root, "seed", "seed", &cfg->seed));
+    CHECK(need_int_min(r, &cfg->seed, 0, "seed"));
+    /* network first: later sections check against its kind. */
+    yd_node *x = yd_get(root, "network");
+    if (x != NULL) {
+        CHECK(read_network(r, x));
+    }
+    x = yd_get(root, "boundary");
+    if (x != NULL) {
+        CHECK(read_boundary(r, x));
+    }
+    x = yd_get(root, "task");
+    if (x != NULL) {
+        CHECK(read_task(r, x));
+    } else {
+        CHECK(role_values_match(r, &cfg->task.inputs, "task.inputs", false));
+    }
+    x = yd_get(root, "learning");
+    if (x != NULL) {
+        CHECK(read_learning(r, x));
+    }
+    x = yd_get(root, "protocol");
+    if (x != NULL) {
+        CHECK(read_protocol(r, x));
+    }
+    CHECK(read_rest(r, root));
+    CHECK(finish_map(r, root, "",
+                     "name, seed, network, boundary, task, learning, protocol, energy, train, "
+                     "output"));
+    if (cfg->output.dir.v[0] == '\0') {
+        size_t len = strlen(cfg->name.v) + 8;
+        char *d = malloc(len);
+        if (d == NULL) {
+            FAIL_MARK(r, cfg->name.at, "out of memory");
+        }
+        snprintf(d, len, "runs/%s", cfg->name.v);
+        free(cfg->output.dir.v);
+        cfg->output.dir.v = d;
+    }
+    return 0;
+}
+
+int plnet_config_load(const char *path, plnet_config *cfg, FILE *err)
+{
+    plnet_config_defaults(cfg, path);
+    reader r = {cfg, err};
+    char msg[1024];
+    yd_node *root = yd_load(path, msg, sizeof msg);
+    if (root == NULL) {
+        /* Positioned messages start with "line:col:"; others (cannot open) do not. */
+        bool positioned = msg[0] >= '0' && msg[0] <= '9';
+        fprintf(err, "plnet: %s:%s%s\n", path, positioned ? "" : " ", msg);
+        return 2;
+    }
+    int rc = read_root(&r, root) == 0 ? 0 : 2;
+    yd_free(root);
+    return rc;
+}

@@ -1,0 +1,324 @@
+/* yaml_doc.c — libyaml event parser building the yd_node tree, keeping every mark (1-based). */
+#include "yaml_doc.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+static yd_node *node_new(yd_type type, const yaml_mark_t *m)
+{
+    yd_node *nd = calloc(1, sizeof *nd);
+    if (nd != NULL) {
+        nd->type = type;
+        /* libyaml marks are 0-based; every message plnet prints is 1-based. */
+        nd->line = (int)m->line + 1;
+        nd->col = (int)m->column + 1;
+    }
+    return nd;
+}
+
+void yd_free(yd_node *nd)
+{
+    if (nd == NULL) {
+        return;
+    }
+    for (size_t k = 0; k < nd->n; k++) {
+        yd_free(nd->items[k]);
+        if (nd->keys != NULL) {
+            yd_free(nd->keys[k]);
+        }
+    }
+    free(nd->items);
+    free(nd->keys);
+    free(nd->used);
+    free(nd->scalar);
+    free(nd);
+}
+
+static int grow(yd_node *nd)
+{
+    size_t cap = nd->n + 1;
+    yd_node **items = realloc(nd->items, cap * sizeof *items);
+    if (items == NULL) {
+        return -1;
+    }
+    nd->items = items;
+    if (nd->type == YD_MAP) {
+        yd_node **keys = realloc(nd->keys, cap * sizeof *keys);
+        if (keys == NULL) {
+            return -1;
+        }
+        nd->keys = keys;
+        bool *used = realloc(nd->used, cap * sizeof *used);
+        if (used == NULL) {
+            return -1;
+        }
+        nd->used = used;
+    }
+    return 0;
+}
+
+typedef struct parse_state {
+    yaml_parser_t parser;
+    char *msg;
+    size_t msg_size;
+} parse_state;
+
+static void fail_at(parse_state *ps, const yaml_mark_t *m, const char *text)
+{
+    snprintf(ps->msg, ps->msg_size, "%d:%d: %s", (int)m->line + 1, (int)m->column + 1, text);
+}
+
+static int next_event(parse_state *ps, yaml_event_t *ev)
+{
+    if (!yaml_parser_parse(&ps->parser, ev)) {
+        const yaml_parser_t *p = &ps->parser;
+        char text[512];
+        snprintf(text, sizeof text, "YAML syntax error: %s%s%s",
+                 p->problem != NULL ? p->problem : "unknown problem",
+                 p->context != NULL ? " " : "", p->context != NULL ? p->context : "");
+        fail_at(ps, &p->problem_mark, text);
+        return -1;
+    }
+    return 0;
+}
+
+/* Parse the node that starts with `ev` (already read; this function deletes it). */
+static yd_node *parse_node(parse_state *ps, yaml_event_t *ev, int depth)
+{
+    yd_node *nd = NULL;
+    if (depth > 64) {
+        fail_at(ps, &ev->start_mark, "nesting too deep");
+        yaml_event_delete(ev);
+        return NULL;
+    }
+    switch (ev->type) {
+    case YAML_SCALAR_EVENT:
+        if (ev->data.scalar.anchor != NULL) {
+            fail_at(ps, &ev->start_mark, "anchors and aliases are not supported");
+            break;
+        }
+        nd = node_new(YD_SCALAR, &ev->start_mark);
+        if (nd == NULL) {
+            break;
+        }
+        nd->scalar = malloc(ev->data.scalar.length + 1);
+        if (nd->scalar == NULL) {
+            free(nd);
+            nd = NULL;
+            break;
+        }
+        memcpy(nd->scalar, ev->data.scalar.value, ev->data.scalar.length);
+        nd->scalar[ev->data.scalar.length] = '\0';
+        nd->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+        break;
+    case YAML_SEQUENCE_START_EVENT:
+    case YAML_MAPPING_START_EVENT: {
+        bool is_map = ev->type == YAML_MAPPING_START_EVENT;
+        const unsigned char *anchor = is_map ? ev->data.mapping_start.anchor
+                                             : ev->data.sequence_start.anchor;
+        if (anchor != NULL) {
+            fail_at(ps, &ev->start_mark, "anchors and aliases are not supported");
+            break;
+        }
+        nd = node_new(is_map ? YD_MAP : YD_SEQ, &ev->start_mark);
+        if (nd == NULL) {
+            break;
+        }
+        for (;;) {
+            yaml_event_t child;
+            if (next_event(ps, &child) != 0) {
+                yd_free(nd);
+                nd = NULL;
+                break;
+            }
+            if (child.type == YAML_SEQUENCE_END_EVENT || child.type == YAML_MAPPING_END_EVENT) {
+                yaml_event_delete(&child);
+                break;
+            }
+            yd_node *key = NULL;
+            if (is_map) {
+                if (child.type != YAML_SCALAR_EVENT) {
+                    fail_at(ps, &child.start_mark, "mapping keys must be plain names");
+                    yaml_event_delete(&child);
+                    yd_free(nd);
+                    nd = NULL;
+                    break;
+                }
+                key = parse_node(ps, &child, depth + 1);
+                if (key == NULL) {
+                    yd_free(nd);
+                    nd = NULL;
+                    break;
+                }
+                for (size_t k = 0; k < nd->n; k++) {
+                    if (strcmp(nd->keys[k]->scalar, key->scalar) == 0) {
+                        char text[256];
+                        snprintf(text, sizeof text, "duplicate key '%.100s' (first at line %d)",
+                                 key->scalar, nd->keys[k]->line);
+                        snprintf(ps->msg, ps->msg_size, "%d:%d: %s", key->line, key->col, text);
+                        yd_free(key);
+                        yd_free(nd);
+                        return NULL;
+                    }
+                }
+                if (next_event(ps, &child) != 0) {
+                    yd_free(key);
+                    yd_free(nd);
+                    nd = NULL;
+                    break;
+                }
+            }
+            yd_node *val = parse_node(ps, &child, depth + 1);
+            if (val == NULL || grow(nd) != 0) {
+                if (val != NULL) {
+                    snprintf(ps->msg, ps->msg_size, "1:1: out of memory");
+                }
+                yd_free(val);
+                yd_free(key);
+                yd_free(nd);
+                nd = NULL;
+                break;
+            }
+            nd->items[nd->n] = val;
+            if (is_map) {
+                nd->keys[nd->n] = key;
+                nd->used[nd->n] = false;
+            }
+            nd->n++;
+        }
+        break;
+    }
+    case YAML_ALIAS_EVENT:
+        fail_at(ps, &ev->start_mark, "anchors and aliases are not supported");
+        break;
+    default:
+        fail_at(ps, &ev->start_mark, "unexpected YAML event");
+        break;
+    }
+    yaml_event_delete(ev);
+    return nd;
+}
+
+yd_node *yd_load(const char *path, char *msg, size_t msg_size)
+{
+    parse_state ps;
+    ps.msg = msg;
+    ps.msg_size = msg_size;
+    msg[0] = '\0';
+    FILE *fp = fopen(path, "rb");
+    if (fp == NULL) {
+        snprintf(msg, msg_size, "cannot open: %s", strerror(errno));
+        return NULL;
+    }
+    if (!yaml_parser_initialize(&ps.parser)) {
+        fclose(fp);
+        snprintf(msg, msg_size, "out of memory");
+        return NULL;
+    }
+    yaml_parser_set_input_file(&ps.parser, fp);
+    yd_node *root = NULL;
+    yaml_event_t ev;
+    bool done = false;
+    int n_docs = 0;
+    while (!done) {
+        if (next_event(&ps, &ev) != 0) {
+            yd_free(root);
+            root = NULL;
+            break;
+        }
+        switch (ev.type) {
+        case YAML_STREAM_START_EVENT:
+        case YAML_DOCUMENT_END_EVENT:
+            yaml_event_delete(&ev);
+            break;
+        case YAML_DOCUMENT_START_EVENT:
+            n_docs++;
+            if (n_docs > 1) {
+                fail_at(&ps, &ev.start_mark, "only one YAML document per file is allowed");
+                yaml_event_delete(&ev);
+                yd_free(root);
+                root = NULL;
+                done = true;
+                break;
+            }
+            yaml_event_delete(&ev);
+            break;
+        case YAML_STREAM_END_EVENT: {
+            if (root == NULL) {
+                /* An empty file is an experiment with every default. */
+                root = node_new(YD_MAP, &ev.start_mark);
+                if (root != NULL) {
+                    root->line = 1;
+                    root->col = 1;
+                }
+            }
+            yaml_event_delete(&ev);
+            done = true;
+            break;
+        }
+        default: {
+            yaml_mark_t m = ev.start_mark;
+            yd_node *nd = parse_node(&ps, &ev, 0);
+            if (nd == NULL) {
+                yd_free(root);
+                root = NULL;
+                done = true;
+                if (msg[0] == '\0') {
+                    fail_at(&ps, &m, "out of memory");
+                }
+                break;
+            }
+            root = nd;
+            break;
+        }
+        }
+    }
+    yaml_parser_delete(&ps.parser);
+    fclose(fp);
+    return root;
+}
+
+static long find(const yd_node *map, const char *key)
+{
+    if (map == NULL || map->type != YD_MAP) {
+        return -1;
+    }
+    for (size_t k = 0; k < map->n; k++) {
+        if (strcmp(map->keys[k]->scalar, key) == 0) {
+            return (long)k;
+        }
+    }
+    return -1;
+}
+
+yd_node *yd_get(yd_node *map, const char *key)
+{
+    long k = find(map, key);
+    if (k < 0) {
+        return NULL;
+    }
+    map->used[k] = true;
+    return map->items[k];
+}
+
+yd_node *yd_key(yd_node *map, const char *key)
+{
+    long k = find(map, key);
+    return k < 0 ? NULL : map->keys[k];
+}
+
+yd_node *yd_first_unused(const yd_node *map)
+{
+    if (map == NULL || map->type != YD_MAP) {
+        return NULL;
+    }
+    for (size_t k = 0; k < map->n; k++) {
+        if (!map->used[k]) {
+            return map->keys[k];
+        }
+    }
+    return NULL;
+}

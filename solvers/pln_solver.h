@@ -63,7 +63,8 @@ PLN_API pln_status pln_solver_create(pln_ctx *ctx, const pln_solver_type *type,
 PLN_API void pln_solver_destroy(pln_solver *s);
 /** @brief Symbolic analysis (ordering, elimination tree) of A's pattern; once per pattern.
  *  A is borrowed for the call only; its values are not read. A new analysis replaces the old
- *  one and drops the numeric factor. n = 0 is allowed (every call then does nothing).
+ *  one and drops the numeric factor; a matrix rejected with PLN_EINVAL leaves the previous
+ *  analysis in place. n = 0 is allowed (every call then does nothing).
  *  @return PLN_OK, PLN_EINVAL (bad matrix: not lower triangular, unsorted, missing diagonal,
  *  index out of range; the column is in the message), PLN_ENOMEM, PLN_EDEP. */
 PLN_API pln_status pln_solver_analyze(pln_solver *s, const pln_csc *A);

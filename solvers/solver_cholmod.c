@@ -267,6 +267,18 @@ static pln_status cm_solve(pln_solver *s, pln_idx nrhs, const double *B, double 
     b.xtype = CHOLMOD_REAL;
     b.dtype = CHOLMOD_DOUBLE;
 
+    /* The simplicial solve works on blocks of max(4, nrhs) transposed columns and leaves Y
+     * shaped for its last block, which the next call's size check would take for a wrong
+     * size and reallocate. Restoring the shape it asks for (the storage is big enough)
+     * keeps warm solves free of allocations. */
+    cholmod_dense *Y = sl->Y;
+    size_t nr = nrhs > 4 ? (size_t)nrhs : 4;
+    if (Y != NULL && !m->L->is_super && Y->nzmax >= nr * (size_t)s->n) {
+        Y->nrow = nr;
+        Y->ncol = (size_t)s->n;
+        Y->d = nr;
+    }
+
     last_message[0] = '\0';
     int ok = cholmod_l_solve2(CHOLMOD_A, m->L, &b, NULL, &sl->X, NULL, &sl->Y, &sl->E, &m->c);
     pln_status st = check_status(s, "cholmod_l_solve2");

@@ -1,0 +1,161 @@
+/* test_config_errors.c — every bad experiment file stops plnet with file:line:col and writes no result. */
+#include "cli_helpers.h"
+
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Run `plnet solve` on yaml (plus optional extra files); assert exit 2 (or `want_rc`), that
+ * stderr holds every needle, and that the output folder was never created. */
+static void expect_error(const char *tag, const char *yaml, int want_rc, const char *needle1,
+                         const char *needle2)
+{
+    char *dir = tc_dir(tag);
+    tc_write(dir, "two.txt", "0 1\n1 2\n3 4\n");
+    tc_write(dir, "chain.txt", "0 1 1.0\n1 2 2.0\n2 3 1.0\n");
+    char *cfg = tc_write(dir, "exp.yaml", yaml);
+    char *outdir = tc_fmt("%s/out", dir);
+    char *err = NULL;
+    int rc = tc_run(NULL, &err, "solve", cfg, "-o", outdir, NULL);
+    cr_assert_eq(rc, want_rc, "exit %d, want %d; stderr: %s", rc, want_rc, err);
+    cr_assert(strstr(err, needle1) != NULL, "stderr lacks '%s':\n%s", needle1, err);
+    if (needle2 != NULL) {
+        cr_assert(strstr(err, needle2) != NULL, "stderr lacks '%s':\n%s", needle2, err);
+    }
+    cr_assert(strncmp(err, "plnet: ", 7) == 0, "%s", err);
+    cr_assert(!tc_exists(outdir), "a failed run created %s", outdir);
+    free(err);
+    free(outdir);
+    free(cfg);
+    free(dir);
+}
+
+Test(config_errors, unknown_key_names_key_and_position)
+{
+    expect_error("unknown", "name: x\nnetwork:\n  kind: resistor\n  grpah: {}\n", 2,
+                 "exp.yaml:4:3: unknown key 'grpah' in network", NULL);
+}
+
+Test(config_errors, unknown_top_level_key)
+{
+    expect_error("unknown-top", "seed: 3\nlearnig: {rate: 0.1}\n", 2,
+                 "exp.yaml:2:1: unknown key 'learnig'", NULL);
+}
+
+Test(config_errors, string_where_number_expected)
+{
+    expect_error("type", "network:\n  viscosity: abc\n", 2,
+                 "exp.yaml:2:14: network.viscosity: expected a number, got 'abc'", NULL);
+}
+
+Test(config_errors, quoted_number_is_a_string)
+{
+    expect_error("quoted", "learning:\n  rate: \"0.1\"\n", 2, "exp.yaml:2:9: learning.rate",
+                 NULL);
+}
+
+Test(config_errors, list_where_integer_expected)
+{
+    expect_error("type2", "train: {steps: [1, 2]}\n", 2,
+                 "exp.yaml:1:16: train.steps: expected an integer, got a list", NULL);
+}
+
+Test(config_errors, missing_graph_file)
+{
+    expect_error("nofile", "network:\n  graph: {file: nope.txt}\n", 2,
+                 "exp.yaml:2:17: network.graph.file: cannot open", "nope.txt");
+}
+
+Test(config_errors, negative_conductance)
+{
+    expect_error("negk", "network:\n  edges:\n    conductance: {init: constant, value: -2.5}\n",
+                 2, "exp.yaml:3:42: network.edges.conductance.value must be > 0", NULL);
+}
+
+Test(config_errors, node_id_out_of_range_names_node_and_position)
+{
+    expect_error("range",
+                 "network: {graph: {generator: square_lattice, size: [4, 4]}}\n"
+                 "boundary:\n  ground: [0]\n  currents: {nodes: [3, 16], values: [1, -1]}\n",
+                 2, "exp.yaml:4:25: boundary.currents.nodes: node 16 does not exist", NULL);
+}
+
+Test(config_errors, edge_id_out_of_range)
+{
+    expect_error("erange",
+                 "network: {graph: {file: chain.txt}}\nboundary:\n  ground: [0]\n"
+                 "  edge_sources: {edges: [3], values: [1]}\n",
+                 2, "exp.yaml:4:26: boundary.edge_sources.edges: edge 3 does not exist", NULL);
+}
+
+Test(config_errors, nudge_above_one)
+{
+    expect_error("nudge", "learning:\n  nudge: 1.5\n", 2,
+                 "exp.yaml:2:10: learning.nudge must be in (0, 1], got 1.5", NULL);
+}
+
+Test(config_errors, enum_value_not_in_list)
+{
+    expect_error("enum", "network:\n  kind: capacitor\n", 2,
+                 "exp.yaml:2:9: network.kind: 'capacitor' is not one of resistor, flow", NULL);
+}
+
+Test(config_errors, floating_component_names_its_nodes)
+{
+    expect_error("float", "network: {graph: {file: two.txt}}\nboundary: {ground: [0]}\n", 2,
+                 "exp.yaml:2:20: nodes 3, 4 (2 nodes) form a component with no ground", NULL);
+}
+
+Test(config_errors, overlapping_roles_name_the_node)
+{
+    expect_error("overlap",
+                 "boundary:\n  ground: [0]\n  potentials: {nodes: [5, 0], values: [1, 2]}\n",
+                 2, "exp.yaml:3:27: boundary.potentials.nodes: node 0 is already taken as ground",
+                 NULL);
+}
+
+Test(config_errors, duplicate_input_node)
+{
+    expect_error("dup", "task:\n  inputs: {nodes: [3, 3], values: [1, 2]}\n", 2,
+                 "exp.yaml:2:23: task.inputs.nodes: node 3 is already listed as an input", NULL);
+}
+
+Test(config_errors, values_count_mismatch)
+{
+    expect_error("count", "boundary:\n  currents: {nodes: [1, 2], values: [1]}\n", 2,
+                 "exp.yaml:2:37: boundary.currents: 1 values for 2 nodes", NULL);
+}
+
+Test(config_errors, duplicate_yaml_key)
+{
+    expect_error("dupkey", "seed: 1\nseed: 2\n", 2, "exp.yaml:2:1: duplicate key 'seed'", NULL);
+}
+
+Test(config_errors, yaml_syntax_error_has_position)
+{
+    expect_error("syntax", "network: {kind: resistor\n", 2, "exp.yaml:2:1: YAML syntax error",
+                 NULL);
+}
+
+Test(config_errors, spring_is_not_yet_supported)
+{
+    expect_error("spring", "network:\n  kind: spring\n", 2,
+                 "exp.yaml:2:9: network.kind: spring networks are not yet supported", NULL);
+}
+
+Test(config_errors, radius_block_needs_flow)
+{
+    expect_error("radius", "network:\n  edges:\n    radius: {init: constant, value: 1.0}\n", 2,
+                 "exp.yaml:3:5: network.edges.radius: only a flow network", NULL);
+}
+
+Test(config_errors, edge_source_between_fixed_nodes_is_a_library_error)
+{
+    /* Both ends of edge 0 are fixed and 1 V apart while the edge source demands 2 V: the
+     * library refuses, and the CLI reports it as a runtime failure naming the edge or node. */
+    expect_error("contradict",
+                 "network: {graph: {file: chain.txt}}\n"
+                 "boundary:\n  ground: [0]\n  potentials: {nodes: [1], values: [1.0]}\n"
+                 "  edge_sources: {edges: [0], values: [2.0]}\n",
+                 1, "plnet: ", NULL);
+}

@@ -69,9 +69,13 @@ pln_status pln_graph_square_lattice(pln_ctx *ctx, pln_idx nx, pln_idx ny, bool p
             }
         }
     }
-    PLN_TRY_GOTO(st, pln_i_graph_adopt(ctx, n, m, tail, head, &g));
+    /* Adopt frees the arrays even when it fails. */
+    st = pln_i_graph_adopt(ctx, n, m, tail, head, &g);
     tail = NULL;
     head = NULL;
+    if (st != PLN_OK) {
+        goto done;
+    }
     PLN_TRY_GOTO(st, pln_graph_set_positions(g, 2, pos));
     *out = g;
     g = NULL;
@@ -131,9 +135,13 @@ pln_status pln_graph_triangular_lattice(pln_ctx *ctx, pln_idx nx, pln_idx ny, bo
             }
         }
     }
-    PLN_TRY_GOTO(st, pln_i_graph_adopt(ctx, n, m, tail, head, &g));
+    /* Adopt frees the arrays even when it fails. */
+    st = pln_i_graph_adopt(ctx, n, m, tail, head, &g);
     tail = NULL;
     head = NULL;
+    if (st != PLN_OK) {
+        goto done;
+    }
     PLN_TRY_GOTO(st, pln_graph_set_positions(g, 2, pos));
     *out = g;
     g = NULL;

@@ -203,9 +203,13 @@ pln_status pln_graph_read_edgelist(pln_ctx *ctx, const char *path, const char *v
         st = PLN_ERR(ctx, PLN_EPARSE, "%s:%ld: no edges in the file", path, lineno);
         goto done;
     }
-    PLN_TRY_GOTO(st, pln_i_graph_adopt(ctx, max_id + 1, m, tail, head, &g));
+    /* Adopt frees the arrays even when it fails. */
+    st = pln_i_graph_adopt(ctx, max_id + 1, m, tail, head, &g);
     tail = NULL;
     head = NULL;
+    if (st != PLN_OK) {
+        goto done;
+    }
     PLN_ALLOC_GOTO(ctx, st, col, m);
     for (int k = 0; k < n_names; k++) {
         for (pln_idx e = 0; e < m; e++) {

@@ -903,9 +903,13 @@ static pln_status build_graph(gm_state *s, pln_graph **out)
     PLN_ALLOC_GOTO(s->ctx, st, tail, s->m);
     PLN_ALLOC_GOTO(s->ctx, st, head, s->m);
     PLN_TRY_GOTO(st, resolve_edges(s, tail, head));
-    PLN_TRY_GOTO(st, pln_i_graph_adopt(s->ctx, s->n, s->m, tail, head, &g));
+    /* Adopt frees the arrays even when it fails. */
+    st = pln_i_graph_adopt(s->ctx, s->n, s->m, tail, head, &g);
     tail = NULL;
     head = NULL;
+    if (st != PLN_OK) {
+        goto done;
+    }
 
     int kx = find_node_key(s, "x");
     int ky = find_node_key(s, "y");

@@ -33,6 +33,10 @@ typedef struct fx_type_name {
 /* The solver type with this name ("cholmod", "dense_ref"). */
 const pln_solver_type *fx_type(const char *name);
 
+/* Under AddressSanitizer, fail the current test if anything allocated so far is unreachable;
+ * a no-op in other builds. Call it from a suite's .fini after everything is freed. */
+void fx_check_leaks(void);
+
 /* Oracle tolerance: condition numbers of these Laplacians stay below ~1e5 (weights within a
  * factor 5, n <= 500), so both Cholesky and partial-pivoting LU agree to ~1e-12. */
 #define FX_TOL 1e-10

@@ -23,7 +23,11 @@ static void setup(void)
     cr_assert(pln_ctx_create(&ctx) == PLN_OK);
 }
 
-static void teardown(void) { pln_ctx_destroy(ctx); }
+static void teardown(void)
+{
+    pln_ctx_destroy(ctx);
+    fx_check_leaks();
+}
 
 TestSuite(alloc, .init = setup, .fini = teardown, .timeout = 120);
 

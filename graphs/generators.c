@@ -1,4 +1,4 @@
-/* generators.c — lattices (built by hand) and random graphs (through igraph, seeded, connected). */
+/* generators.c — lattices (built by hand) and random graphs (igraph, seeded, connected). */
 #include "igraph_glue.h"
 
 #include <math.h>

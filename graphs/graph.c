@@ -1,4 +1,4 @@
-/* graph.c — the pln_graph object: edges, positions, attributes, components, degrees, role picking. */
+/* graph.c — the pln_graph object: edges, positions, attributes, components, degrees, picking. */
 #include "graph_impl.h"
 
 #include <string.h>

@@ -1,4 +1,4 @@
-/* io_graphml.c — GraphML: a small XML pull reader for networkx/igraph/plnet files, and a writer. */
+/* io_graphml.c — GraphML: a small XML pull reader (networkx, igraph, plnet files), a writer. */
 #include "graph_impl.h"
 
 #include <errno.h>

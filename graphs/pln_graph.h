@@ -39,7 +39,8 @@ PLN_API pln_ctx *pln_graph_ctx(const pln_graph *g);
 PLN_API int pln_graph_dim(const pln_graph *g);
 /** @brief View of node positions, row-major n x dim (metres or lattice units); NULL if none. */
 PLN_API const double *pln_graph_positions(const pln_graph *g);
-/** @brief Set (copy) node positions, row-major n x dim, dim 2 or 3. */
+/** @brief Set (copy) node positions, row-major n x dim, dim 2 or 3; dim 0 with xyz NULL
+ *  removes them. @return PLN_OK, PLN_EINVAL (other dim or NULL xyz), PLN_ENOMEM. */
 PLN_API pln_status pln_graph_set_positions(pln_graph *g, int dim, const double *xyz);
 
 /** @brief Set (copy, replacing) a real edge attribute of length m, e.g. "conductance". */
@@ -70,30 +71,48 @@ PLN_API const char *pln_graph_node_label_name(const pln_graph *g, int k);
  * each random call). Lattices and geometric graphs carry positions (lattice spacing 1). */
 
 /** @brief nx x ny square lattice; node (x, y) has id y*nx + x, position (x, y).
- *  periodic wraps both directions (then positions are still the unwrapped grid). */
+ *  periodic wraps both directions (then positions are still the unwrapped grid) and needs
+ *  nx, ny >= 3 (smaller would make self-loops or parallel edges). Edge order: for each node in
+ *  id order, its +x edge then its +y edge, oriented from the node to its neighbour.
+ *  m = (nx-1) ny + nx (ny-1) open, 2 nx ny periodic.
+ *  @return PLN_OK, PLN_EINVAL (key "size" or "periodic"), PLN_ENOMEM. */
 PLN_API pln_status pln_graph_square_lattice(pln_ctx *ctx, pln_idx nx, pln_idx ny, bool periodic,
                                             pln_graph **out);
-/** @brief Triangular lattice of nx x ny nodes (rows offset by 1/2, row spacing sqrt(3)/2). */
+/** @brief Triangular lattice of nx x ny nodes (rows offset by 1/2, row spacing sqrt(3)/2).
+ *  Node (x, y) has id y*nx + x and position (x + (y odd ? 1/2 : 0), y sqrt(3)/2); every edge has
+ *  length 1 and interior nodes have degree 6. periodic needs nx >= 3 and an even ny >= 4.
+ *  m = (nx-1) ny + (ny-1)(2 nx - 1) open, 3 nx ny periodic.
+ *  @return PLN_OK, PLN_EINVAL (key "size" or "periodic"), PLN_ENOMEM. */
 PLN_API pln_status pln_graph_triangular_lattice(pln_ctx *ctx, pln_idx nx, pln_idx ny,
                                                 bool periodic, pln_graph **out);
-/** @brief Connected random regular graph (n*degree even), no multi-edges. */
+/** @brief Connected random regular graph (n*degree even, degree < n), no multi-edges; drawn
+ *  with igraph_k_regular_game and redrawn (up to 100 tries, derived seeds) until connected.
+ *  degree 2 often needs redraws; degree 1 with n > 2 is rejected at once.
+ *  @return PLN_OK, PLN_EINVAL (key "degree", or not connected), PLN_ENOMEM, PLN_EDEP. */
 PLN_API pln_status pln_graph_random_regular(pln_ctx *ctx, pln_idx n, pln_idx degree,
                                             uint64_t seed, pln_graph **out);
 /** @brief Connected Erdos-Renyi G(n, p) graph with p = mean_degree/(n-1): redrawn (up to a
- *  bounded number of tries, then PLN_EINVAL) until connected. */
+ *  bounded number of tries, then PLN_EINVAL) until connected. G(n, p) is connected with high
+ *  probability only for mean_degree > ln(n) (about 6.9 at n = 1000); below that expect
+ *  PLN_EINVAL, whose message quotes ln(n). */
 PLN_API pln_status pln_graph_erdos_renyi(pln_ctx *ctx, pln_idx n, double mean_degree,
                                          uint64_t seed, pln_graph **out);
 /** @brief Random geometric graph in the unit square: n uniform points, edges between points
- *  closer than radius; connected (redrawn up to a bounded number of tries). Carries positions. */
+ *  closer than radius; connected (redrawn up to a bounded number of tries). Carries positions.
+ *  Nodes are numbered by increasing x (igraph_grg_game's order).
+ *  @return PLN_OK, PLN_EINVAL (key "radius", or not connected: the message suggests a larger
+ *  radius), PLN_ENOMEM, PLN_EDEP. */
 PLN_API pln_status pln_graph_random_geometric(pln_ctx *ctx, pln_idx n, double radius,
                                              uint64_t seed, pln_graph **out);
 
 /* ------------------------------------------------------------------ structure */
 
-/** @brief Weakly connected components: membership[n] in [0, n_components). */
+/** @brief Weakly connected components: membership[n] in [0, n_components), numbered in order
+ *  of their lowest node (node 0 is always in component 0). @return PLN_OK or PLN_ENOMEM. */
 PLN_API pln_status pln_graph_components(const pln_graph *g, pln_idx *membership,
                                         pln_idx *n_components);
-/** @brief Degree statistics: min, max, mean. */
+/** @brief Degree statistics: min, max, mean (each pointer may be NULL). Cannot fail: if its
+ *  O(n) scratch array cannot be allocated, min and max read 0. */
 PLN_API void pln_graph_degree_stats(const pln_graph *g, pln_idx *min_degree, pln_idx *max_degree,
                                     double *mean_degree);
 
@@ -110,7 +129,9 @@ PLN_API pln_status pln_graph_pick_nodes(const pln_graph *g, pln_idx count, bool 
 /** @brief Read an edge list: one edge per line "tail head [value ...]", whitespace or comma
  *  separated, '#' comments, an optional header line of names (then extra columns become edge
  *  attributes of those names; without a header the third column is named `value_name`, or
- *  "weight" when NULL). Node ids are 0-based integers; n = max id + 1.
+ *  "weight" when NULL, and further columns "col3", "col4", ...). Node ids are 0-based
+ *  integers; n = max id + 1 (so nodes above the largest id in the file are lost). Every line
+ *  must have the same number of columns; self-loops are parse errors.
  *  @return PLN_OK, PLN_EIO (cannot open, naming the file), PLN_EPARSE ("file:line: ..."). */
 PLN_API pln_status pln_graph_read_edgelist(pln_ctx *ctx, const char *path, const char *value_name,
                                            pln_graph **out);
@@ -120,12 +141,22 @@ PLN_API pln_status pln_graph_write_edgelist(const pln_graph *g, const char *path
 /** @brief Read GraphML (networkx or igraph output): nodes in file order get ids 0..n-1
  *  (a node attribute "id" holds the file's node ids as strings when they are not 0..n-1),
  *  numeric edge/node attributes become attributes, node attributes x, y (and z) become
- *  positions, string node attributes become labels. Directed or undirected both accepted. */
+ *  positions, string node attributes become labels. Directed or undirected both accepted.
+ *  Ids "0".."n-1" (networkx) and "n0".."n{n-1}" (igraph, plnet) count as 0..n-1. Key types
+ *  int, long, float, double and boolean are numeric; a value missing on a node or edge takes
+ *  the key's <default>, else NaN (numbers) or "" (strings). String edge attributes, graph-level
+ *  data and tool extensions (yfiles graphics) are ignored; only the first <graph> is read.
+ *  Edge orientation is the document's source -> target.
+ *  @return PLN_OK, PLN_EIO (cannot open, naming the file), PLN_EPARSE ("file:line: ..." for
+ *  malformed XML or GraphML, unknown node, self-loop, non-numeric value), PLN_ENOMEM. */
 PLN_API pln_status pln_graph_read_graphml(pln_ctx *ctx, const char *path, pln_graph **out);
 /** @brief Write GraphML (undirected, edge order and orientation preserved as the document
  *  order of <edge source= target=>), with every attribute declared by <key>, positions as
  *  node attributes x, y (z), labels as string node attributes; atomically. Loads in
- *  networkx.read_graphml and igraph's read_graph_graphml. */
+ *  networkx.read_graphml and igraph's read_graph_graphml. Reals are written with 17
+ *  significant digits, so a round trip is exact; node ids are "n0".."n{n-1}"; empty labels are
+ *  left out. @return PLN_OK, PLN_EINVAL (a node attribute named like a position axis when the
+ *  graph has positions), PLN_EIO, PLN_ENOMEM. */
 PLN_API pln_status pln_graph_write_graphml(const pln_graph *g, const char *path);
 
 #ifdef __cplusplus

@@ -1,4 +1,4 @@
-/* test_alloc.c — every graphs/ entry point under allocation failure: PLN_ENOMEM, no crash, no leak. */
+/* test_alloc.c — graphs/ entry points under allocation failure: PLN_ENOMEM, no crash, no leak. */
 #include "pln_graph.h"
 #include "pln_internal.h"
 #include "test_support.h"

@@ -330,8 +330,20 @@ Test(io, our_graphml_loads_in_networkx_with_values)
 
 Test(io, graphml_written_by_igraph_loads)
 {
+    /* With the C attribute handler igraph writes typed <key>s for its attributes. */
+    igraph_attribute_table_t *old = igraph_set_attribute_table(&igraph_cattribute_table);
     igraph_t ig;
     cr_assert(eq(int, igraph_ring(&ig, 6, false, false, true), IGRAPH_SUCCESS));
+    for (igraph_integer_t e = 0; e < 6; e++) {
+        cr_assert(eq(int, SETEAN(&ig, "conductance", e, 0.5 + (double)e), IGRAPH_SUCCESS));
+    }
+    for (igraph_integer_t v = 0; v < 6; v++) {
+        char name[8];
+        snprintf(name, sizeof name, "v%d", (int)v);
+        cr_assert(eq(int, SETVAS(&ig, "name", v, name), IGRAPH_SUCCESS));
+        cr_assert(eq(int, SETVAN(&ig, "x", v, (double)v), IGRAPH_SUCCESS));
+        cr_assert(eq(int, SETVAN(&ig, "y", v, -(double)v), IGRAPH_SUCCESS));
+    }
     const char *p = in_dir("igraph.graphml");
     char pbuf[4096];
     snprintf(pbuf, sizeof pbuf, "%s", p);
@@ -340,6 +352,7 @@ Test(io, graphml_written_by_igraph_loads)
     cr_assert(eq(int, igraph_write_graph_graphml(&ig, fp, true), IGRAPH_SUCCESS));
     fclose(fp);
     igraph_destroy(&ig);
+    igraph_set_attribute_table(old);
     pln_graph *r = NULL;
     cr_assert(eq(int, pln_graph_read_graphml(ctx, pbuf, &r), PLN_OK), "%s", msg());
     cr_assert(eq(i64, pln_graph_n_nodes(r), 6));
@@ -353,6 +366,15 @@ Test(io, graphml_written_by_igraph_loads)
     pln_graph_degree_stats(r, &lo, &hi, NULL);
     cr_assert(eq(i64, lo, 2));
     cr_assert(eq(i64, hi, 2));
+    const double *k = pln_graph_edge_attr(r, "conductance");
+    cr_assert(not(eq(ptr, (void *)k, NULL)));
+    for (pln_idx e = 0; e < 6; e++) {
+        cr_assert(eq(dbl, k[e], 0.5 + (double)e), "edge %ld", (long)e);
+    }
+    cr_assert(eq(int, pln_graph_dim(r), 2));
+    cr_assert(eq(dbl, pln_graph_positions(r)[2 * 4], 4.0));
+    cr_assert(eq(dbl, pln_graph_positions(r)[2 * 4 + 1], -4.0));
+    cr_assert(eq(str, (char *)pln_graph_node_label(r, "name")[3], "v3"));
     pln_graph_destroy(r);
 }
 

@@ -13,7 +13,11 @@
 
 static pln_ctx *ctx;
 static void setup(void) { cr_assert_eq(pln_ctx_create(&ctx), PLN_OK); }
-static void teardown(void) { pln_ctx_destroy(ctx); }
+static void teardown(void)
+{
+    pln_ctx_destroy(ctx);
+    ts_check_leaks();
+}
 TestSuite(states, .init = setup, .fini = teardown, .timeout = 120);
 
 typedef struct fixture {

@@ -6,6 +6,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <criterion/criterion.h>
+
+extern int __lsan_do_recoverable_leak_check(void) __attribute__((weak));
+
+void ts_check_leaks(void)
+{
+    if (__lsan_do_recoverable_leak_check != NULL) {
+        cr_assert(__lsan_do_recoverable_leak_check() == 0, "memory leaked (see LeakSanitizer)");
+    }
+}
+
 double ts_rel_diff(double a, double b, double floor)
 {
     double s = fmax(fmax(fabs(a), fabs(b)), floor);

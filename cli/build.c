@@ -10,11 +10,18 @@ int plnet_report_lib(FILE *err, const pln_ctx *ctx, pln_status st, const char *w
     const pln_error *e = ctx != NULL ? pln_ctx_last_error(ctx) : NULL;
     const char *msg = e != NULL && e->code != PLN_OK && e->message[0] != '\0' ? e->message
                                                                                 : pln_strerror(st);
+    /* Prefix the node or edge at fault unless the message already starts by naming it. */
     char where[64] = "";
+    char lead[64] = "";
     if (e != NULL && e->code != PLN_OK && e->edge >= 0) {
         snprintf(where, sizeof where, "edge %lld: ", (long long)e->edge);
+        snprintf(lead, sizeof lead, "edge %lld ", (long long)e->edge);
     } else if (e != NULL && e->code != PLN_OK && e->node >= 0) {
         snprintf(where, sizeof where, "node %lld: ", (long long)e->node);
+        snprintf(lead, sizeof lead, "node %lld ", (long long)e->node);
+    }
+    if (lead[0] != '\0' && strncmp(msg, lead, strlen(lead)) == 0) {
+        where[0] = '\0';
     }
     fprintf(err, "plnet: %s%s%s%s\n", where, what != NULL ? what : "", what != NULL ? ": " : "",
             msg);

@@ -1,4 +1,4 @@
-/* solver.c — the solver interface: argument checks, life cycle, counters and timings, dispatch to a type's operations. */
+/* solver.c — the solver interface: checks, life cycle, counters, dispatch to a type. */
 #include "solver_impl.h"
 
 #include <inttypes.h>

@@ -1,4 +1,4 @@
-/* solver_cholmod.c — the CHOLMOD solver type: cholmod_l_analyze once, cholmod_l_factorize per change of values, cholmod_l_solve2 with kept workspaces. */
+/* solver_cholmod.c — the CHOLMOD solver type: analyze once, refactor, solve2 with kept handles. */
 #include "solver_impl.h"
 
 #include <cholmod.h>

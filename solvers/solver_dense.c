@@ -1,4 +1,4 @@
-/* solver_dense.c — the dense Cholesky reference solver: an O(n^3) oracle that shares no code with CHOLMOD. */
+/* solver_dense.c — dense Cholesky reference solver: an O(n^3) oracle independent of CHOLMOD. */
 #include "solver_impl.h"
 
 #include <inttypes.h>

@@ -1,4 +1,4 @@
-/* solver_fixtures.c — random grounded graph Laplacians in pln_csc form, with their dense copies, for the solver tests. */
+/* solver_fixtures.c — random grounded graph Laplacians (pln_csc + dense) for solver tests. */
 #include "solver_fixtures.h"
 
 #include "test_support.h"

@@ -1,4 +1,4 @@
-/* solver_fixtures.h — random grounded graph Laplacians in pln_csc form, with their dense copies, for the solver tests. */
+/* solver_fixtures.h — random grounded graph Laplacians (pln_csc + dense) for solver tests. */
 #ifndef PLN_SOLVER_FIXTURES_H
 #define PLN_SOLVER_FIXTURES_H
 

@@ -1,4 +1,4 @@
-/* test_alloc.c — the solve path allocates nothing once warm, and every allocation failure (plnet's or CHOLMOD's) comes back as PLN_ENOMEM. */
+/* test_alloc.c — warm solves allocate nothing; every allocation failure returns PLN_ENOMEM. */
 #include "pln_internal.h"
 #include "pln_solver.h"
 #include "solver_fixtures.h"

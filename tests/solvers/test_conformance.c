@@ -1,4 +1,4 @@
-/* test_conformance.c — the behaviour every solver type promises, run over each type (SUNDIALS test_sunlinsol style). */
+/* test_conformance.c — what every solver type promises, run over each type (SUNDIALS style). */
 #include "pln_internal.h"
 #include "pln_solver.h"
 #include "solver_fixtures.h"

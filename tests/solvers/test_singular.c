@@ -1,4 +1,4 @@
-/* test_singular.c — every error a solver reports: singular systems, misuse of the life cycle, malformed matrices and options. */
+/* test_singular.c — every error a solver reports: singular systems, misuse, bad input. */
 #include "pln_internal.h"
 #include "pln_solver.h"
 #include "solver_fixtures.h"

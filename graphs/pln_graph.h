@@ -159,6 +159,80 @@ PLN_API pln_status pln_graph_read_graphml(pln_ctx *ctx, const char *path, pln_gr
  *  graph has positions), PLN_EIO, PLN_ENOMEM. */
 PLN_API pln_status pln_graph_write_graphml(const pln_graph *g, const char *path);
 
+/* ------------------------------------------------------------------ SPICE netlists */
+
+/** One SPICE source as written: `Vname n+ n- [DC] value` (volts, p(n+) - p(n-) = value) or
+ *  `Iname n+ n- [DC] value` (amperes flowing from n+ through the source to n-). */
+typedef struct pln_spice_source {
+    pln_idx pos;   /**< node id of n+ */
+    pln_idx neg;   /**< node id of n- */
+    double value;  /**< V or A */
+    long line;     /**< line of the netlist where the element starts */
+    pln_idx edge;  /**< V between two non-ground nodes: the resistor edge whose drop it fixes;
+                        else -1 */
+} pln_spice_source;
+
+/** The sources of a netlist, as written and as boundary conditions (SPEC 1.1) ready for a
+ *  pln_boundary. Arrays are owned by the struct: free with pln_spice_sources_free. */
+typedef struct pln_spice_sources {
+    pln_idx ground;               /**< node id of SPICE ground ("0" or "gnd"), or -1 */
+    pln_idx n_v;
+    pln_spice_source *v;          /**< voltage sources in file order */
+    pln_idx n_i;
+    pln_spice_source *i;          /**< current sources in file order */
+    /** Fixed potentials: the ground (0 V, first when present), then each V source with one
+     *  end on ground (n+ grounded gives p(n-) = -value). */
+    pln_idx n_dirichlet;
+    pln_idx *dirichlet_nodes;
+    double *dirichlet_values;     /**< V */
+    /** Net injected current per node (A, into the node; ground's share dropped): a source
+     *  `I n+ n- v` adds -v at n+ and +v at n-. Each node appears once. */
+    pln_idx n_currents;
+    pln_idx *current_nodes;
+    double *current_values;
+    /** Edge sources: a V source between two non-ground nodes fixes the drop p_tail - p_head
+     *  of the first resistor joining them (value, or -value when the resistor runs n- -> n+);
+     *  the resistor stays in the network, in parallel with the source, as in SPICE. */
+    pln_idx n_sources;
+    pln_idx *source_edges;
+    double *source_values;        /**< V */
+} pln_spice_sources;
+
+/** @brief Free the arrays of a pln_spice_sources (NULL allowed) and empty it. */
+PLN_API void pln_spice_sources_free(pln_spice_sources *s);
+
+/** @brief Read a SPICE netlist (the DC subset of SPICE3/ngspice) as a graph of resistors.
+ *
+ *  Syntax: the first line is the title (ignored, as in SPICE); `*` lines are comments, `;`
+ *  anywhere and `$` at the start of a word begin inline comments; a line starting with `+`
+ *  continues the previous element; everything is case-insensitive. Elements:
+ *  `Rname n1 n2 value`, `Vname n+ n- [DC] value [AC ...]`, `Iname n+ n- [DC] value [AC ...]`;
+ *  values take SPICE scale suffixes T G MEG K M U N P F MIL (M is milli, MEG mega) and any
+ *  letters after them are ignored as units ("1kOhm" = 1000, "2.2uF" = 2.2e-6, "1F" = 1e-15).
+ *  Dot cards (.op, .options, .print, ...) and .control/.endc blocks are skipped; `.end`
+ *  stops the reading; .subckt, .include and .lib are rejected. Node names are arbitrary
+ *  strings; `0` and `gnd` are the ground.
+ *
+ *  Result: nodes numbered in order of first appearance (ground is one node, named "0"),
+ *  one edge per resistor in file order oriented n1 -> n2, edge attributes "resistance" (ohm)
+ *  and "conductance" (S, 1/R), node label "name" (lower-cased SPICE names). V sources must
+ *  go to ground or lie across a resistor (then they become an edge source on it): plnet
+ *  fixes potentials of nodes and drops of edges, and a source between two nodes joined by
+ *  no resistor has no edge to fix, so it is an error rather than an invented edge.
+ *
+ *  @param[in] ctx context (borrowed)
+ *  @param[in] path netlist file
+ *  @param[out] out the graph (unchanged on error)
+ *  @param[out] sources the sources (may be NULL to drop them); emptied on error
+ *  @return PLN_OK; PLN_EIO (cannot open, naming the file); PLN_EPARSE ("file:line: ..." for
+ *  an unknown element, too few fields, a bad value, R <= 0, an element joining a node to
+ *  itself, two V sources fixing one node, unsupported cards, no resistors); PLN_EINVAL
+ *  ("file:line: ..." for a V source between non-ground nodes with no resistor across it);
+ *  PLN_ENOMEM. Complexity O(size of the file + m) expected (hashed node names), plus
+ *  O(m) per V source between non-ground nodes. */
+PLN_API pln_status pln_graph_read_spice(pln_ctx *ctx, const char *path, pln_graph **out,
+                                        pln_spice_sources *sources);
+
 #ifdef __cplusplus
 }
 #endif

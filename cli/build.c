@@ -41,6 +41,7 @@ void plnet_built_free(plnet_built *b)
     free(b->src_edges);
     free(b->src_values);
     free((void *)b->role);
+    pln_spice_sources_free(&b->spice);
     memset(b, 0, sizeof *b);
 }
 
@@ -52,6 +53,8 @@ static int make_graph(plnet_config *cfg, plnet_built *b, FILE *err)
     if (g->source == PLNET_GRAPH_FILE) {
         if (g->format.v == PLNET_FORMAT_GRAPHML) {
             st = pln_graph_read_graphml(b->ctx, g->file_path, &b->graph);
+        } else if (g->format.v == PLNET_FORMAT_SPICE) {
+            st = pln_graph_read_spice(b->ctx, g->file_path, &b->graph, &b->spice);
         } else {
             const char *name = g->weights.v == PLNET_WEIGHTS_RESISTANCE ? "resistance"
                                                                          : "conductance";
@@ -182,6 +185,27 @@ static int resolve_roles(plnet_config *cfg, plnet_built *b, FILE *err)
     }
     plnet_boundary_cfg *bd = &cfg->boundary;
     plnet_task_cfg *t = &cfg->task;
+    /* A netlist's sources come first, so a YAML role on the same node or edge is reported at
+     * its YAML line; an injection into a node the netlist already fixes stays allowed. */
+    const pln_spice_sources *sp = &b->spice;
+    for (pln_idx k = 0; k < sp->n_dirichlet && rc == 0; k++) {
+        pln_idx i = sp->dirichlet_nodes[k];
+        rc = claim(cfg, &o, i == sp->ground ? "ground" : "a fixed potential",
+                   "network.graph.file (a SPICE source)", i, cfg->network.graph.file.at, err);
+    }
+    for (pln_idx k = 0; k < sp->n_currents && rc == 0; k++) {
+        pln_idx i = sp->current_nodes[k];
+        if (!o.taken[i]) {
+            rc = claim(cfg, &o, "a current injection", "network.graph.file (a SPICE source)", i,
+                       cfg->network.graph.file.at, err);
+        }
+    }
+    for (pln_idx k = 0; k < sp->n_sources; k++) {
+        edge_owner[sp->source_edges[k]] = "an edge source of the netlist";
+    }
+    if (rc != 0) {
+        goto done;
+    }
     if ((rc = claim_ids(cfg, &o, "ground", "boundary.ground", &bd->ground, err)) != 0 ||
         (rc = claim_ids(cfg, &o, "a fixed potential", "boundary.potentials.nodes",
                         &bd->potentials.nodes, err)) != 0 ||
@@ -306,6 +330,11 @@ int plnet_build_graph(plnet_config *cfg, plnet_built *b, FILE *err)
     if (rc != 0) {
         return rc;
     }
+    /* A netlist that fixes potentials brings its own ground: the default `ground: [0]` (not
+     * written in the file) would fix its first-named node a second time. */
+    if (b->spice.n_dirichlet > 0 && cfg->boundary.ground.at_list.line == 0) {
+        cfg->boundary.ground.n = 0;
+    }
     rc = resolve_roles(cfg, b, err);
     if (rc != 0) {
         return rc;
@@ -399,9 +428,10 @@ int plnet_build_network(plnet_config *cfg, plnet_built *b, FILE *err)
     plnet_boundary_cfg *bd = &cfg->boundary;
     plnet_task_cfg *t = &cfg->task;
     /* Dirichlet set = ground (0 V) + fixed potentials + node inputs (their values, else 0). */
-    pln_idx nd = bd->ground.n + bd->potentials.nodes.n + t->inputs.n_picked;
-    pln_idx ns = bd->edge_sources.edges.n + t->inputs.edges.n;
-    pln_idx nc = bd->currents.nodes.n;
+    const pln_spice_sources *sp = &b->spice;
+    pln_idx nd = bd->ground.n + bd->potentials.nodes.n + t->inputs.n_picked + sp->n_dirichlet;
+    pln_idx ns = bd->edge_sources.edges.n + t->inputs.edges.n + sp->n_sources;
+    pln_idx nc = bd->currents.nodes.n + sp->n_currents;
     b->dir_nodes = malloc((size_t)(nd + 1) * sizeof *b->dir_nodes);
     b->dir_values = malloc((size_t)(nd + 1) * sizeof *b->dir_values);
     b->dir_is_ground = calloc((size_t)(nd + 1), sizeof *b->dir_is_ground);
@@ -429,6 +459,16 @@ int plnet_build_network(plnet_config *cfg, plnet_built *b, FILE *err)
                   t->inputs.values.n > 0 ? t->inputs.values.v : NULL, t->inputs.edges.n);
     append_values(&b->n_cur, b->cur_nodes, b->cur_values, bd->currents.nodes.v,
                   bd->currents.values.v, bd->currents.nodes.n);
+    /* A SPICE netlist's boundary (empty for other graphs), after the YAML's. */
+    for (pln_idx k = 0; k < sp->n_dirichlet; k++) {
+        b->dir_is_ground[b->n_dir] = sp->dirichlet_nodes[k] == sp->ground;
+        append_values(&b->n_dir, b->dir_nodes, b->dir_values, &sp->dirichlet_nodes[k],
+                      &sp->dirichlet_values[k], 1);
+    }
+    append_values(&b->n_src, b->src_edges, b->src_values, sp->source_edges, sp->source_values,
+                  sp->n_sources);
+    append_values(&b->n_cur, b->cur_nodes, b->cur_values, sp->current_nodes, sp->current_values,
+                  sp->n_currents);
 
     int rc = check_grounded(cfg, b, err);
     if (rc != 0) {

@@ -20,6 +20,8 @@ typedef struct plnet_built {
     pln_idx *src_edges;
     double *src_values;
     const char **role; /* per node: "ground", "potential", "current", "input", "output" or "" */
+    /* A SPICE netlist's sources (network.graph format spice), merged into the boundary. */
+    pln_spice_sources spice;
 } plnet_built;
 
 /* Make the graph, draw random roles, check every node and edge id against it, and set the

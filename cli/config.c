@@ -24,7 +24,7 @@ typedef struct enum_table {
 static const char *const kind_names[] = {"resistor", "flow", "spring", "spring_linear"};
 static const char *const gen_names[] = {"square_lattice", "triangular_lattice", "random_regular",
                                         "erdos_renyi", "random_geometric"};
-static const char *const format_names[] = {"auto", "graphml", "edgelist"};
+static const char *const format_names[] = {"auto", "graphml", "edgelist", "spice"};
 static const char *const weights_names[] = {"conductance", "resistance"};
 static const char *const init_names[] = {"constant", "uniform", "loguniform", "from_graph"};
 static const char *const task_names[] = {"allostery", "regression", "classification", "dataset"};
@@ -733,7 +733,11 @@ static int read_graph(reader *r, yd_node *nd)
         CHECK(check_readable(r, g->file_path, &g->file, "network.graph.file"));
         if (g->format.v == PLNET_FORMAT_AUTO) {
             bool xml = ends_with(g->file.v, ".graphml") || ends_with(g->file.v, ".xml");
-            g->format.v = xml ? PLNET_FORMAT_GRAPHML : PLNET_FORMAT_EDGELIST;
+            bool spice = ends_with(g->file.v, ".cir") || ends_with(g->file.v, ".sp") ||
+                         ends_with(g->file.v, ".net") || ends_with(g->file.v, ".spice");
+            g->format.v = xml ? PLNET_FORMAT_GRAPHML
+                          : spice ? PLNET_FORMAT_SPICE
+                                  : PLNET_FORMAT_EDGELIST;
         }
         /* A graph file carries its own edge values; constant is only the fallback. */
         r->cfg->network.conductance.init.v = PLNET_INIT_FROM_GRAPH;

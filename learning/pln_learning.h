@@ -174,6 +174,15 @@ typedef struct pln_ledger {
     double power_free;    /**< last step: mean free-state power (W) */
     double power_clamped; /**< last step: mean clamped/nudged power (W) */
     double joule_total, bits_total, landauer_total;
+    /** Memory dissipation (SPEC 5): rate sigma per edge (k_B T per time unit), < 0 or NaN
+     *  when not modelled (then memory stays 0 and is reported as not modelled). */
+    double memory_rate;
+    pln_idx memory_edges; /**< edges carrying a memory */
+    double time;          /**< last step: time it lasted (1 per step for the contrastive rules) */
+    double memory;        /**< last step: sigma x edges x time x k_B T (J) */
+    double efficiency;    /**< last step: landauer / (joule + memory), 0 when nothing spent */
+    double time_total, memory_total;
+    double efficiency_total; /**< landauer_total / (joule_total + memory_total) */
 } pln_ledger;
 
 /** @brief Zeroed ledger at temperature (K) and resolution (theta units). */
@@ -182,8 +191,15 @@ PLN_API void pln_ledger_init(pln_ledger *l, double temperature, double resolutio
  *  quantization step when hw quantizes (then theta_old selects the step). */
 PLN_API double pln_ledger_bits(const pln_hardware *hw, double resolution, pln_idx m,
                                const double *theta_old, const double *dtheta);
-/** @brief Record one step. */
+/** @brief Record one step (lasting one time unit). */
 PLN_API void pln_ledger_record(pln_ledger *l, const pln_rule_energy *e, double bits);
+/** @brief Memory dissipation rate (k_B T per time unit per edge; < 0 or NaN: not modelled)
+ *  and the number of edges with a memory. */
+PLN_API void pln_ledger_set_memory(pln_ledger *l, double rate, pln_idx edges);
+/** @brief Whether the memory term is modelled (a rate was set). */
+PLN_API bool pln_ledger_memory_modelled(const pln_ledger *l);
+/** @brief Record one step of a given duration (time units) with its Joule heat (J). */
+PLN_API void pln_ledger_record_time(pln_ledger *l, double joule, double bits, double time);
 
 /* ================================================================== tables (CSV) */
 
@@ -382,4 +398,7 @@ PLN_API pln_status pln_trainer_state_load(pln_trainer *tr, const void *buf, size
 #ifdef __cplusplus
 }
 #endif
+
+#include "pln_tcl.h"
+
 #endif

@@ -423,7 +423,7 @@ pln_status pln_trainer_state_load(pln_trainer *tr, const void *buf, size_t size)
     p = get(p, &rng.spare_normal, 8);
     p = get(p, &spare, 8);
     rng.has_spare = (int)spare;
-    pln_ledger l;
+    pln_ledger l = tr->ledger; /* keeps the fields the checkpoint does not hold */
     double *fields[CKPT_LEDGER_DOUBLES];
     ledger_doubles(&l, fields);
     p = get(p, &l.steps, 8);

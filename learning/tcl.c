@@ -1,0 +1,613 @@
+/* tcl.c — the TCL loop of SPEC 4: state at eta(t), memories, g, updates, ledger, checkpoints. */
+#include "tcl_impl.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <string.h>
+
+struct pln_tcl {
+    pln_ctx *ctx;
+    pln_network *net;
+    pln_states *st;
+    const pln_task *task;
+    pln_tcl_options o;
+    pln_idx n, m, n_in, n_out, n_dir, n_src, n_train;
+    pln_idx *in_slot;
+    double *dir_buf, *src_buf; /* the current example's boundary values */
+    double *edir_buf, *esrc_buf; /* evaluation's */
+    pln_bc_values bc, ebc;
+    double *pF, *pC;      /* free state and fully clamped state (o^C = T), n each */
+    double *oF, *oC, *targets;
+    double *dpF, *dd;     /* edge drops of x^F and x^C - x^F: dp(eta) = dpF + eta dd */
+    double *s, *s_last, *u, *acc, *ds;
+    double *theta, *theta_new, *dtheta;
+    double *p_now;        /* trace only */
+    pln_memory *mem;
+    pln_rng rng;
+    pln_ledger ledger;
+    int64_t periods, steps, since_refresh;
+    double time;
+    pln_idx example;
+    int started;          /* the memories have seen a signal */
+    int stale;            /* theta or the example changed since the state was computed */
+    pln_tcl_trace_fn trace;
+    void *trace_user;
+};
+
+void pln_tcl_options_default(pln_tcl_options *o)
+{
+    pln_protocol_options_default(&o->protocol);
+    pln_memory_options_default(&o->memory);
+    pln_nonlinearity_default(&o->g);
+    o->rate = 0.05;
+    o->apply = PLN_APPLY_STEP;
+    o->refresh = 1;
+    pln_hardware_default(&o->hardware);
+    o->seed = 1;
+    o->temperature = 300.0;
+    o->resolution = 1e-3;
+}
+
+pln_status pln_tcl_options_check(pln_ctx *ctx, const pln_tcl_options *o)
+{
+    PLN_TRY(pln_protocol_options_check(ctx, &o->protocol));
+    PLN_TRY(pln_memory_options_check(ctx, &o->memory));
+    PLN_TRY(pln_hardware_check(ctx, &o->hardware));
+    if ((int)o->g.kind < 0 || (int)o->g.kind > (int)PLN_NONLIN_LINEAR ||
+        !(o->g.theta >= 0.0) || (o->g.kind == PLN_NONLIN_CUBIC && !(o->g.theta > 0.0))) {
+        PLN_FAIL_KEY(ctx, PLN_EINVAL, "protocol.nonlinearity.theta",
+                     "bad nonlinearity (kind %d, theta %g; cubic needs theta > 0)",
+                     (int)o->g.kind, o->g.theta);
+    }
+    if (!(isfinite(o->rate) && o->rate >= 0.0)) {
+        PLN_FAIL_KEY(ctx, PLN_EINVAL, "learning.rate", "rate must be finite and >= 0, got %g",
+                     o->rate);
+    }
+    if (o->apply != PLN_APPLY_STEP && o->apply != PLN_APPLY_PERIOD) {
+        PLN_FAIL_KEY(ctx, PLN_EINVAL, "protocol.apply", "unknown apply %d", (int)o->apply);
+    }
+    if (o->refresh < 1) {
+        PLN_FAIL_KEY(ctx, PLN_EINVAL, "protocol.refresh", "refresh must be >= 1, got %" PRId64,
+                     (int64_t)o->refresh);
+    }
+    if (!(o->temperature >= 0.0) || !(o->resolution > 0.0)) {
+        PLN_FAIL_KEY(ctx, PLN_EINVAL, "energy.resolution",
+                     "need temperature >= 0 and resolution > 0 (got %g, %g)", o->temperature,
+                     o->resolution);
+    }
+    return PLN_OK;
+}
+
+void pln_tcl_destroy(pln_tcl *tr)
+{
+    if (tr == NULL) {
+        return;
+    }
+    void *a[] = {tr->in_slot, tr->dir_buf, tr->src_buf, tr->edir_buf, tr->esrc_buf,
+                 tr->pF,      tr->pC,      tr->oF,      tr->oC,       tr->targets,
+                 tr->dpF,     tr->dd,      tr->s,       tr->s_last,   tr->u,
+                 tr->acc,     tr->ds,      tr->theta,   tr->theta_new, tr->dtheta,
+                 tr->p_now};
+    for (size_t k = 0; k < sizeof a / sizeof a[0]; k++) {
+        pln_i_free(a[k]);
+    }
+    pln_memory_destroy(tr->mem);
+    pln_i_free(tr);
+}
+
+static pln_status resolve_inputs(pln_tcl *tr)
+{
+    const pln_boundary *bc = pln_network_boundary(tr->net);
+    const pln_input *in = pln_task_inputs(tr->task);
+    for (pln_idx j = 0; j < tr->n_in; j++) {
+        pln_idx slot = -1;
+        bool node = in[j].kind == PLN_IN_NODE;
+        pln_idx cnt = node ? bc->n_dirichlet : bc->n_sources;
+        const pln_idx *ids = node ? bc->dirichlet_nodes : bc->source_edges;
+        for (pln_idx d = 0; d < cnt; d++) {
+            if (ids[d] == in[j].index) {
+                slot = d;
+            }
+        }
+        if (slot < 0) {
+            return pln_i_error(tr->ctx, PLN_EINVAL, __FILE__, __LINE__, node ? in[j].index : -1,
+                               node ? -1 : in[j].index, "task.inputs",
+                               "input %s %" PRId64 " is not fixed by the network's boundary",
+                               node ? "node" : "edge", (int64_t)in[j].index);
+        }
+        tr->in_slot[j] = slot;
+    }
+    const pln_output *a = pln_task_outputs(tr->task);
+    const pln_output *b = pln_states_outputs(tr->st);
+    if (pln_states_n_out(tr->st) != tr->n_out) {
+        PLN_FAIL_KEY(tr->ctx, PLN_EDIM, "task.outputs", "the states have %" PRId64
+                     " outputs, the task %" PRId64, (int64_t)pln_states_n_out(tr->st),
+                     (int64_t)tr->n_out);
+    }
+    for (pln_idx j = 0; j < tr->n_out; j++) {
+        if (a[j].kind != b[j].kind || a[j].index != b[j].index) {
+            PLN_FAIL_KEY(tr->ctx, PLN_EINVAL, "task.outputs",
+                         "output %" PRId64 " of the task differs from the states' output",
+                         (int64_t)j);
+        }
+    }
+    return PLN_OK;
+}
+
+static void load_example(pln_tcl *tr, double *dir, double *src, double *targets, pln_split split,
+                         pln_idx i)
+{
+    const double *x = pln_task_example_inputs(tr->task, split, i);
+    const pln_input *in = pln_task_inputs(tr->task);
+    for (pln_idx j = 0; j < tr->n_in; j++) {
+        if (in[j].kind == PLN_IN_NODE) {
+            dir[tr->in_slot[j]] = x[j];
+        } else {
+            src[tr->in_slot[j]] = x[j];
+        }
+    }
+    if (targets != NULL) {
+        memcpy(targets, pln_task_example_targets(tr->task, split, i),
+               (size_t)tr->n_out * sizeof *targets);
+    }
+}
+
+/* Free state and fully clamped state (o^C = T) of the current example with the current
+ * factor: x(eta) = x^F + eta (x^C - x^F), since o^C(eta) = o^F + eta (T - o^F). */
+static pln_status refresh_state(pln_tcl *tr)
+{
+    PLN_TRY(pln_states_free(tr->st, 1, &tr->bc, tr->pF, tr->oF));
+    PLN_TRY(pln_states_clamp(tr->st, 1, tr->pF, tr->oF, tr->targets, tr->pC, tr->oC));
+    pln_network_edge_drops(tr->net, tr->pF, tr->dpF);
+    pln_network_edge_drops(tr->net, tr->pC, tr->dd);
+    for (pln_idx e = 0; e < tr->m; e++) {
+        tr->dd[e] -= tr->dpF[e];
+    }
+    tr->stale = 0;
+    tr->since_refresh = 0;
+    return PLN_OK;
+}
+
+/* Signals s_e = dp_e(eta)^2 and the power sum_e k_e dp_e^2, O(m). */
+static double signals_at(pln_tcl *tr, double eta, double *s)
+{
+    const double *k = pln_network_conductances(tr->net);
+    double P = 0.0;
+    for (pln_idx e = 0; e < tr->m; e++) {
+        double dp = tr->dpF[e] + eta * tr->dd[e];
+        s[e] = dp * dp;
+        P += k[e] * s[e];
+    }
+    return P;
+}
+
+static void emit_trace(pln_tcl *tr, double eta)
+{
+    if (tr->trace == NULL) {
+        return;
+    }
+    for (pln_idx i = 0; i < tr->n; i++) {
+        tr->p_now[i] = tr->pF[i] + eta * (tr->pC[i] - tr->pF[i]);
+    }
+    tr->trace(tr->time, eta, tr->p_now, tr->trace_user);
+}
+
+/* Write theta + d theta through the hardware pipeline, refactor; returns the bits written. */
+static pln_status write_update(pln_tcl *tr, double *dtheta, double *bits)
+{
+    pln_hardware_apply(&tr->o.hardware, &tr->rng, tr->m, tr->theta, dtheta, tr->theta_new);
+    *bits += pln_ledger_bits(&tr->o.hardware, tr->o.resolution, tr->m, tr->theta, dtheta);
+    PLN_TRY(pln_network_set_conductances(tr->net, tr->theta_new));
+    PLN_TRY(pln_states_factor(tr->st));
+    double *t = tr->theta;
+    tr->theta = tr->theta_new;
+    tr->theta_new = t;
+    tr->stale = 1;
+    return PLN_OK;
+}
+
+pln_status pln_tcl_create(pln_ctx *ctx, pln_network *net, pln_states *states,
+                          const pln_task *task, const pln_tcl_options *opts, pln_tcl **out)
+{
+    pln_status st = PLN_OK;
+    pln_tcl *tr = NULL;
+    PLN_TRY(pln_tcl_options_check(ctx, opts));
+    if (pln_states_network(states) != net) {
+        PLN_FAIL(ctx, PLN_EINVAL, "the states object was built on another network");
+    }
+    if (pln_task_n_examples(task, PLN_SPLIT_TRAIN) < 1) {
+        PLN_FAIL_KEY(ctx, PLN_EINVAL, "task", "the task has no training example");
+    }
+    PLN_ALLOC(ctx, tr, 1);
+    tr->ctx = ctx;
+    tr->net = net;
+    tr->st = states;
+    tr->task = task;
+    tr->o = *opts;
+    tr->n = pln_network_n_nodes(net);
+    tr->m = pln_network_n_edges(net);
+    tr->n_in = pln_task_n_in(task);
+    tr->n_out = pln_task_n_out(task);
+    tr->n_train = pln_task_n_examples(task, PLN_SPLIT_TRAIN);
+    const pln_boundary *bcs = pln_network_boundary(net);
+    tr->n_dir = bcs->n_dirichlet;
+    tr->n_src = bcs->n_sources;
+    pln_idx n = tr->n, m = tr->m, no = tr->n_out;
+    PLN_ALLOC_GOTO(ctx, st, tr->in_slot, tr->n_in);
+    PLN_ALLOC_GOTO(ctx, st, tr->dir_buf, tr->n_dir);
+    PLN_ALLOC_GOTO(ctx, st, tr->src_buf, tr->n_src);
+    PLN_ALLOC_GOTO(ctx, st, tr->edir_buf, tr->n_dir);
+    PLN_ALLOC_GOTO(ctx, st, tr->esrc_buf, tr->n_src);
+    PLN_ALLOC_GOTO(ctx, st, tr->pF, n);
+    PLN_ALLOC_GOTO(ctx, st, tr->pC, n);
+    PLN_ALLOC_GOTO(ctx, st, tr->p_now, n);
+    PLN_ALLOC_GOTO(ctx, st, tr->oF, no);
+    PLN_ALLOC_GOTO(ctx, st, tr->oC, no);
+    PLN_ALLOC_GOTO(ctx, st, tr->targets, no);
+    double **em[] = {&tr->dpF, &tr->dd,    &tr->s,         &tr->s_last, &tr->u,
+                     &tr->acc, &tr->ds,    &tr->theta,     &tr->theta_new, &tr->dtheta};
+    for (size_t k = 0; k < sizeof em / sizeof em[0]; k++) {
+        PLN_ALLOC_GOTO(ctx, st, *em[k], m);
+    }
+    PLN_TRY_GOTO(st, resolve_inputs(tr));
+    const double *dv = pln_network_dirichlet_values(net);
+    const double *sv = pln_network_source_values(net);
+    for (pln_idx d = 0; d < tr->n_dir; d++) {
+        tr->dir_buf[d] = tr->edir_buf[d] = dv != NULL ? dv[d] : 0.0;
+    }
+    for (pln_idx d = 0; d < tr->n_src; d++) {
+        tr->src_buf[d] = tr->esrc_buf[d] = sv != NULL ? sv[d] : 0.0;
+    }
+    tr->bc = (pln_bc_values){tr->n_dir > 0 ? tr->dir_buf : NULL, NULL,
+                             tr->n_src > 0 ? tr->src_buf : NULL};
+    tr->ebc = (pln_bc_values){tr->n_dir > 0 ? tr->edir_buf : NULL, NULL,
+                              tr->n_src > 0 ? tr->esrc_buf : NULL};
+    double dt = opts->protocol.dt;
+    if (opts->protocol.kind != PLN_PROTO_RANDOM_PHASES) {
+        dt = pln_protocol_period(&opts->protocol) /
+             (double)pln_protocol_steps_per_period(&opts->protocol);
+    }
+    PLN_TRY_GOTO(st, pln_memory_create(ctx, &opts->memory, m, dt, &tr->mem));
+    pln_rng_seed(&tr->rng, opts->seed);
+    pln_ledger_init(&tr->ledger, opts->temperature, opts->resolution);
+    pln_ledger_set_memory(&tr->ledger, pln_memory_sigma(tr->mem), m);
+    memcpy(tr->theta, pln_network_conductances(net), (size_t)m * sizeof *tr->theta);
+    PLN_TRY_GOTO(st, pln_states_factor(states));
+    load_example(tr, tr->dir_buf, tr->src_buf, tr->targets, PLN_SPLIT_TRAIN, 0);
+    /* Warm-up: the solver allocates its workspaces on first use; periods allocate nothing. */
+    PLN_TRY_GOTO(st, refresh_state(tr));
+    tr->stale = 1;
+    *out = tr;
+    tr = NULL;
+done:
+    pln_tcl_destroy(tr);
+    return st;
+}
+
+/* Start of a period: pick the example, bring the state up to date, and keep the memories
+ * continuous across a write made at the end of the last period (treated as slow on the
+ * memories' time scale: they are shifted to the new free signal). */
+static pln_status begin_period(pln_tcl *tr)
+{
+    if (tr->n_train > 1) {
+        pln_idx i = pln_rng_index(&tr->rng, tr->n_train);
+        if (i != tr->example) {
+            tr->example = i;
+            load_example(tr, tr->dir_buf, tr->src_buf, tr->targets, PLN_SPLIT_TRAIN, i);
+            tr->stale = 1;
+        }
+    }
+    if (tr->stale) {
+        PLN_TRY(refresh_state(tr));
+        (void)signals_at(tr, 0.0, tr->s);
+        if (!tr->started) {
+            pln_memory_reset(tr->mem, tr->s);
+            tr->started = 1;
+        } else {
+            for (pln_idx e = 0; e < tr->m; e++) {
+                tr->ds[e] = tr->s[e] - tr->s_last[e];
+            }
+            pln_memory_shift(tr->mem, tr->ds);
+        }
+        memcpy(tr->s_last, tr->s, (size_t)tr->m * sizeof *tr->s);
+    }
+    return PLN_OK;
+}
+
+static pln_status step_write(pln_tcl *tr, double *bits)
+{
+    PLN_TRY(write_update(tr, tr->dtheta, bits));
+    tr->since_refresh++;
+    if (tr->since_refresh >= tr->o.refresh) {
+        PLN_TRY(refresh_state(tr));
+    }
+    return PLN_OK;
+}
+
+static pln_status periodic(pln_tcl *tr, double *joule, double *bits, double *duration)
+{
+    const pln_protocol_options *po = &tr->o.protocol;
+    pln_idx N = pln_protocol_steps_per_period(po);
+    double T = pln_protocol_period(po), h = T / (double)N;
+    double sign = (po->kind == PLN_PROTO_SAWTOOTH && po->reverse) ? 1.0 : -1.0;
+    double a = tr->o.rate;
+    bool two = po->kind == PLN_PROTO_TWO_PHASE;
+    bool per_step = tr->o.apply == PLN_APPLY_STEP && !two;
+    double P_prev = signals_at(tr, 0.0, tr->s);
+    memset(tr->acc, 0, (size_t)tr->m * sizeof *tr->acc);
+    for (pln_idx i = 1; i <= N; i++) {
+        double t = (double)i * h;
+        double eta = i == N ? 0.0 : pln_protocol_eta(po, t);
+        double P = signals_at(tr, eta, tr->s);
+        *joule += 0.5 * h * (P_prev + P);
+        P_prev = P;
+        tr->time += h;
+        tr->steps++;
+        emit_trace(tr, eta);
+        memcpy(tr->s_last, tr->s, (size_t)tr->m * sizeof *tr->s);
+        if (two) {
+            continue;
+        }
+        pln_memory_step(tr->mem, tr->s, tr->u);
+        for (pln_idx e = 0; e < tr->m; e++) {
+            double d = sign * a * pln_nonlinearity_apply(&tr->o.g, tr->u[e]) * h;
+            if (per_step) {
+                tr->dtheta[e] = d;
+            } else {
+                tr->acc[e] += d;
+            }
+        }
+        if (per_step) {
+            PLN_TRY(step_write(tr, bits));
+            P_prev = signals_at(tr, eta, tr->s);
+        }
+    }
+    if (two) {
+        /* Explicit memory: s^F held from the free phase, compared with s^C at eta_max. */
+        for (pln_idx e = 0; e < tr->m; e++) {
+            double dc = tr->dpF[e] + po->eta_max * tr->dd[e];
+            tr->acc[e] = -a * (dc * dc - tr->dpF[e] * tr->dpF[e]);
+        }
+    }
+    if (!per_step) {
+        memcpy(tr->dtheta, tr->acc, (size_t)tr->m * sizeof *tr->dtheta);
+        PLN_TRY(write_update(tr, tr->dtheta, bits));
+    }
+    *duration = T;
+    return PLN_OK;
+}
+
+static pln_status random_phase(pln_tcl *tr, double *joule, double *bits, double *duration)
+{
+    const pln_protocol_options *po = &tr->o.protocol;
+    bool clamped = pln_rng_uniform(&tr->rng) < po->p_clamped;
+    double d = pln_protocol_draw_phase(po, &tr->rng, clamped);
+    double eta = clamped ? po->eta_max : 0.0;
+    /* Williams et al.'s importance weights: the expected update per phase is the coupled one. */
+    double c = clamped ? -tr->o.rate / (po->eta_max * po->p_clamped * po->mean_clamped)
+                       : tr->o.rate / (po->eta_max * (1.0 - po->p_clamped) * po->mean_free);
+    bool per_step = tr->o.apply == PLN_APPLY_STEP;
+    memset(tr->acc, 0, (size_t)tr->m * sizeof *tr->acc);
+    double left = d;
+    while (left > 0.0) {
+        double h = left < po->dt * (1.0 + 1e-12) ? left : po->dt;
+        left -= h;
+        if (left < 1e-12 * po->dt) {
+            left = 0.0;
+        }
+        double P = signals_at(tr, eta, tr->s);
+        *joule += P * h;
+        tr->time += h;
+        tr->steps++;
+        emit_trace(tr, eta);
+        for (pln_idx e = 0; e < tr->m; e++) {
+            double u = c * tr->s[e] * h;
+            if (per_step) {
+                tr->dtheta[e] = u;
+            } else {
+                tr->acc[e] += u;
+            }
+        }
+        if (per_step) {
+            PLN_TRY(step_write(tr, bits));
+        }
+    }
+    memcpy(tr->s_last, tr->s, (size_t)tr->m * sizeof *tr->s);
+    if (!per_step) {
+        memcpy(tr->dtheta, tr->acc, (size_t)tr->m * sizeof *tr->dtheta);
+        PLN_TRY(write_update(tr, tr->dtheta, bits));
+    }
+    *duration = d;
+    return PLN_OK;
+}
+
+pln_status pln_tcl_period(pln_tcl *tr)
+{
+    PLN_TRY(begin_period(tr));
+    double joule = 0.0, bits = 0.0, duration = 0.0;
+    if (tr->o.protocol.kind == PLN_PROTO_RANDOM_PHASES) {
+        PLN_TRY(random_phase(tr, &joule, &bits, &duration));
+    } else {
+        PLN_TRY(periodic(tr, &joule, &bits, &duration));
+    }
+    pln_ledger_record_time(&tr->ledger, joule, bits, duration);
+    tr->periods++;
+    return PLN_OK;
+}
+
+pln_status pln_tcl_evaluate(pln_tcl *tr, pln_split split, pln_metrics *met)
+{
+    pln_idx ne = pln_task_n_examples(tr->task, split);
+    bool classify = pln_task_get_kind(tr->task) == PLN_TASK_CLASSIFICATION;
+    double loss = 0.0;
+    pln_idx right = 0;
+    /* pF/oF of the current period stay intact: p_now and oC serve as scratch. */
+    for (pln_idx i = 0; i < ne; i++) {
+        load_example(tr, tr->edir_buf, tr->esrc_buf, NULL, split, i);
+        PLN_TRY(pln_states_free(tr->st, 1, &tr->ebc, tr->p_now, tr->oC));
+        const double *t = pln_task_example_targets(tr->task, split, i);
+        double c = 0.0;
+        for (pln_idx j = 0; j < tr->n_out; j++) {
+            c += 0.5 * (tr->oC[j] - t[j]) * (tr->oC[j] - t[j]);
+        }
+        loss += c;
+        if (classify && pln_task_predict(tr->task, tr->oC) ==
+                            pln_task_example_label(tr->task, split, i)) {
+            right++;
+        }
+    }
+    met->n = ne;
+    met->loss = ne > 0 ? loss / (double)ne : NAN;
+    met->accuracy = (classify && ne > 0) ? (double)right / (double)ne : NAN;
+    met->error = classify ? 1.0 - met->accuracy : met->loss;
+    return PLN_OK;
+}
+
+int64_t pln_tcl_periods(const pln_tcl *tr) { return tr->periods; }
+double pln_tcl_time(const pln_tcl *tr) { return tr->time; }
+int64_t pln_tcl_time_steps(const pln_tcl *tr) { return tr->steps; }
+const double *pln_tcl_theta(const pln_tcl *tr) { return tr->theta; }
+const pln_ledger *pln_tcl_ledger(const pln_tcl *tr) { return &tr->ledger; }
+double pln_tcl_memory_sigma(const pln_tcl *tr) { return pln_memory_sigma(tr->mem); }
+
+void pln_tcl_set_trace(pln_tcl *tr, pln_tcl_trace_fn fn, void *user)
+{
+    tr->trace = fn;
+    tr->trace_user = user;
+}
+
+/* ------------------------------------------------------------------ checkpoints
+ * Layout (native byte order): magic "PLNTCL01"; int64 m, n, periods, steps, since_refresh,
+ * example, started, stale, rng.has_spare, ledger.steps; double time; rng s[4] (uint64);
+ * rng spare; the ledger's doubles; theta, dpF, dd, s_last (m each); pF, pC (n each);
+ * targets (n_out); the memory state. */
+
+static const char tcl_magic[8] = {'P', 'L', 'N', 'T', 'C', 'L', '0', '1'};
+#define TCL_NI 10
+#define TCL_LEDGER_DOUBLES 17
+
+static void ledger_fields(pln_ledger *l, double **f)
+{
+    double *x[TCL_LEDGER_DOUBLES] = {
+        &l->temperature,  &l->resolution,      &l->joule,        &l->bits,
+        &l->landauer,     &l->power_free,      &l->power_clamped, &l->joule_total,
+        &l->bits_total,   &l->landauer_total,  &l->memory_rate,  &l->memory,
+        &l->memory_total, &l->efficiency,      &l->time,         &l->time_total,
+        &l->efficiency_total};
+    memcpy(f, x, sizeof x);
+}
+
+size_t pln_tcl_state_size(const pln_tcl *tr)
+{
+    return 8 + TCL_NI * 8 + 8 + 4 * 8 + 8 + TCL_LEDGER_DOUBLES * 8 + 8 /* memory_edges */ +
+           (size_t)(4 * tr->m + 2 * tr->n + tr->n_out) * 8 + pln_memory_state_size(tr->mem);
+}
+
+static unsigned char *put(unsigned char *p, const void *v, size_t n)
+{
+    if (n > 0) {
+        memcpy(p, v, n);
+    }
+    return p + n;
+}
+static const unsigned char *get(const unsigned char *p, void *v, size_t n)
+{
+    if (n > 0) {
+        memcpy(v, p, n);
+    }
+    return p + n;
+}
+
+pln_status pln_tcl_state_save(const pln_tcl *tr, void *buf, size_t size)
+{
+    if (size < pln_tcl_state_size(tr)) {
+        PLN_FAIL(tr->ctx, PLN_EDIM, "checkpoint buffer of %zu bytes, need %zu", size,
+                 pln_tcl_state_size(tr));
+    }
+    unsigned char *p = buf;
+    int64_t hdr[TCL_NI] = {(int64_t)tr->m,   (int64_t)tr->n,      tr->periods,
+                           tr->steps,        tr->since_refresh,   (int64_t)tr->example,
+                           tr->started,      tr->stale,           tr->rng.has_spare,
+                           tr->ledger.steps};
+    p = put(p, tcl_magic, 8);
+    p = put(p, hdr, sizeof hdr);
+    p = put(p, &tr->time, 8);
+    p = put(p, tr->rng.s, sizeof tr->rng.s);
+    p = put(p, &tr->rng.spare_normal, 8);
+    pln_ledger l = tr->ledger;
+    double *f[TCL_LEDGER_DOUBLES];
+    ledger_fields(&l, f);
+    for (int k = 0; k < TCL_LEDGER_DOUBLES; k++) {
+        p = put(p, f[k], 8);
+    }
+    int64_t me = (int64_t)l.memory_edges;
+    p = put(p, &me, 8);
+    size_t mb = (size_t)tr->m * 8;
+    p = put(p, tr->theta, mb);
+    p = put(p, tr->dpF, mb);
+    p = put(p, tr->dd, mb);
+    p = put(p, tr->s_last, mb);
+    p = put(p, tr->pF, (size_t)tr->n * 8);
+    p = put(p, tr->pC, (size_t)tr->n * 8);
+    p = put(p, tr->targets, (size_t)tr->n_out * 8);
+    pln_memory_state_save(tr->mem, p);
+    return PLN_OK;
+}
+
+pln_status pln_tcl_state_load(pln_tcl *tr, const void *buf, size_t size)
+{
+    if (size != pln_tcl_state_size(tr)) {
+        PLN_FAIL(tr->ctx, PLN_EDIM, "TCL checkpoint of %zu bytes, expected %zu", size,
+                 pln_tcl_state_size(tr));
+    }
+    const unsigned char *p = buf;
+    char magic[8];
+    int64_t hdr[TCL_NI];
+    p = get(p, magic, 8);
+    p = get(p, hdr, sizeof hdr);
+    if (memcmp(magic, tcl_magic, 8) != 0) {
+        PLN_FAIL(tr->ctx, PLN_EINVAL, "not a plnet TCL checkpoint (bad magic)");
+    }
+    if (hdr[0] != (int64_t)tr->m || hdr[1] != (int64_t)tr->n || hdr[5] < 0 ||
+        hdr[5] >= (int64_t)tr->n_train) {
+        PLN_FAIL(tr->ctx, PLN_EINVAL, "TCL checkpoint for %" PRId64 " edges and %" PRId64
+                 " nodes does not fit this run", hdr[0], hdr[1]);
+    }
+    p = get(p, &tr->time, 8);
+    p = get(p, tr->rng.s, sizeof tr->rng.s);
+    p = get(p, &tr->rng.spare_normal, 8);
+    pln_ledger l = tr->ledger;
+    double *f[TCL_LEDGER_DOUBLES];
+    ledger_fields(&l, f);
+    for (int k = 0; k < TCL_LEDGER_DOUBLES; k++) {
+        p = get(p, f[k], 8);
+    }
+    int64_t me;
+    p = get(p, &me, 8);
+    l.memory_edges = (pln_idx)me;
+    l.steps = hdr[9];
+    size_t mb = (size_t)tr->m * 8;
+    p = get(p, tr->theta_new, mb);
+    PLN_TRY(pln_network_set_conductances(tr->net, tr->theta_new));
+    PLN_TRY(pln_states_factor(tr->st));
+    double *t = tr->theta;
+    tr->theta = tr->theta_new;
+    tr->theta_new = t;
+    p = get(p, tr->dpF, mb);
+    p = get(p, tr->dd, mb);
+    p = get(p, tr->s_last, mb);
+    p = get(p, tr->pF, (size_t)tr->n * 8);
+    p = get(p, tr->pC, (size_t)tr->n * 8);
+    p = get(p, tr->targets, (size_t)tr->n_out * 8);
+    pln_memory_state_load(tr->mem, p);
+    tr->periods = hdr[2];
+    tr->steps = hdr[3];
+    tr->since_refresh = hdr[4];
+    tr->example = (pln_idx)hdr[5];
+    tr->started = (int)hdr[6];
+    tr->stale = (int)hdr[7];
+    tr->rng.has_spare = (int)hdr[8];
+    tr->ledger = l;
+    load_example(tr, tr->dir_buf, tr->src_buf, NULL, PLN_SPLIT_TRAIN, tr->example);
+    return PLN_OK;
+}

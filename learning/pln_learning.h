@@ -277,6 +277,15 @@ typedef struct pln_data_options {
      *  for the true class and 0 for the others). */
     const char *label;
     double true_level, false_level;
+    /** Feed each scaled input x also as its mirror (low + high - x), so n_in = 2 x columns,
+     *  in the order x_1..x_c then mirrors. A passive network's outputs grow with every
+     *  input potential; mirrors give it decreasing dependences too. Default false. */
+    bool mirror_inputs;
+    /** Append the square of each scaled input (after the inputs, before the mirrors), so
+     *  n_in = 2 x columns (4 x with mirrors). Least squares on indicator targets is linear
+     *  in the inputs and masks Iris' middle class (about 83% test accuracy); squares lift
+     *  that to about 95%. Default false. */
+    bool square_inputs;
     /** Input columns (NULL = every numeric column that is neither the label nor a target). */
     pln_idx n_input_columns;
     const char *const *input_columns;

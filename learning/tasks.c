@@ -139,7 +139,10 @@ pln_status pln_table_read_csv(pln_ctx *ctx, const char *path, pln_table **out)
             continue;
         }
         if (t->names == NULL) {
-            pln_idx nf = split_fields(line, NULL, 0);
+            pln_idx nf = 1;
+            for (const char *c = line; *c != '\0'; c++) {
+                nf += (*c == ',');
+            }
             PLN_ALLOC_GOTO(ctx, st, fields, nf);
             PLN_ALLOC_GOTO(ctx, st, t->names, nf);
             split_fields(line, fields, nf);
@@ -382,6 +385,8 @@ void pln_data_options_default(pln_data_options *o)
 {
     o->test_fraction = 0.3;
     o->scale_inputs = true;
+    o->mirror_inputs = false;
+    o->square_inputs = false;
     o->input_low = 0.0;
     o->input_high = 1.0;
     o->label = "species";
@@ -467,10 +472,14 @@ static pln_status task_from_table(pln_ctx *ctx, pln_task_kind kind, const pln_ta
             }
         }
     }
-    if (n_cols_in != n_in) {
+    pln_idx n_feat = o->square_inputs ? 2 * n_cols_in : n_cols_in;
+    pln_idx want_in = o->mirror_inputs ? 2 * n_feat : n_feat;
+    if (want_in != n_in) {
         st = pln_i_error(ctx, PLN_EDIM, __FILE__, __LINE__, -1, -1, "task.inputs",
-                         "the data have %" PRId64 " input columns but the task has %" PRId64
-                         " inputs", (int64_t)n_cols_in, (int64_t)n_in);
+                         "the data have %" PRId64 " input columns (%" PRId64 " inputs%s) but "
+                         "the task has %" PRId64 " inputs", (int64_t)n_cols_in,
+                         (int64_t)want_in, o->mirror_inputs ? " with mirrors" : "",
+                         (int64_t)n_in);
         goto done;
     }
     for (pln_idx k = 0; !classify && k < n_out; k++) {
@@ -483,8 +492,8 @@ static pln_status task_from_table(pln_ctx *ctx, pln_task_kind kind, const pln_ta
     }
     /* Every value used must be a number; name the row (1-based data row) at fault. */
     for (pln_idx r = 0; r < nr; r++) {
-        for (pln_idx k = 0; k < n_in + (classify ? 0 : n_out); k++) {
-            pln_idx c = k < n_in ? in_cols[k] : tg_cols[k - n_in];
+        for (pln_idx k = 0; k < n_cols_in + (classify ? 0 : n_out); k++) {
+            pln_idx c = k < n_cols_in ? in_cols[k] : tg_cols[k - n_cols_in];
             if (!isfinite(tab->values[r * tab->n_cols + c])) {
                 st = pln_i_error(ctx, PLN_EPARSE, __FILE__, __LINE__, -1, -1, "task.data",
                                  "data row %" PRId64 ", column '%s': '%s' is not a number",
@@ -547,7 +556,7 @@ static pln_status task_from_table(pln_ctx *ctx, pln_task_kind kind, const pln_ta
         int s = k < n_train ? 0 : 1;
         pln_idx i = s == 0 ? k : k - n_train;
         pln_idx r = perm[k];
-        for (pln_idx c = 0; c < n_in; c++) {
+        for (pln_idx c = 0; c < n_cols_in; c++) {
             t->x[s][i * n_in + c] = tab->values[r * tab->n_cols + in_cols[c]];
         }
         for (pln_idx c = 0; c < n_out; c++) {
@@ -561,7 +570,7 @@ static pln_status task_from_table(pln_ctx *ctx, pln_task_kind kind, const pln_ta
     }
     if (o->scale_inputs) {
         /* Min-max from the training rows only, so the test split stays unseen. */
-        for (pln_idx c = 0; c < n_in; c++) {
+        for (pln_idx c = 0; c < n_cols_in; c++) {
             double lo = INFINITY, hi = -INFINITY;
             for (pln_idx i = 0; i < n_train; i++) {
                 lo = fmin(lo, t->x[0][i * n_in + c]);
@@ -573,6 +582,21 @@ static pln_status task_from_table(pln_ctx *ctx, pln_task_kind kind, const pln_ta
                     double *v = &t->x[s][i * n_in + c];
                     *v = o->input_low + (o->input_high - o->input_low) * (*v - lo) / span;
                 }
+            }
+        }
+    }
+    for (int s = 0; s < 2; s++) {
+        double lo = o->scale_inputs ? o->input_low : 0.0;
+        double hi = o->scale_inputs ? o->input_high : 0.0;
+        for (pln_idx i = 0; i < t->n[s]; i++) {
+            double *x = t->x[s] + i * n_in;
+            for (pln_idx c = 0; o->square_inputs && c < n_cols_in; c++) {
+                /* Squares of the scaled value, mapped back into [lo, hi]. */
+                double u = hi > lo ? (x[c] - lo) / (hi - lo) : x[c];
+                x[n_cols_in + c] = hi > lo ? lo + (hi - lo) * u * u : u * u;
+            }
+            for (pln_idx c = 0; o->mirror_inputs && c < n_feat; c++) {
+                x[n_feat + c] = lo + hi - x[c];
             }
         }
     }

@@ -130,7 +130,7 @@ Test(hardware, sign_updates_have_fixed_size)
     hw.min = 0.0;
     hw.max = 1.0;
     for (int e = 0; e < M; e++) {
-        theta0[e] = 0.1 * (double)(1 + e % 9);
+        theta0[e] = 0.1 * (double)(2 + e % 8);
         upd[e] = (e % 2) ? 1e-9 : -1e-9;
     }
     pln_hardware_apply(&hw, &rng, M, theta0, upd, theta1);

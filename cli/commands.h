@@ -12,6 +12,7 @@ int plnet_cmd_solve(int argc, char **argv, FILE *out, FILE *err);
 int plnet_cmd_info(int argc, char **argv, FILE *out, FILE *err);
 int plnet_cmd_export(int argc, char **argv, FILE *out, FILE *err);
 int plnet_cmd_train(int argc, char **argv, FILE *out, FILE *err);
+int plnet_cmd_draw(int argc, char **argv, FILE *out, FILE *err); /* with cairo only */
 
 /* Run the program: `plnet COMMAND ...`. Callable in-process (tests). */
 int pln_cli_run(int argc, char **argv, FILE *out, FILE *err);

@@ -105,6 +105,14 @@ PLN_API pln_status pln_graph_erdos_renyi(pln_ctx *ctx, pln_idx n, double mean_de
 PLN_API pln_status pln_graph_random_geometric(pln_ctx *ctx, pln_idx n, double radius,
                                              uint64_t seed, pln_graph **out);
 
+/** @brief Give a graph 2-D positions from a force-directed layout (igraph's
+ *  Fruchterman-Reingold, 500 iterations, starting from random positions drawn with `seed`, so
+ *  the same seed gives the same picture); replaces any positions it had. Coordinates are in
+ *  arbitrary units of about one edge length. For pictures of graphs read without positions.
+ *  @return PLN_OK, PLN_ENOMEM, PLN_EDEP. Complexity O(500 n^2) for small graphs (igraph
+ *  switches to a grid for n > 1000). */
+PLN_API pln_status pln_graph_layout(pln_graph *g, uint64_t seed);
+
 /* ------------------------------------------------------------------ structure */
 
 /** @brief Weakly connected components: membership[n] in [0, n_components), numbered in order

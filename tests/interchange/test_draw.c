@@ -1,0 +1,98 @@
+/* test_draw.c — `plnet draw`: the SVG of a solved network parses as XML with one path per edge, and curves.svg one curve per metric. */
+#include "cli_helpers.h"
+#include "plnet.h"
+#include "test_support.h"
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void fini(void)
+{
+    ts_check_leaks();
+}
+
+TestSuite(draw, .fini = fini, .timeout = 120);
+
+/* Debian's python3 (xml.etree is in its standard library). */
+static int check_svg(const char *args)
+{
+    char *cmd = tc_fmt("/usr/bin/python3 '%s' %s", ts_source_path("tests/interchange/check_svg.py"),
+                       args);
+    int rc = system(cmd);
+    free(cmd);
+    return rc;
+}
+
+Test(draw, solved_network_and_metrics_make_valid_svg)
+{
+    if (system("test -x /usr/bin/python3") != 0) {
+        cr_skip("/usr/bin/python3 is needed to parse the SVG");
+    }
+    char *dir = tc_dir("draw");
+    char *cfg = tc_write(dir, "exp.yaml",
+                         "name: pic\nseed: 4\n"
+                         "network:\n  graph: {generator: triangular_lattice, size: [7, 6]}\n"
+                         "  edges:\n    conductance: {init: loguniform, low: 0.01, high: 100}\n"
+                         "boundary:\n  ground: [0]\n"
+                         "  potentials: {nodes: [41], values: [1.0]}\n"
+                         "task:\n  outputs: {nodes: [20, 27]}\n  targets: [0.3, 0.6]\n");
+    char *run = tc_fmt("%s/run", dir);
+    char *err = NULL;
+    int rc = tc_run(NULL, &err, "solve", cfg, "-o", run, NULL);
+    cr_assert_eq(rc, 0, "%s", err);
+    free(err);
+    /* A metrics file of the shape `plnet train` writes: 6 rows, two loss-like columns, two
+     * ledger columns and one column drawn nowhere (accuracy): 4 curves of 6 points. No three
+     * points lie on a line in log scale, since cairo drops the middle one of such a triple. */
+    char *met = tc_write(run, "metrics.csv",
+                         "step,loss,test_error,accuracy,joule,bits\n"
+                         "0,1.0,0.9,0.1,1e-6,12\n10,0.7,0.75,0.3,3e-6,31\n20,0.23,0.5,0.5,3.5e-6,37\n"
+                         "30,0.11,0.33,0.6,7e-6,52\n40,0.041,0.21,0.7,8e-6,55\n"
+                         "50,0.03,0.17,0.8,1.2e-5,71\n");
+    char *out = NULL;
+    rc = tc_run(&out, &err, "draw", run, "--log", NULL);
+    cr_assert_eq(rc, 0, "%s", err);
+    cr_assert(strstr(out, "network.svg") != NULL && strstr(out, "curves.svg") != NULL, "%s", out);
+    free(out);
+    free(err);
+    /* m = (nx-1) ny + (ny-1)(2 nx - 1) for the open triangular lattice (pln_graph.h). */
+    int m = 6 * 6 + 5 * 13;
+    char *args = tc_fmt("'%s/network.svg' %d '%s/curves.svg' 4 6", run, m, run);
+    cr_assert_eq(check_svg(args), 0, "the SVG files do not hold what they should");
+    free(args);
+    /* The check can fail: a wrong edge count is caught. */
+    args = tc_fmt("'%s/network.svg' %d > /dev/null", run, m - 1);
+    cr_assert_neq(check_svg(args), 0);
+    free(args);
+    free(met);
+    free(run);
+    free(cfg);
+    free(dir);
+}
+
+Test(draw, netlist_without_positions_is_laid_out)
+{
+    if (system("test -x /usr/bin/python3") != 0) {
+        cr_skip("/usr/bin/python3 is needed to parse the SVG");
+    }
+    char *dir = tc_dir("draw-spice");
+    char *cir = tc_write(dir, "bridge.cir", "bridge\nR1 in a 1k\nR2 in b 2k\nR3 a b 500\n"
+                                            "R4 a 0 3k\nR5 b 0 1k\nV1 in 0 5\nI1 0 a 1m\n.end\n");
+    char *pics = tc_fmt("%s/pics", dir);
+    char *err = NULL;
+    int rc = tc_run(NULL, &err, "draw", cir, "-o", pics, NULL);
+    cr_assert_eq(rc, 0, "%s", err);
+    free(err);
+    char *args = tc_fmt("'%s/network.svg' 5", pics);
+    cr_assert_eq(check_svg(args), 0);
+    free(args);
+    rc = tc_run(NULL, &err, "draw", "/nonexistent/run", NULL);
+    cr_assert_eq(rc, 2);
+    cr_assert(strstr(err, "does not exist") != NULL, "%s", err);
+    free(err);
+    free(pics);
+    free(cir);
+    free(dir);
+}

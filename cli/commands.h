@@ -12,6 +12,8 @@ int plnet_cmd_solve(int argc, char **argv, FILE *out, FILE *err);
 int plnet_cmd_info(int argc, char **argv, FILE *out, FILE *err);
 int plnet_cmd_export(int argc, char **argv, FILE *out, FILE *err);
 int plnet_cmd_train(int argc, char **argv, FILE *out, FILE *err);
+int plnet_cmd_memory(int argc, char **argv, FILE *out, FILE *err);
+int plnet_cmd_probe(int argc, char **argv, FILE *out, FILE *err);
 int plnet_cmd_draw(int argc, char **argv, FILE *out, FILE *err); /* with cairo only */
 
 /* Run the program: `plnet COMMAND ...`. Callable in-process (tests). */
@@ -28,5 +30,18 @@ typedef struct plnet_args {
  * --help. Returns 0 to go on, -1 when help was printed (exit 0), 2 on a usage error. */
 int plnet_parse_args(int argc, char **argv, const char *usage, bool allow_spice, plnet_args *a,
                      FILE *out, FILE *err);
+
+/* `--name value` or `--name=value` at argv[*k] (advances *k past a separate value); name
+ * may point into buf. Returns 0, or 2 with a message when the value is missing. */
+int plnet_option_value(int argc, char **argv, int *k, const char **name, const char **value,
+                       char *buf, size_t bufsize, FILE *err);
+
+/* The memory options shared by `plnet memory` and `plnet probe` (cmd_memory.c): 0 when name
+ * was one and is set, 1 when name is not a memory option, 2 on a bad value (reported). */
+struct pln_memory_options;
+int plnet_memory_option(const char *name, const char *value, struct pln_memory_options *o,
+                        FILE *err);
+/* "# memory: kind=... tau=..." */
+int plnet_print_memory_header(FILE *out, const struct pln_memory_options *o);
 
 #endif

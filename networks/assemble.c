@@ -95,6 +95,10 @@ done:
 
 void pln_i_network_refill(pln_network *net)
 {
+    if (net->spring) {
+        pln_i_spring_refill(net);
+        return;
+    }
     double *x = net->A.x;
     memset(x, 0, (size_t)net->A.nnz * sizeof *x);
     for (pln_idx e = 0; e < net->m; e++) {
@@ -114,6 +118,9 @@ void pln_i_network_refill(pln_network *net)
 pln_status pln_network_fixed_potentials(const pln_network *net, const pln_bc_values *v,
                                         double *p0)
 {
+    if (net->spring) {
+        return pln_i_spring_fixed_positions(net, v, p0);
+    }
     const double *dv = (v != NULL && v->dirichlet != NULL) ? v->dirichlet : net->dir_vals;
     const double *sv = (v != NULL && v->sources != NULL) ? v->sources : net->src_vals;
     /* Walk each tree from its root: a child differs from its parent by the source's drop. */
@@ -160,6 +167,10 @@ pln_status pln_network_fixed_potentials(const pln_network *net, const pln_bc_val
 void pln_network_rhs_fixed(const pln_network *net, const double *p0, const double *currents,
                            double *f)
 {
+    if (net->spring) {
+        pln_i_spring_rhs_fixed(net, p0, currents, f);
+        return;
+    }
     const double *cv = currents != NULL ? currents : net->cur_vals;
     memset(f, 0, (size_t)net->nr * sizeof *f);
     for (pln_idx a = 0; a < net->bc.n_currents; a++) {
@@ -202,6 +213,10 @@ pln_status pln_network_expand(const pln_network *net, const double *x, const pln
 
 void pln_network_expand_delta(const pln_network *net, const double *dx, double *p)
 {
+    if (net->spring) {
+        pln_i_spring_expand_delta(net, dx, p);
+        return;
+    }
     for (pln_idx i = 0; i < net->n; i++) {
         const pln_idx g = net->group[i];
         if (g >= 0) {
@@ -212,6 +227,12 @@ void pln_network_expand_delta(const pln_network *net, const double *dx, double *
 
 void pln_network_edge_drops(const pln_network *net, const double *p, double *dp)
 {
+    if (net->spring) {
+        for (pln_idx e = 0; e < net->m; e++) {
+            dp[e] = pln_i_spring_length(net, p, e) - net->l[e];
+        }
+        return;
+    }
     for (pln_idx e = 0; e < net->m; e++) {
         dp[e] = p[net->tail[e]] - p[net->head[e]];
     }
@@ -219,6 +240,12 @@ void pln_network_edge_drops(const pln_network *net, const double *p, double *dp)
 
 void pln_network_edge_currents(const pln_network *net, const double *p, double *q)
 {
+    if (net->spring) {
+        for (pln_idx e = 0; e < net->m; e++) {
+            q[e] = net->k[e] * (pln_i_spring_length(net, p, e) - net->l[e]);
+        }
+        return;
+    }
     for (pln_idx e = 0; e < net->m; e++) {
         q[e] = net->k[e] * (p[net->tail[e]] - p[net->head[e]]);
     }
@@ -226,6 +253,9 @@ void pln_network_edge_currents(const pln_network *net, const double *p, double *
 
 double pln_network_power(const pln_network *net, const double *p)
 {
+    if (net->spring) {
+        return 0.0;
+    }
     double w = 0.0;
     for (pln_idx e = 0; e < net->m; e++) {
         const double d = p[net->tail[e]] - p[net->head[e]];
@@ -234,16 +264,43 @@ double pln_network_power(const pln_network *net, const double *p)
     return w;
 }
 
-void pln_network_signals(const pln_network *net, const double *p, double *s)
+double pln_network_energy(const pln_network *net, const double *x)
 {
+    double w = 0.0;
+    for (pln_idx e = 0; e < net->m; e++) {
+        const double d = net->spring ? pln_i_spring_length(net, x, e) - net->l[e]
+                                     : x[net->tail[e]] - x[net->head[e]];
+        w += 0.5 * net->k[e] * d * d;
+    }
+    return w;
+}
+
+void pln_network_param_signals(const pln_network *net, pln_param param, const double *p,
+                               double *s)
+{
+    if (net->spring) {
+        for (pln_idx e = 0; e < net->m; e++) {
+            const double ext = pln_i_spring_length(net, p, e) - net->l[e];
+            s[e] = param == PLN_PARAM_REST_LENGTH ? -net->k[e] * ext : 0.5 * ext * ext;
+        }
+        return;
+    }
     for (pln_idx e = 0; e < net->m; e++) {
         const double d = p[net->tail[e]] - p[net->head[e]];
         s[e] = d * d;
     }
 }
 
+void pln_network_signals(const pln_network *net, const double *p, double *s)
+{
+    pln_network_param_signals(net, net->sig, p, s);
+}
+
 double pln_network_supplied_power(const pln_network *net, const double *p)
 {
+    if (net->spring) {
+        return 0.0;
+    }
     /* c_i: current node i sends into the resistive edges beyond what is injected there; the
      * sources must supply it. Walking each source tree from its leaves moves c up to the root
      * through the edge sources (each adds c times its rise), and a fixed root supplies the
@@ -278,10 +335,19 @@ double pln_network_supplied_power(const pln_network *net, const double *p)
 pln_status pln_network_output_matrix(const pln_network *net, pln_idx n_out, const pln_output *outs,
                                      double *E)
 {
+    if (net->spring) {
+        return pln_i_spring_output_matrix(net, n_out, outs, E);
+    }
     memset(E, 0, (size_t)(net->nr * n_out) * sizeof *E);
     for (pln_idx o = 0; o < n_out; o++) {
         double *col = E + o * net->nr;
         const pln_idx id = outs[o].index;
+        if (outs[o].kind != PLN_OUT_NODE && outs[o].kind != PLN_OUT_EDGE) {
+            PLN_FAIL_NODE(net->ctx, PLN_EINVAL, id,
+                          "output %lld: a displacement along an axis is an output of spring "
+                          "networks only (this is %s)",
+                          (long long)o, pln_kind_name(net->kind));
+        }
         if (outs[o].kind == PLN_OUT_NODE) {
             if (id < 0 || id >= net->n) {
                 PLN_FAIL_NODE(net->ctx, PLN_EINVAL, id, "output node %lld does not exist",
@@ -320,6 +386,10 @@ pln_status pln_network_output_matrix(const pln_network *net, pln_idx n_out, cons
 void pln_network_read_outputs(const pln_network *net, pln_idx n_out, const pln_output *outs,
                               const double *p, double *o)
 {
+    if (net->spring) {
+        pln_i_spring_read_outputs(net, n_out, outs, p, o);
+        return;
+    }
     for (pln_idx q = 0; q < n_out; q++) {
         const pln_idx id = outs[q].index;
         o[q] = outs[q].kind == PLN_OUT_NODE ? p[id] : p[net->tail[id]] - p[net->head[id]];

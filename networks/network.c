@@ -25,6 +25,7 @@ void pln_network_options_default(pln_network_options *o)
     o->kind = PLN_KIND_RESISTOR;
     o->viscosity = 1.0;
     o->default_conductance = 1.0;
+    o->default_stiffness = 1.0;
 }
 
 void pln_boundary_default(pln_boundary *bc) { memset(bc, 0, sizeof *bc); }
@@ -40,7 +41,9 @@ void pln_network_destroy(pln_network *net)
                       net->group,     net->order,     net->parent,    net->parent_src,
                       net->dir_slot,  net->root_of,   net->red_node,  net->cycle_src,
                       net->A.p,       net->A.i,       net->A.x,       net->slot_tt,
-                      net->slot_hh,   net->slot_th,   net->work_n};
+                      net->slot_hh,   net->slot_th,   net->work_n,    net->l,
+                      net->L0,        net->nrm,       net->dir_axes,  net->dof,
+                      net->red_dof,   net->slot_blk};
     for (size_t a = 0; a < sizeof arrays / sizeof arrays[0]; a++) {
         pln_i_free(arrays[a]);
     }
@@ -87,7 +90,7 @@ static pln_status check_index_list(pln_ctx *ctx, const char *what, pln_idx count
     return PLN_OK;
 }
 
-static pln_status copy_boundary(pln_network *net, const pln_boundary *bc)
+pln_status pln_i_network_copy_boundary(pln_network *net, const pln_boundary *bc)
 {
     pln_ctx *ctx = net->ctx;
     PLN_TRY(check_index_list(ctx, "Dirichlet nodes", bc->n_dirichlet, bc->dirichlet_nodes, net->n,
@@ -95,19 +98,38 @@ static pln_status copy_boundary(pln_network *net, const pln_boundary *bc)
     PLN_TRY(check_index_list(ctx, "current injections", bc->n_currents, bc->current_nodes, net->n,
                              true));
     PLN_TRY(check_index_list(ctx, "edge sources", bc->n_sources, bc->source_edges, net->m, false));
+    const int vd = net->sd; /* values per node: d displacements or forces for springs */
     PLN_ALLOC(ctx, net->dir_nodes, bc->n_dirichlet);
-    PLN_ALLOC(ctx, net->dir_vals, bc->n_dirichlet);
+    PLN_ALLOC(ctx, net->dir_vals, bc->n_dirichlet * vd);
     PLN_ALLOC(ctx, net->cur_nodes, bc->n_currents);
-    PLN_ALLOC(ctx, net->cur_vals, bc->n_currents);
+    PLN_ALLOC(ctx, net->cur_vals, bc->n_currents * vd);
     PLN_ALLOC(ctx, net->src_edges, bc->n_sources);
     PLN_ALLOC(ctx, net->src_vals, bc->n_sources);
     for (pln_idx a = 0; a < bc->n_dirichlet; a++) {
         net->dir_nodes[a] = bc->dirichlet_nodes[a];
+    }
+    for (pln_idx a = 0; a < bc->n_dirichlet * vd; a++) {
         net->dir_vals[a] = bc->dirichlet_values != NULL ? bc->dirichlet_values[a] : 0.0;
     }
     for (pln_idx a = 0; a < bc->n_currents; a++) {
         net->cur_nodes[a] = bc->current_nodes[a];
+    }
+    for (pln_idx a = 0; a < bc->n_currents * vd; a++) {
         net->cur_vals[a] = bc->current_values != NULL ? bc->current_values[a] : 0.0;
+    }
+    if (net->spring) {
+        PLN_ALLOC(ctx, net->dir_axes, bc->n_dirichlet);
+        const int all = (1 << net->dim) - 1;
+        for (pln_idx a = 0; a < bc->n_dirichlet; a++) {
+            int mask = bc->dirichlet_axes != NULL ? bc->dirichlet_axes[a] : all;
+            if (mask < 1 || mask > all) {
+                PLN_FAIL_NODE(ctx, PLN_EINVAL, bc->dirichlet_nodes[a],
+                              "pin of node %lld: axis mask %d must be in 1..%d (bit c holds "
+                              "axis c)",
+                              (long long)bc->dirichlet_nodes[a], mask, all);
+            }
+            net->dir_axes[a] = mask;
+        }
     }
     for (pln_idx a = 0; a < bc->n_sources; a++) {
         net->src_edges[a] = bc->source_edges[a];
@@ -122,11 +144,12 @@ static pln_status copy_boundary(pln_network *net, const pln_boundary *bc)
     net->bc.n_sources = bc->n_sources;
     net->bc.source_edges = net->src_edges;
     net->bc.source_values = net->src_vals;
-    for (pln_idx a = 0; a < bc->n_dirichlet + bc->n_currents + bc->n_sources; a++) {
-        const double v = a < bc->n_dirichlet ? net->dir_vals[a]
-                         : a < bc->n_dirichlet + bc->n_currents
-                             ? net->cur_vals[a - bc->n_dirichlet]
-                             : net->src_vals[a - bc->n_dirichlet - bc->n_currents];
+    net->bc.dirichlet_axes = net->dir_axes;
+    const pln_idx nd = bc->n_dirichlet * vd, nc = bc->n_currents * vd;
+    for (pln_idx a = 0; a < nd + nc + bc->n_sources; a++) {
+        const double v = a < nd ? net->dir_vals[a]
+                         : a < nd + nc ? net->cur_vals[a - nd]
+                                       : net->src_vals[a - nd - nc];
         if (!isfinite(v)) {
             PLN_FAIL(ctx, PLN_EINVAL, "boundary value %g is not finite", v);
         }
@@ -449,10 +472,9 @@ pln_status pln_network_create(pln_ctx *ctx, const pln_graph *g, const pln_networ
         pln_boundary_default(&empty);
         bc = &empty;
     }
-    if (o.kind != PLN_KIND_RESISTOR && o.kind != PLN_KIND_FLOW) {
-        PLN_FAIL_KEY(ctx, PLN_EINVAL, "kind",
-                     "network kind '%s' is not supported yet (resistor and flow are)",
-                     pln_kind_name(o.kind));
+    if (o.kind != PLN_KIND_RESISTOR && o.kind != PLN_KIND_FLOW && o.kind != PLN_KIND_SPRING &&
+        o.kind != PLN_KIND_SPRING_LINEAR) {
+        PLN_FAIL_KEY(ctx, PLN_EINVAL, "kind", "unknown network kind %d", (int)o.kind);
     }
     pln_network *net = pln_i_calloc(1, sizeof *net);
     if (net == NULL) {
@@ -461,6 +483,9 @@ pln_status pln_network_create(pln_ctx *ctx, const pln_graph *g, const pln_networ
     net->ctx = ctx;
     net->kind = o.kind;
     net->mu = o.viscosity;
+    net->sd = 1;
+    net->spring = o.kind == PLN_KIND_SPRING || o.kind == PLN_KIND_SPRING_LINEAR;
+    net->sig = PLN_PARAM_K;
     net->n = pln_graph_n_nodes(g);
     net->m = pln_graph_n_edges(g);
     PLN_ALLOC_GOTO(ctx, st, net->tail, net->m);
@@ -474,9 +499,24 @@ pln_status pln_network_create(pln_ctx *ctx, const pln_graph *g, const pln_networ
     } else {
         net->dim = 0;
     }
+    if (net->spring) {
+        if (net->pos == NULL) {
+            st = pln_i_error(ctx, PLN_EINVAL, __FILE__, __LINE__, -1, -1, "positions",
+                         "a %s network needs node positions (a lattice or geometric generator, "
+                         "or x, y[, z] in the graph file)",
+                         pln_kind_name(net->kind));
+            goto done;
+        }
+        net->sd = net->dim;
+        PLN_ALLOC_GOTO(ctx, st, net->work_n, net->n * net->sd);
+        PLN_TRY_GOTO(st, pln_i_network_copy_boundary(net, bc));
+        PLN_TRY_GOTO(st, pln_i_spring_init(net, g, &o));
+        *out = net;
+        return PLN_OK;
+    }
     PLN_ALLOC_GOTO(ctx, st, net->work_n, net->n);
     PLN_TRY_GOTO(st, init_parameters(net, g, &o));
-    PLN_TRY_GOTO(st, copy_boundary(net, bc));
+    PLN_TRY_GOTO(st, pln_i_network_copy_boundary(net, bc));
     PLN_TRY_GOTO(st, build_groups(net));
     PLN_TRY_GOTO(st, check_floating(net));
     PLN_TRY_GOTO(st, pln_i_network_build_pattern(net));
@@ -515,18 +555,84 @@ const double *pln_network_positions(const pln_network *net, int *dim)
     return net->pos;
 }
 
+int pln_network_state_dim(const pln_network *net) { return net->sd; }
+pln_param pln_network_signal_param(const pln_network *net) { return net->sig; }
+const double *pln_network_rest_lengths(const pln_network *net) { return net->l; }
+const double *pln_network_reference_lengths(const pln_network *net) { return net->L0; }
+
 pln_idx pln_network_reduced_index(const pln_network *net, pln_idx node)
 {
-    return (node >= 0 && node < net->n) ? net->group[node] : -1;
+    if (node < 0 || node >= net->n) {
+        return -1;
+    }
+    if (net->spring) {
+        for (int c = 0; c < net->sd; c++) {
+            if (net->dof[node * net->sd + c] >= 0) {
+                return net->dof[node * net->sd + c];
+            }
+        }
+        return -1;
+    }
+    return net->group[node];
+}
+
+pln_idx pln_network_dof_index(const pln_network *net, pln_idx node, int c)
+{
+    if (node < 0 || node >= net->n || c < 0 || c >= net->sd) {
+        return -1;
+    }
+    return net->spring ? net->dof[node * net->sd + c] : net->group[node];
 }
 
 pln_idx pln_network_reduced_node(const pln_network *net, pln_idx r)
 {
-    return (r >= 0 && r < net->nr) ? net->red_node[r] : -1;
+    if (r < 0 || r >= net->nr) {
+        return -1;
+    }
+    return net->spring ? net->red_dof[r] / net->sd : net->red_node[r];
+}
+
+pln_status pln_network_set_signal_param(pln_network *net, pln_param param)
+{
+    if (param == PLN_PARAM_K || (param == PLN_PARAM_REST_LENGTH && net->spring)) {
+        net->sig = param;
+        return PLN_OK;
+    }
+    PLN_FAIL_KEY(net->ctx, PLN_EINVAL, "learning.dof",
+                 "the rest length is a parameter of spring networks only (this is %s)",
+                 pln_kind_name(net->kind));
+}
+
+pln_status pln_network_set_rest_lengths(pln_network *net, const double *l)
+{
+    if (!net->spring) {
+        PLN_FAIL(net->ctx, PLN_EINVAL, "rest lengths are defined for spring networks only, not %s",
+                 pln_kind_name(net->kind));
+    }
+    for (pln_idx e = 0; e < net->m; e++) {
+        if (!(isfinite(l[e]) && l[e] >= 0.0)) {
+            PLN_FAIL_EDGE(net->ctx, PLN_EINVAL, e,
+                          "edge %lld has rest length %g: it must be finite and >= 0",
+                          (long long)e, l[e]);
+        }
+    }
+    if (l != net->l) {
+        memcpy(net->l, l, (size_t)net->m * sizeof *l);
+    }
+    pln_i_spring_refill(net);
+    return PLN_OK;
 }
 
 pln_status pln_network_set_conductances(pln_network *net, const double *k)
 {
+    if (net->spring) {
+        PLN_TRY(check_positive(net->ctx, "stiffness", "N/m", net->m, k));
+        if (k != net->k) {
+            memcpy(net->k, k, (size_t)net->m * sizeof *k);
+        }
+        pln_i_spring_refill(net);
+        return PLN_OK;
+    }
     PLN_TRY(check_positive(net->ctx, "conductance", "S", net->m, k));
     if (k != net->k) {
         memcpy(net->k, k, (size_t)net->m * sizeof *k);
@@ -563,11 +669,12 @@ pln_status pln_network_set_bc_values(pln_network *net, const pln_bc_values *v)
     /* Validate on the new values before keeping any of them. */
     PLN_TRY(pln_network_fixed_potentials(net, v, net->work_n));
     const pln_boundary *bc = &net->bc;
+    const size_t vd = (size_t)net->sd;
     if (v->dirichlet != NULL && v->dirichlet != net->dir_vals) {
-        memcpy(net->dir_vals, v->dirichlet, (size_t)bc->n_dirichlet * sizeof(double));
+        memcpy(net->dir_vals, v->dirichlet, (size_t)bc->n_dirichlet * vd * sizeof(double));
     }
     if (v->currents != NULL && v->currents != net->cur_vals) {
-        memcpy(net->cur_vals, v->currents, (size_t)bc->n_currents * sizeof(double));
+        memcpy(net->cur_vals, v->currents, (size_t)bc->n_currents * vd * sizeof(double));
     }
     if (v->sources != NULL && v->sources != net->src_vals) {
         memcpy(net->src_vals, v->sources, (size_t)bc->n_sources * sizeof(double));

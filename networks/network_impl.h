@@ -38,8 +38,38 @@ struct pln_network {
     pln_csc A;
     pln_idx *slot_tt, *slot_hh, *slot_th;
 
-    double *work_n; /* length n: the fixed part for pln_network_rhs */
+    double *work_n; /* length n * sd: the fixed part for pln_network_rhs */
+
+    /* Springs (SPEC 1.2); sd = 1 and everything below NULL for resistor and flow. */
+    int sd;            /* values per node in a state: 1, or dim for springs */
+    bool spring;       /* kind is spring or spring_linear */
+    pln_param sig;     /* parameter reported by pln_network_signals */
+    double *l;         /* rest lengths */
+    double *L0;        /* reference lengths |X0_t - X0_h| */
+    double *nrm;       /* unit reference directions (X0_t - X0_h)/L0, m x dim */
+    int *dir_axes;     /* per pin slot: mask of held components */
+    pln_idx *dof;      /* node*sd + c -> reduced index, or -1 when held */
+    pln_idx *red_dof;  /* reduced index -> node*sd + c */
+    pln_idx *slot_blk; /* per edge 3 d x d blocks (tt, hh, th) of slots into A.x, or -1 */
 };
+
+/* Copy the boundary (values per node: net->sd) into owned arrays (network.c). */
+pln_status pln_i_network_copy_boundary(pln_network *net, const pln_boundary *bc);
+
+/* Springs (spring.c): everything pln_network_create needs after the common part (positions,
+ * tails, heads, options copied): parameters, pins, dof numbering, rigid-body check, pattern. */
+pln_status pln_i_spring_init(pln_network *net, const pln_graph *g, const pln_network_options *o);
+void pln_i_spring_refill(pln_network *net);
+pln_status pln_i_spring_fixed_positions(const pln_network *net, const pln_bc_values *v, double *x0);
+void pln_i_spring_rhs_fixed(const pln_network *net, const double *x0, const double *forces,
+                            double *f);
+void pln_i_spring_expand_delta(const pln_network *net, const double *dx, double *x);
+pln_status pln_i_spring_output_matrix(const pln_network *net, pln_idx n_out,
+                                      const pln_output *outs, double *E);
+void pln_i_spring_read_outputs(const pln_network *net, pln_idx n_out, const pln_output *outs,
+                               const double *x, double *o);
+/* Linearized or exact length of edge e at x (for spring_linear r = L0 + n . (u_t - u_h)). */
+double pln_i_spring_length(const pln_network *net, const double *x, pln_idx e);
 
 /* Assemble the reduced pattern and the edge slots (assemble.c). */
 pln_status pln_i_network_build_pattern(pln_network *net);

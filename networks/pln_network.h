@@ -13,8 +13,13 @@ extern "C" {
 typedef enum pln_kind {
     PLN_KIND_RESISTOR = 0,     /**< k = 1/R in siemens, potentials in volts */
     PLN_KIND_FLOW = 1,         /**< Poiseuille pipes, k = pi r^4 / (8 mu l) */
-    PLN_KIND_SPRING = 2,       /**< nonlinear central-force springs (not yet implemented) */
-    PLN_KIND_SPRING_LINEAR = 3 /**< small-displacement springs (not yet implemented) */
+    /** Nonlinear central-force springs, E = 1/2 sum_e k_e (r_e - l_e)^2 (SPEC 1.2): the state
+     *  is the node positions, equilibrium by Newton (pln_states). */
+    PLN_KIND_SPRING = 2,
+    /** Small-displacement springs about the reference positions X0:
+     *  E = 1/2 sum_e k_e (L0_e - l_e + n_e . (u_tail - u_head))^2, whose Hessian is
+     *  K = sum_e k_e (b_e b_e^T) kron (n_e n_e^T); n_e, L0_e from X0. */
+    PLN_KIND_SPRING_LINEAR = 3
 } pln_kind;
 
 /** @brief Name of a kind ("resistor", "flow", ...). */
@@ -27,13 +32,26 @@ typedef struct pln_network_options {
     /** Conductance given to edges when the graph has no "conductance", "resistance" or (flow)
      *  "radius" edge attribute (default 1 S). */
     double default_conductance;
+    /** Springs: stiffness k (N/m, or network units) of edges without a "stiffness" edge
+     *  attribute (default 1). Rest lengths come from the "rest_length" attribute, else the
+     *  reference length (distance between the graph's node positions). */
+    double default_stiffness;
 } pln_network_options;
 
-/** @brief Defaults: resistor, viscosity 1, default conductance 1. */
+/** @brief Defaults: resistor, viscosity 1, default conductance 1, default stiffness 1. */
 PLN_API void pln_network_options_default(pln_network_options *o);
 
-/** Boundary conditions (SPEC 1.1): which nodes and edges are fixed, and their values.
- *  Arrays are borrowed by pln_network_create, which copies them. */
+/** Boundary conditions (SPEC 1.1, 1.2): which nodes and edges are fixed, and their values.
+ *  Arrays are borrowed by pln_network_create, which copies them.
+ *
+ *  Spring networks (d = dimension of the positions) read the same members as:
+ *  - dirichlet_*: pinned nodes; dirichlet_values holds d displacements per node (row-major,
+ *    n_dirichlet x d, from the reference position; NULL = 0, a fixed pin). dirichlet_axes
+ *    (may be NULL = every component) is a bit mask per pinned node of the components held
+ *    (bit c = axis c; 1 = x only, a roller). A displacement of a free component is ignored.
+ *  - current_*: applied forces, d per node (n_currents x d, row-major).
+ *  - source_*: imposed strains of source edges, (r_e - L0_e)/L0_e with L0_e the reference
+ *    length (linearized for spring_linear); constraints solved exactly in every state. */
 typedef struct pln_boundary {
     pln_idx n_dirichlet;
     const pln_idx *dirichlet_nodes;   /**< fixed-potential nodes: ground, sources, ... */
@@ -44,6 +62,8 @@ typedef struct pln_boundary {
     pln_idx n_sources;
     const pln_idx *source_edges;      /**< edges with a fixed drop p_tail - p_head */
     const double *source_values;      /**< the drops (V); NULL = 0 */
+    /** Springs only: per pinned node, the mask of held components (see above); NULL = all. */
+    const int *dirichlet_axes;
 } pln_boundary;
 
 /** @brief Empty boundary (no fixed nodes, no injections, no edge sources). */
@@ -82,8 +102,13 @@ PLN_API pln_kind pln_network_kind(const pln_network *net);
 PLN_API pln_ctx *pln_network_ctx(const pln_network *net);
 PLN_API pln_idx pln_network_n_nodes(const pln_network *net);
 PLN_API pln_idx pln_network_n_edges(const pln_network *net);
-/** @brief Number of unknowns of the reduced system (free node groups). */
+/** @brief Number of unknowns of the reduced system (free node groups; for springs the free
+ *  position components). */
 PLN_API pln_idx pln_network_n_reduced(const pln_network *net);
+/** @brief Values per node in a state vector: 1 (potential) for resistor and flow, d (position
+ *  components) for springs. Every state array (p, x) has n_nodes * state_dim entries per
+ *  state, node-major (x[i*d + c]). */
+PLN_API int pln_network_state_dim(const pln_network *net);
 PLN_API const pln_idx *pln_network_tails(const pln_network *net);
 PLN_API const pln_idx *pln_network_heads(const pln_network *net);
 /** @brief The boundary as stored (views valid for the network's life). */
@@ -135,30 +160,104 @@ PLN_API pln_status pln_network_expand(const pln_network *net, const double *x,
                                       const pln_bc_values *v, double *p);
 /** @brief p[i] += dx[group(i)] for every free node i (a change of the reduced solution). */
 PLN_API void pln_network_expand_delta(const pln_network *net, const double *dx, double *p);
-/** @brief Reduced index of a node's group, or -1 when its potential is fixed. */
+/** @brief Reduced index of a node's group, or -1 when its potential is fixed. Springs: the
+ *  reduced index of the node's first free component, or -1 when it is pinned in every axis. */
 PLN_API pln_idx pln_network_reduced_index(const pln_network *net, pln_idx node);
-/** @brief A node of reduced unknown r (the group's root, lowest id among its nodes). */
+/** @brief Springs: reduced index of component c of a node, or -1 when it is pinned (for other
+ *  kinds, pln_network_reduced_index when c == 0). */
+PLN_API pln_idx pln_network_dof_index(const pln_network *net, pln_idx node, int c);
+/** @brief A node of reduced unknown r (the group's root, lowest id among its nodes; springs:
+ *  the node whose component r is). */
 PLN_API pln_idx pln_network_reduced_node(const pln_network *net, pln_idx r);
 
-/** @brief Edge drops dp_e = p_tail - p_head (V), length m. */
+/** @brief Edge drops dp_e = p_tail - p_head (V), length m. Springs: the extension r_e - l_e
+ *  (linearized r for spring_linear), from positions x. */
 PLN_API void pln_network_edge_drops(const pln_network *net, const double *p, double *dp);
-/** @brief Edge currents Q_e = k_e dp_e (A), length m. */
+/** @brief Edge currents Q_e = k_e dp_e (A), length m. Springs: tensions k_e (r_e - l_e). */
 PLN_API void pln_network_edge_currents(const pln_network *net, const double *p, double *q);
-/** @brief Total dissipated power W = sum_e k_e dp_e^2 (W), SPEC 1.1. */
+/** @brief Total dissipated power W = sum_e k_e dp_e^2 (W), SPEC 1.1. Springs: 0 (a spring
+ *  network at rest dissipates nothing; its stored energy is pln_network_energy). */
 PLN_API double pln_network_power(const pln_network *net, const double *p);
-/** @brief Local learning signal s_e (SPEC 3): dp_e^2 for resistor and flow (theta = k). */
+/** @brief Stored energy E: 1/2 sum k dp^2 (J) for resistor and flow, the elastic energy
+ *  1/2 sum_e k_e (r_e - l_e)^2 for springs (linearized r for spring_linear). */
+PLN_API double pln_network_energy(const pln_network *net, const double *x);
+
+/** A learnable edge parameter theta_e and its SPEC 3 signal. */
+typedef enum pln_param {
+    /** k: conductance (s = dp^2) or stiffness (springs, s = 1/2 (r - l)^2). */
+    PLN_PARAM_K = 0,
+    /** Springs: rest length l, s = -k (r - l). */
+    PLN_PARAM_REST_LENGTH = 1
+} pln_param;
+
+/** @brief Local learning signal s_e (SPEC 3) of the network's signal parameter
+ *  (pln_network_set_signal_param; default PLN_PARAM_K): dp_e^2 for resistor and flow,
+ *  1/2 (r_e - l_e)^2 (k) or -k_e (r_e - l_e) (l) for springs; length m. */
 PLN_API void pln_network_signals(const pln_network *net, const double *p, double *s);
-/** @brief Power delivered by the sources: sum over Dirichlet nodes of p_i times the current
+/** @brief The signal of a given parameter (as pln_network_signals). Springs satisfy
+ *  s_e = dE/dtheta_e at fixed positions (resistor/flow: s = 2 dE/dk, see pln_learning.h). */
+PLN_API void pln_network_param_signals(const pln_network *net, pln_param param, const double *p,
+                                       double *s);
+/** @brief Choose the parameter pln_network_signals reports. @return PLN_OK, or PLN_EINVAL
+ *  (key "learning.dof") for a rest length on a network that is not a spring network. */
+PLN_API pln_status pln_network_set_signal_param(pln_network *net, pln_param param);
+PLN_API pln_param pln_network_signal_param(const pln_network *net);
+/** @brief Springs: 0. Others: power delivered by the sources: sum over Dirichlet nodes of p_i times the current
  *  the node sends into the network (from the edge currents, KCL at the fixed node), plus
  *  sum p_i J_i over the injections, plus v_e times the source current of each edge source.
  *  Equals pln_network_power when Kirchhoff's current law holds at every free node. */
 PLN_API double pln_network_supplied_power(const pln_network *net, const double *p);
 
+/* ------------------------------------------------------------------ springs (SPEC 1.2) */
+
+/** @brief Springs: view of the rest lengths l_e (m), valid until the next set call; NULL for
+ *  other kinds. The stiffnesses are pln_network_conductances (k_e, N/m). */
+PLN_API const double *pln_network_rest_lengths(const pln_network *net);
+/** @brief Springs: the reference lengths L0_e = |X0_tail - X0_head| (m) of the positions the
+ *  network was built on (strains are measured against them); NULL for other kinds. */
+PLN_API const double *pln_network_reference_lengths(const pln_network *net);
+/** @brief Springs: set every rest length (copied), O(m). @return PLN_EINVAL naming the first
+ *  edge whose l is not finite and >= 0, or when the network is not a spring network. */
+PLN_API pln_status pln_network_set_rest_lengths(pln_network *net, const double *l);
+
+/** Which second derivative of the spring energy to assemble. */
+typedef enum pln_hessian {
+    /** The Hessian: per edge k [n n^T + (1 - l/r)(I - n n^T)]; indefinite under compression. */
+    PLN_HESSIAN_FULL = 0,
+    /** Gauss-Newton J^T diag(k) J: per edge k n n^T, positive semi-definite. */
+    PLN_HESSIAN_GAUSS_NEWTON = 1
+} pln_hessian;
+
+/** @brief Springs: refill the reduced matrix values (pln_network_matrix) with the second
+ *  derivative of E at positions x (n x d). spring_linear: K whatever x and mode. The pattern
+ *  (d x d blocks) never changes. @return PLN_OK, PLN_EINVAL (not a spring network; two nodes
+ *  of an edge at the same position with mode FULL, naming the edge). Complexity O(m d^2). */
+PLN_API pln_status pln_network_spring_hessian(pln_network *net, const double *x,
+                                              pln_hessian mode);
+/** @brief Springs: Phi = E(x) - sum_i f_i . (x_i - X0_i), the potential energy under the
+ *  applied forces f (NULL = stored), and (g not NULL) its gradient over the reduced unknowns
+ *  (length n_reduced): minus the net force on each free component. Allocates nothing. */
+PLN_API double pln_network_spring_gradient(const pln_network *net, const double *x,
+                                           const double *forces, double *g);
+/** @brief Springs: extension r_e - L0_e over the reference length L0_e of edge e at positions
+ *  x (linearized for spring_linear); if grad is not NULL, its derivative with respect to the
+ *  tail's position (d values; the head's is the negative). */
+PLN_API double pln_network_edge_strain(const pln_network *net, const double *x, pln_idx e,
+                                       double *grad);
+
 /* ------------------------------------------------------------------ outputs (SPEC 2) */
 
 typedef enum pln_output_kind {
-    PLN_OUT_NODE = 0, /**< the potential of a node */
-    PLN_OUT_EDGE = 1  /**< the drop p_tail - p_head of an edge */
+    /** The potential of a node (resistor, flow). */
+    PLN_OUT_NODE = 0,
+    /** The drop p_tail - p_head of an edge; springs: its strain (r_e - L0_e)/L0_e against the
+     *  reference length (linearized for spring_linear). The rest length is not used, so
+     *  that an output depends on theta only through the state (as EP's gradient needs). */
+    PLN_OUT_EDGE = 1,
+    /** Springs: the displacement x_i - X0_i of a node along axis x, y or z (m). */
+    PLN_OUT_NODE_X = 2,
+    PLN_OUT_NODE_Y = 3,
+    PLN_OUT_NODE_Z = 4
 } pln_output_kind;
 
 typedef struct pln_output {
@@ -167,8 +266,10 @@ typedef struct pln_output {
 } pln_output;
 
 /** @brief Dense output-selection matrix E_O (n_reduced x n_out, column-major) with
- *  o = E_O^T x + const. @return PLN_EINVAL naming the node or edge whose value is fixed by
- *  the boundary (it cannot be an output). */
+ *  o = E_O^T x + const (springs: the linearization at the reference positions, exact for
+ *  spring_linear). @return PLN_EINVAL naming the node or edge whose value is fixed by
+ *  the boundary (it cannot be an output), a PLN_OUT_NODE on a spring network (it needs an
+ *  axis) or an axis output on another kind or beyond the dimension. */
 PLN_API pln_status pln_network_output_matrix(const pln_network *net, pln_idx n_out,
                                              const pln_output *outs, double *E);
 /** @brief Read outputs o (length n_out) from node potentials p. */

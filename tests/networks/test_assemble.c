@@ -436,7 +436,7 @@ Test(assemble, outputs_fixed_by_the_boundary_are_refused)
 
 Test(assemble, destroy_accepts_null) { pln_network_destroy(NULL); }
 
-Test(assemble, spring_kinds_are_refused_until_implemented)
+Test(assemble, spring_kinds_need_node_positions)
 {
     pln_idx t[] = {0}, h[] = {1};
     pln_graph *g = graph_from(2, 1, t, h, NULL);
@@ -445,6 +445,7 @@ Test(assemble, spring_kinds_are_refused_until_implemented)
     o.kind = PLN_KIND_SPRING;
     pln_network *net = NULL;
     cr_assert_eq(pln_network_create(ctx, g, &o, NULL, &net), PLN_EINVAL);
-    cr_assert_str_eq(pln_ctx_last_error(ctx)->key, "kind");
+    cr_assert_str_eq(pln_ctx_last_error(ctx)->key, "positions");
+    cr_assert_null(net);
     pln_graph_destroy(g);
 }

@@ -23,29 +23,75 @@ typedef struct pln_states_options {
     const pln_solver_type *type; /**< default pln_solver_cholmod */
     pln_solver_options solver;
     pln_idx max_rhs;             /**< largest batch solved at once (workspaces), default 1 */
+    /** Springs: Newton stops when the largest net force on a free component is below
+     *  newton_tol * k_max * L_mean (N) and every imposed strain or clamped output is met to
+     *  newton_tol (times L_mean for displacements). Default 1e-10; must be in (0, 1e-2]. */
+    double newton_tol;
+    /** Springs: Newton iterations per solve before PLN_ENOCONV (default 50, >= 1). */
+    pln_idx newton_max_iter;
+    /** Springs: PLN_HESSIAN_FULL (default) uses the full Hessian when it is positive definite
+     *  and falls back to Gauss-Newton J^T diag(k) J for an iteration where it is not (the
+     *  (1 - l/r)(I - n n^T) terms are negative under compression); PLN_HESSIAN_GAUSS_NEWTON
+     *  uses Gauss-Newton throughout (linear, not quadratic, convergence). */
+    pln_hessian hessian;
 } pln_states_options;
+
+/** Iterations of the spring Newton solver. */
+#define PLN_NEWTON_TRACE 64
+typedef struct pln_newton_stats {
+    pln_idx solves;             /**< Newton solves since creation */
+    pln_idx total_iterations;   /**< iterations summed over them */
+    pln_idx gauss_newton;       /**< iterations whose full Hessian was not positive definite */
+    pln_idx iterations;         /**< iterations of the last solve */
+    double residual;            /**< last solve: largest net force on a free component (N) */
+    double constraint_residual; /**< last solve: largest violation of an imposed value */
+    /** Merit (potential energy E - f.u, plus beta C when nudged, plus rho |violation| when
+     *  some values are imposed) at the start and after each accepted step of the last solve
+     *  (the first PLN_NEWTON_TRACE values). */
+    pln_idx n_trace;
+    double trace[PLN_NEWTON_TRACE];
+} pln_newton_stats;
 
 PLN_API void pln_states_options_default(pln_states_options *o);
 
+/** @brief Springs: Newton statistics (zero for other kinds). */
+PLN_API void pln_states_newton_stats(const pln_states *st, pln_newton_stats *out);
+
 /** @brief Analyze the network's pattern once and prepare workspaces.
+ *
+ *  Spring networks (SPEC 1.2): states are positions x (n_nodes x d per state; see
+ *  pln_network_state_dim). spring_linear solves E_lin exactly: one factorization per
+ *  pln_states_factor, one solve per state. spring solves each state by Newton with CHOLMOD
+ *  (one analysis here, one numeric factorization per iteration) and a backtracking line
+ *  search, warm-started: a free state from the previous free state of the same column, a
+ *  clamped or nudged state from its free state. Imposed edge strains and clamped outputs are
+ *  constraints met exactly (Schur complement on the factor, linearized each iteration); the
+ *  nudge term is handled the same way (Woodbury with I/beta). pln_states_clamp and
+ *  pln_states_nudge use the forces and strains of the same column of the last
+ *  pln_states_free call, so nrhs <= max_rhs there.
  *  @param[in] net  borrowed; must outlive the states object. Its conductances may change
  *                  between calls; call pln_states_factor after each change.
  *  @param[in] outs n_out outputs (copied), may be empty.
- *  @return PLN_OK, PLN_EINVAL (an output fixed by the boundary; a spring network), PLN_ENOMEM,
- *  PLN_EDEP. */
+ *  @return PLN_OK, PLN_EINVAL (an output fixed by the boundary, bad Newton options),
+ *  PLN_ENOMEM, PLN_EDEP. */
 PLN_API pln_status pln_states_create(pln_ctx *ctx, pln_network *net, pln_idx n_out,
                                      const pln_output *outs, const pln_states_options *opts,
                                      pln_states **out);
 PLN_API void pln_states_destroy(pln_states *st);
 
-/** @brief Numeric factorization of the network's current matrix, then Z and S.
- *  @return PLN_OK; PLN_ESINGULAR naming the node where the factorization broke down. */
+/** @brief Numeric factorization of the network's current matrix, then Z and S (nonlinear
+ *  springs: nothing to do; each state factors its own Hessians).
+ *  @return PLN_OK; PLN_ESINGULAR naming the node where the factorization broke down (springs:
+ *  "under-constrained: ...", with the number of floppy modes when the system is small). */
 PLN_API pln_status pln_states_factor(pln_states *st);
 
 /** @brief Free states of nrhs examples.
  *  @param[in] vals  array of nrhs boundary values, or NULL for the stored values (nrhs = 1)
  *  @param[out] p    node potentials, n_nodes x nrhs column-major
- *  @param[out] o    outputs, n_out x nrhs column-major (may be NULL) */
+ *  @param[out] o    outputs, n_out x nrhs column-major (may be NULL)
+ *  Springs: PLN_ENOCONV when Newton does not converge (the residual is in the message),
+ *  PLN_ESINGULAR when the stiffness is singular (under-constrained) or the imposed values
+ *  are dependent. */
 PLN_API pln_status pln_states_free(pln_states *st, pln_idx nrhs, const pln_bc_values *vals,
                                    double *p, double *o);
 

@@ -1,34 +1,17 @@
 /* states.c — free, clamped and nudged states of a linear network from one factorization: Z = A^{-1} E_O, S = E_O^T Z (SPEC 2). */
-#include "pln_internal.h"
-#include "pln_states.h"
+#include "states_impl.h"
 
 #include <math.h>
 #include <string.h>
-
-struct pln_states {
-    pln_ctx *ctx;
-    pln_network *net;
-    pln_solver *solver;
-    pln_idx n, nr, n_out, max_rhs;
-    pln_output *outs;
-    double *E;    /* nr x n_out: output selection */
-    double *Z;    /* nr x n_out: A^{-1} E */
-    double *S;    /* n_out x n_out: E^T Z */
-    double *Sl;   /* Cholesky factor of S (lower, row-major) */
-    double *M;    /* n_out x n_out workspace for I/beta + S */
-    int *piv;     /* pivots for M */
-    double *f;    /* nr x max_rhs */
-    double *x;    /* nr x max_rhs */
-    double *dx;   /* nr */
-    double *y;    /* n_out */
-    bool factored;
-};
 
 void pln_states_options_default(pln_states_options *o)
 {
     o->type = pln_solver_cholmod;
     pln_solver_options_default(&o->solver);
     o->max_rhs = 1;
+    o->newton_tol = 1e-10;
+    o->newton_max_iter = 50;
+    o->hessian = PLN_HESSIAN_FULL;
 }
 
 void pln_states_destroy(pln_states *st)
@@ -37,6 +20,7 @@ void pln_states_destroy(pln_states *st)
         return;
     }
     pln_solver_destroy(st->solver);
+    pln_i_spring_states_destroy(st->sp);
     void *arrays[] = {st->outs, st->E, st->Z, st->S, st->Sl, st->M,
                       st->piv,  st->f, st->x, st->dx, st->y};
     for (size_t a = 0; a < sizeof arrays / sizeof arrays[0]; a++) {
@@ -65,11 +49,6 @@ pln_status pln_states_create(pln_ctx *ctx, pln_network *net, pln_idx n_out, cons
     if (n_out < 0 || (n_out > 0 && outs == NULL)) {
         PLN_FAIL(ctx, PLN_EINVAL, "bad output list (%lld outputs)", (long long)n_out);
     }
-    pln_kind kind = pln_network_kind(net);
-    if (kind != PLN_KIND_RESISTOR && kind != PLN_KIND_FLOW) {
-        PLN_FAIL(ctx, PLN_EINVAL, "states of %s networks are not linear: not supported here",
-                 pln_kind_name(kind));
-    }
     pln_states *st = pln_i_calloc(1, sizeof *st);
     if (st == NULL) {
         PLN_FAIL(ctx, PLN_ENOMEM, "out of memory creating states");
@@ -96,6 +75,9 @@ pln_status pln_states_create(pln_ctx *ctx, pln_network *net, pln_idx n_out, cons
     PLN_ALLOC_GOTO(ctx, s, st->y, n_out);
     PLN_TRY_GOTO(s, pln_network_output_matrix(net, n_out, outs, st->E));
     PLN_TRY_GOTO(s, pln_solver_create(ctx, o.type, &o.solver, &st->solver));
+    if (pln_network_state_dim(net) > 1) {
+        PLN_TRY_GOTO(s, pln_i_spring_states_create(st, &o));
+    }
     if (st->nr > 0) {
         PLN_TRY_GOTO(s, pln_solver_analyze(st->solver, pln_network_matrix(net)));
     }
@@ -206,6 +188,11 @@ static void small_lu_solve(const double *M, const int *piv, pln_idx n, double *b
 pln_status pln_states_factor(pln_states *st)
 {
     st->factored = false;
+    if (st->sp != NULL) {
+        PLN_TRY(pln_i_spring_states_factor(st));
+        st->factored = true;
+        return PLN_OK;
+    }
     if (st->nr == 0) {
         st->factored = true;
         return PLN_OK;
@@ -261,6 +248,9 @@ pln_status pln_states_free(pln_states *st, pln_idx nrhs, const pln_bc_values *va
         PLN_FAIL(st->ctx, PLN_EINVAL, "%lld states asked with the stored boundary values: pass "
                                       "one pln_bc_values per state",
                  (long long)nrhs);
+    }
+    if (st->sp != NULL) {
+        return pln_i_spring_states_free(st, nrhs, vals, p, o);
     }
     const pln_idx n = st->n, nr = st->nr;
     for (pln_idx j0 = 0; j0 < nrhs; j0 += st->max_rhs) {
@@ -319,6 +309,9 @@ pln_status pln_states_clamp(pln_states *st, pln_idx nrhs, const double *p_free,
     if (!st->factored) {
         PLN_FAIL(st->ctx, PLN_EINVAL, "states are not factored: call pln_states_factor first");
     }
+    if (st->sp != NULL) {
+        return pln_i_spring_states_clamp(st, nrhs, p_free, o_clamp, p_out, o_out);
+    }
     const pln_idx n = st->n, no = st->n_out;
     for (pln_idx j = 0; j < nrhs; j++) {
         for (pln_idx a = 0; a < no; a++) {
@@ -343,6 +336,9 @@ pln_status pln_states_nudge(pln_states *st, pln_idx nrhs, const double *p_free,
     if (!(isfinite(beta) && beta != 0.0)) {
         PLN_FAIL_KEY(st->ctx, PLN_EINVAL, "nudge", "nudge beta = %g must be finite and non-zero",
                      beta);
+    }
+    if (st->sp != NULL) {
+        return pln_i_spring_states_nudge(st, nrhs, p_free, targets, beta, p_out, o_out);
     }
     const pln_idx n = st->n, no = st->n_out;
     /* (I/beta + S) y = T - o^F gives the minimiser of E + beta C (Woodbury on A + beta E E^T). */

@@ -1,0 +1,43 @@
+/* states_impl.h — the layout of pln_states, shared by states.c and states_spring.c only. */
+#ifndef PLN_STATES_IMPL_H
+#define PLN_STATES_IMPL_H
+
+#include "pln_internal.h"
+#include "pln_states.h"
+
+typedef struct pln_i_spring_states pln_i_spring_states;
+
+struct pln_states {
+    pln_ctx *ctx;
+    pln_network *net;
+    pln_solver *solver;
+    pln_idx n, nr, n_out, max_rhs;
+    pln_output *outs;
+    double *E;    /* nr x n_out: output selection */
+    double *Z;    /* nr x n_out: A^{-1} E */
+    double *S;    /* n_out x n_out: E^T Z */
+    double *Sl;   /* Cholesky factor of S (lower, row-major) */
+    double *M;    /* n_out x n_out workspace for I/beta + S */
+    int *piv;     /* pivots for M */
+    double *f;    /* nr x max_rhs */
+    double *x;    /* nr x max_rhs */
+    double *dx;   /* nr */
+    double *y;    /* n_out */
+    bool factored;
+    pln_i_spring_states *sp; /* spring networks: everything else lives here */
+};
+
+
+/* Springs (states_spring.c). create fills st->sp; the others run the public call. */
+pln_status pln_i_spring_states_create(pln_states *st, const pln_states_options *o);
+void pln_i_spring_states_destroy(pln_i_spring_states *sp);
+pln_status pln_i_spring_states_factor(pln_states *st);
+pln_status pln_i_spring_states_free(pln_states *st, pln_idx nrhs, const pln_bc_values *vals,
+                                    double *x, double *o);
+pln_status pln_i_spring_states_clamp(pln_states *st, pln_idx nrhs, const double *x_free,
+                                     const double *o_clamp, double *x_out, double *o_out);
+pln_status pln_i_spring_states_nudge(pln_states *st, pln_idx nrhs, const double *x_free,
+                                     const double *targets, double beta, double *x_out,
+                                     double *o_out);
+
+#endif

@@ -359,6 +359,48 @@ static int get_ids(reader *r, yd_node *map, const char *key, const char *dotted,
     return 0;
 }
 
+static void strs_clear(plnet_strs *l)
+{
+    for (pln_idx k = 0; k < l->n; k++) {
+        free(l->v[k]);
+    }
+    free(l->v);
+    l->v = NULL;
+    l->n = 0;
+}
+
+static int get_strs(reader *r, yd_node *map, const char *key, const char *dotted,
+                    plnet_strs *out)
+{
+    yd_node *nd = yd_get(map, key);
+    if (nd == NULL) {
+        return 0;
+    }
+    strs_clear(out);
+    out->at_list = mark_of(nd);
+    if (nd->type == YD_MAP) {
+        FAIL_AT(r, nd, "%s: expected a list of names, got a mapping", dotted);
+    }
+    size_t n = nd->type == YD_SEQ ? nd->n : 1;
+    out->v = calloc(n > 0 ? n : 1, sizeof *out->v);
+    if (out->v == NULL) {
+        FAIL_AT(r, nd, "out of memory");
+    }
+    for (size_t k = 0; k < n; k++) {
+        const yd_node *item = nd->type == YD_SEQ ? nd->items[k] : nd;
+        if (item->type != YD_SCALAR) {
+            FAIL_AT(r, item, "%s[%zu]: expected a column name, got %s", dotted, k,
+                    type_name(item));
+        }
+        out->v[k] = dup_str(item->scalar);
+        if (out->v[k] == NULL) {
+            FAIL_AT(r, item, "out of memory");
+        }
+        out->n = (pln_idx)(k + 1);
+    }
+    return 0;
+}
+
 static int get_reals(reader *r, yd_node *map, const char *key, const char *dotted,
                      plnet_reals *out)
 {
@@ -548,6 +590,8 @@ void plnet_config_defaults(plnet_config *cfg, const char *path)
     t->test_fraction = R(0.3);
     t->true_level = R(1.0);
     t->false_level = R(0.0);
+    t->square_inputs = B(false);
+    t->mirror_inputs = B(false);
 
     plnet_learning_cfg *l = &cfg->learning;
     l->rule = E(PLNET_RULE_COUPLED);
@@ -619,6 +663,8 @@ void plnet_config_free(plnet_config *cfg)
     free(cfg->task.data.v);
     free(cfg->task.data_path);
     free(cfg->task.label.v);
+    strs_clear(&cfg->task.input_columns);
+    strs_clear(&cfg->task.target_columns);
     free(cfg->output.dir.v);
     memset(cfg, 0, sizeof *cfg);
 }
@@ -929,6 +975,14 @@ static int read_task_data(reader *r, yd_node *nd, const char *dotted)
     CHECK(get_real(r, nd, "true_level", key, &t->true_level));
     snprintf(key, sizeof key, "%s.false_level", dotted);
     CHECK(get_real(r, nd, "false_level", key, &t->false_level));
+    snprintf(key, sizeof key, "%s.square_inputs", dotted);
+    CHECK(get_bool(r, nd, "square_inputs", key, &t->square_inputs));
+    snprintf(key, sizeof key, "%s.mirror_inputs", dotted);
+    CHECK(get_bool(r, nd, "mirror_inputs", key, &t->mirror_inputs));
+    snprintf(key, sizeof key, "%s.input_columns", dotted);
+    CHECK(get_strs(r, nd, "input_columns", key, &t->input_columns));
+    snprintf(key, sizeof key, "%s.target_columns", dotted);
+    CHECK(get_strs(r, nd, "target_columns", key, &t->target_columns));
     return 0;
 }
 
@@ -977,12 +1031,14 @@ static int read_task(reader *r, yd_node *nd)
         } else {
             CHECK(read_task_data(r, sub, dotted));
             CHECK(finish_map(r, sub, dotted,
-                             "data, label, test_fraction, true_level, false_level"));
+                             "data, label, test_fraction, true_level, false_level, "
+                             "square_inputs, mirror_inputs, input_columns, target_columns"));
         }
     }
     CHECK(finish_map(r, nd, "task",
                      "kind, inputs, outputs, targets, n_examples, test_examples, input_range, "
-                     "data, label, test_fraction, true_level, false_level"));
+                     "data, label, test_fraction, true_level, false_level, "
+                             "square_inputs, mirror_inputs, input_columns, target_columns"));
     bool allostery = t->kind.v == PLNET_TASK_ALLOSTERY;
     CHECK(role_values_match(r, &t->inputs, "task.inputs", allostery));
     if (allostery && role_count(&t->outputs) != t->targets.n) {
@@ -995,6 +1051,9 @@ static int read_task(reader *r, yd_node *nd)
             FAIL_MARK(r, t->kind.at, "task.data: a %s task needs a data file",
                       plnet_enum_name("task.kind", t->kind.v));
         }
+    }
+    if (t->kind.v == PLNET_TASK_DATASET && t->target_columns.n == 0) {
+        FAIL_MARK(r, t->kind.at, "task.target_columns: a dataset task names its target columns");
     }
     if (t->data.v[0] != '\0') {
         free(t->data_path);

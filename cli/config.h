@@ -58,6 +58,13 @@ typedef struct plnet_reals {
     plnet_mark at_list;
 } plnet_reals;
 
+/* A list of strings (column names); v[k] owned (malloc). */
+typedef struct plnet_strs {
+    pln_idx n;
+    char **v;
+    plnet_mark at_list;
+} plnet_strs;
+
 /* A node role: an explicit list, or `random: N` drawn with the run's seed. After
  * plnet_build the resolved ids are in `picked` (explicit lists are copied there too). */
 typedef struct plnet_role {
@@ -163,6 +170,10 @@ typedef struct plnet_task_cfg {
     plnet_real test_fraction;
     plnet_real true_level;
     plnet_real false_level;
+    plnet_bool square_inputs;  /* also feed each scaled input's square */
+    plnet_bool mirror_inputs;  /* also feed low + high - x */
+    plnet_strs input_columns;  /* empty: every numeric column but the label and targets */
+    plnet_strs target_columns; /* dataset: the target columns, one per output */
 } plnet_task_cfg;
 
 typedef struct plnet_hardware_cfg {

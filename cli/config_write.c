@@ -69,6 +69,18 @@ static void put_reals(FILE *out, const plnet_reals *l)
     fputc(']', out);
 }
 
+static void put_strs(FILE *out, const plnet_strs *l)
+{
+    fputc('[', out);
+    for (pln_idx k = 0; k < l->n; k++) {
+        if (k > 0) {
+            fputs(", ", out);
+        }
+        put_str(out, l->v[k]);
+    }
+    fputc(']', out);
+}
+
 static const char *ename(const char *table, const plnet_enum *e)
 {
     const char *s = plnet_enum_name(table, e->v);
@@ -180,6 +192,11 @@ int plnet_config_write(const plnet_config *cfg, FILE *out)
     put_real(out, t->true_level.v);
     fputs("\n  false_level: ", out);
     put_real(out, t->false_level.v);
+    fprintf(out, "\n  square_inputs: %s\n  mirror_inputs: %s\n  input_columns: ",
+            t->square_inputs.v ? "true" : "false", t->mirror_inputs.v ? "true" : "false");
+    put_strs(out, &t->input_columns);
+    fputs("\n  target_columns: ", out);
+    put_strs(out, &t->target_columns);
 
     const plnet_learning_cfg *l = &cfg->learning;
     const plnet_hardware_cfg *h = &l->hardware;

@@ -1,4 +1,4 @@
-/* cmd_probe.c — `plnet probe`: one edge's memory driven by a protocol; update per period vs amplitude. */
+/* cmd_probe.c — `plnet probe`: one memory driven by a protocol; update per period vs amplitude. */
 #include "commands.h"
 
 #include "plnet.h"

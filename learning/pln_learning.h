@@ -48,7 +48,13 @@ typedef enum pln_dof {
      *  dk/dr = 4 pi r^3 / (8 mu l) = 4 k / r, so the signal is s_r = dp^2 * 4k/r, evaluated
      *  at the current (r, k) which is the same for both states of a rule. As beta -> 0 the
      *  equilibrium update tends to -2 alpha dC/dr (see the factor of 2 above). */
-    PLN_DOF_RADIUS = 1
+    PLN_DOF_RADIUS = 1,
+    /** Springs only: theta = l (m), the rest length; signal s = -k (r - l) = dE/dl (SPEC 3).
+     *  (theta = k on a spring network is PLN_DOF_CONDUCTANCE: the stiffness, s = 1/2 (r - l)^2
+     *  = dE/dk.) For springs the signal is dE/dtheta itself, with no factor 2: as beta -> 0
+     *  the equilibrium update tends to -alpha dC/dtheta. State arrays of spring networks hold
+     *  n_nodes x d values per example (pln_network_state_dim). */
+    PLN_DOF_REST_LENGTH = 2
 } pln_dof;
 
 /** @brief "conductance" or "radius". */

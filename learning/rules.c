@@ -33,7 +33,8 @@ pln_status pln_rule_parse(pln_ctx *ctx, const char *name, pln_rule_kind *out)
 
 const char *pln_dof_name(pln_dof dof)
 {
-    return dof == PLN_DOF_RADIUS ? "radius" : "conductance";
+    return dof == PLN_DOF_RADIUS ? "radius" : dof == PLN_DOF_REST_LENGTH ? "rest_length"
+                                                                         : "conductance";
 }
 
 void pln_rule_options_default(pln_rule_options *o)
@@ -71,7 +72,8 @@ pln_status pln_rule_options_check(pln_ctx *ctx, const pln_rule_options *o)
         PLN_FAIL_KEY(ctx, PLN_EINVAL, "learning.asymmetry", "asymmetry must be in [0, 1], got %g",
                      o->asymmetry);
     }
-    if (o->dof != PLN_DOF_CONDUCTANCE && o->dof != PLN_DOF_RADIUS) {
+    if (o->dof != PLN_DOF_CONDUCTANCE && o->dof != PLN_DOF_RADIUS &&
+        o->dof != PLN_DOF_REST_LENGTH) {
         PLN_FAIL_KEY(ctx, PLN_EINVAL, "learning.dof", "unknown degree of freedom %d", (int)o->dof);
     }
     return PLN_OK;
@@ -80,7 +82,7 @@ pln_status pln_rule_options_check(pln_ctx *ctx, const pln_rule_options *o)
 size_t pln_rule_work_size(const pln_states *st, pln_idx nrhs)
 {
     const pln_network *net = pln_states_network(st);
-    size_t n = (size_t)pln_network_n_nodes(net);
+    size_t n = (size_t)(pln_network_n_nodes(net) * pln_network_state_dim(net));
     size_t m = (size_t)pln_network_n_edges(net);
     size_t no = (size_t)pln_states_n_out(st);
     size_t b = (size_t)(nrhs > 0 ? nrhs : 1);
@@ -165,6 +167,12 @@ pln_status pln_rule_update(pln_states *st, const pln_rule_options *ro, pln_idx n
                      "the radius is a degree of freedom of flow networks only (this is %s)",
                      pln_kind_name(pln_network_kind(net)));
     }
+    if (ro->dof == PLN_DOF_REST_LENGTH && pln_network_rest_lengths(net) == NULL) {
+        PLN_FAIL_KEY(ctx, PLN_EINVAL, "learning.dof",
+                     "the rest length is a degree of freedom of spring networks only (this is %s)",
+                     pln_kind_name(pln_network_kind(net)));
+    }
+    const pln_param param = ro->dof == PLN_DOF_REST_LENGTH ? PLN_PARAM_REST_LENGTH : PLN_PARAM_K;
     const double *radii = NULL;
     if (ro->dof == PLN_DOF_RADIUS) {
         radii = pln_network_radii(net);
@@ -178,7 +186,8 @@ pln_status pln_rule_update(pln_states *st, const pln_rule_options *ro, pln_idx n
         PLN_FAIL_KEY(ctx, PLN_EINVAL, "hardware.signal_noise", "signal noise needs a generator");
     }
 
-    pln_idx n = pln_network_n_nodes(net);
+    /* state values per example: n potentials, or n x d positions for springs */
+    pln_idx n = pln_network_n_nodes(net) * pln_network_state_dim(net);
     pln_idx m = pln_network_n_edges(net);
     pln_idx no = pln_states_n_out(st);
     const double *k = pln_network_conductances(net);
@@ -202,7 +211,7 @@ pln_status pln_rule_update(pln_states *st, const pln_rule_options *ro, pln_idx n
         double w = rc[r].coef / (double)nrhs;
         for (pln_idx b = 0; b < nrhs; b++) {
             const double *p = p_state + b * n;
-            pln_network_signals(net, p, s);
+            pln_network_param_signals(net, param, p, s);
             if (noise > 0.0) {
                 for (pln_idx e = 0; e < m; e++) {
                     s[e] += noise * pln_rng_normal(rng);

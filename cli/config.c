@@ -36,6 +36,7 @@ static const char *const proto_names[] = {"two_phase", "sawtooth", "triangle", "
 static const char *const memory_names[] = {"integral_feedback", "kernel", "markov_ladder"};
 static const char *const nonlin_names[] = {"threshold", "cubic", "linear"};
 static const char *const apply_names[] = {"step", "period"};
+static const char *const phase_names[] = {"exponential", "gamma", "uniform"};
 
 #define TABLE(key, names) {key, names, (int)(sizeof names / sizeof names[0])}
 static const enum_table tables[] = {
@@ -52,6 +53,7 @@ static const enum_table tables[] = {
     TABLE("protocol.memory.kind", memory_names),
     TABLE("protocol.nonlinearity.kind", nonlin_names),
     TABLE("protocol.apply", apply_names),
+    TABLE("protocol.phase_distribution", phase_names),
 };
 #undef TABLE
 
@@ -620,6 +622,19 @@ void plnet_config_defaults(plnet_config *cfg, const char *path)
     p->nonlinearity_kind = E(PLNET_NONLIN_THRESHOLD);
     p->nonlinearity_theta = R(0.1);
     p->apply = E(PLNET_APPLY_STEP);
+    p->refresh = I(1);
+    p->p_clamped = R(0.5);
+    p->mean_clamped = R(1.0);
+    p->mean_free = R(1.0);
+    p->phase_distribution = E(PLNET_PHASE_EXPONENTIAL);
+    p->phase_shape = R(2.0);
+    p->memory_B = R(10.0);
+    p->memory_I = R(0.0);
+    p->memory_gamma = R(0.1);
+    p->memory_R = R(25.0);
+    p->memory_s0 = R(200.0);
+    p->memory_window = R(0.0);
+    p->memory_dissipation = R(-1.0);
 
     cfg->energy.temperature = R(300.0);
     cfg->energy.resolution = R(1e-3);
@@ -1135,7 +1150,22 @@ static int read_protocol(reader *r, yd_node *nd)
         CHECK(need_pos(r, &p->memory_tau, "protocol.memory.tau"));
         CHECK(get_real(r, m, "leak", "protocol.memory.leak", &p->memory_leak));
         CHECK(need_nonneg(r, &p->memory_leak, "protocol.memory.leak"));
-        CHECK(finish_map(r, m, "protocol.memory", "kind, tau, leak"));
+        CHECK(get_real(r, m, "B", "protocol.memory.B", &p->memory_B));
+        CHECK(need_pos(r, &p->memory_B, "protocol.memory.B"));
+        CHECK(get_real(r, m, "I", "protocol.memory.I", &p->memory_I));
+        CHECK(need_nonneg(r, &p->memory_I, "protocol.memory.I"));
+        CHECK(get_real(r, m, "gamma", "protocol.memory.gamma", &p->memory_gamma));
+        CHECK(need_range(r, &p->memory_gamma, 0.0, 1.0, true, "protocol.memory.gamma"));
+        CHECK(get_real(r, m, "R", "protocol.memory.R", &p->memory_R));
+        CHECK(need_pos(r, &p->memory_R, "protocol.memory.R"));
+        CHECK(get_real(r, m, "s0", "protocol.memory.s0", &p->memory_s0));
+        CHECK(need_pos(r, &p->memory_s0, "protocol.memory.s0"));
+        CHECK(get_real(r, m, "window", "protocol.memory.window", &p->memory_window));
+        CHECK(need_nonneg(r, &p->memory_window, "protocol.memory.window"));
+        CHECK(get_real(r, m, "dissipation", "protocol.memory.dissipation",
+                       &p->memory_dissipation));
+        CHECK(finish_map(r, m, "protocol.memory",
+                         "kind, tau, leak, B, I, gamma, R, s0, window, dissipation"));
     }
     yd_node *g = yd_get(nd, "nonlinearity");
     if (g != NULL) {
@@ -1147,9 +1177,26 @@ static int read_protocol(reader *r, yd_node *nd)
         CHECK(finish_map(r, g, "protocol.nonlinearity", "kind, theta"));
     }
     CHECK(get_enum(r, nd, "apply", "protocol.apply", "protocol.apply", &p->apply));
+    CHECK(get_int(r, nd, "refresh", "protocol.refresh", &p->refresh));
+    CHECK(need_int_min(r, &p->refresh, 1, "protocol.refresh"));
+    CHECK(get_real(r, nd, "p_clamped", "protocol.p_clamped", &p->p_clamped));
+    CHECK(need_range(r, &p->p_clamped, 0.0, 1.0, true, "protocol.p_clamped"));
+    if (p->p_clamped.v >= 1.0) {
+        FAIL_MARK(r, p->p_clamped.at, "protocol.p_clamped must be below 1, got %g",
+                  p->p_clamped.v);
+    }
+    CHECK(get_real(r, nd, "mean_clamped", "protocol.mean_clamped", &p->mean_clamped));
+    CHECK(need_pos(r, &p->mean_clamped, "protocol.mean_clamped"));
+    CHECK(get_real(r, nd, "mean_free", "protocol.mean_free", &p->mean_free));
+    CHECK(need_pos(r, &p->mean_free, "protocol.mean_free"));
+    CHECK(get_enum(r, nd, "phase_distribution", "protocol.phase_distribution",
+                   "protocol.phase_distribution", &p->phase_distribution));
+    CHECK(get_real(r, nd, "phase_shape", "protocol.phase_shape", &p->phase_shape));
+    CHECK(need_pos(r, &p->phase_shape, "protocol.phase_shape"));
     CHECK(finish_map(r, nd, "protocol",
                      "kind, dt, tau_fast, tau_slow, amplitude, reverse, memory, nonlinearity, "
-                     "apply"));
+                     "apply, refresh, p_clamped, mean_clamped, mean_free, phase_distribution, "
+                     "phase_shape"));
     return 0;
 }
 

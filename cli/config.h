@@ -105,6 +105,7 @@ enum { PLNET_PROTO_TWO_PHASE, PLNET_PROTO_SAWTOOTH, PLNET_PROTO_TRIANGLE, PLNET_
 enum { PLNET_MEMORY_INTEGRAL_FEEDBACK, PLNET_MEMORY_KERNEL, PLNET_MEMORY_MARKOV_LADDER };
 enum { PLNET_NONLIN_THRESHOLD, PLNET_NONLIN_CUBIC, PLNET_NONLIN_LINEAR };
 enum { PLNET_APPLY_STEP, PLNET_APPLY_PERIOD };
+enum { PLNET_PHASE_EXPONENTIAL, PLNET_PHASE_GAMMA, PLNET_PHASE_UNIFORM };
 
 /* Name of an enum value as written in YAML, e.g. plnet_enum_name("network.kind", 1) =
  * "flow"; `table` is the dotted key. NULL when unknown. */
@@ -208,6 +209,21 @@ typedef struct plnet_protocol_cfg {
     plnet_enum nonlinearity_kind;
     plnet_real nonlinearity_theta;
     plnet_enum apply;
+    plnet_int refresh;          /* apply: step, re-solve every `refresh` steps */
+    /* random_phases */
+    plnet_real p_clamped;
+    plnet_real mean_clamped;
+    plnet_real mean_free;
+    plnet_enum phase_distribution; /* PLNET_PHASE_* */
+    plnet_real phase_shape;
+    /* memory: kernel, markov_ladder, hand-set dissipation */
+    plnet_real memory_B;
+    plnet_real memory_I;
+    plnet_real memory_gamma;
+    plnet_real memory_R;
+    plnet_real memory_s0;
+    plnet_real memory_window;
+    plnet_real memory_dissipation; /* k_B T per time unit per edge; < 0 = not modelled */
 } plnet_protocol_cfg;
 
 typedef struct plnet_energy_cfg {

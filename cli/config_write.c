@@ -232,10 +232,29 @@ int plnet_config_write(const plnet_config *cfg, FILE *out)
     put_real(out, p->memory_tau.v);
     fputs(", leak: ", out);
     put_real(out, p->memory_leak.v);
+    const char *mkeys[] = {", B: ", ", I: ", ", gamma: ", ", R: ", ", s0: ", ", window: ",
+                           ", dissipation: "};
+    const plnet_real *mvals[] = {&p->memory_B,  &p->memory_I,      &p->memory_gamma,
+                                 &p->memory_R,  &p->memory_s0,     &p->memory_window,
+                                 &p->memory_dissipation};
+    for (size_t k = 0; k < sizeof mkeys / sizeof mkeys[0]; k++) {
+        fputs(mkeys[k], out);
+        put_real(out, mvals[k]->v);
+    }
     fprintf(out, "}\n  nonlinearity: {kind: %s, theta: ",
             ename("protocol.nonlinearity.kind", &p->nonlinearity_kind));
     put_real(out, p->nonlinearity_theta.v);
-    fprintf(out, "}\n  apply: %s\n", ename("protocol.apply", &p->apply));
+    fprintf(out, "}\n  apply: %s\n  refresh: %lld\n  p_clamped: ",
+            ename("protocol.apply", &p->apply), (long long)p->refresh.v);
+    put_real(out, p->p_clamped.v);
+    fputs("\n  mean_clamped: ", out);
+    put_real(out, p->mean_clamped.v);
+    fputs("\n  mean_free: ", out);
+    put_real(out, p->mean_free.v);
+    fprintf(out, "\n  phase_distribution: %s\n  phase_shape: ",
+            ename("protocol.phase_distribution", &p->phase_distribution));
+    put_real(out, p->phase_shape.v);
+    fputc('\n', out);
 
     fputs("\nenergy:\n  temperature: ", out);
     put_real(out, cfg->energy.temperature.v);

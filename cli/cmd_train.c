@@ -4,6 +4,7 @@
 
 #include "build.h"
 #include "commands.h"
+#include "tcl_options.h"
 #include "outfile.h"
 
 #include <errno.h>
@@ -419,6 +420,18 @@ static int engine_temporal(run *r, uint64_t seed, FILE *err)
     o.memory.kind = memories[p->memory_kind.v];
     o.memory.tau = p->memory_tau.v;
     o.memory.leak = p->memory_leak.v;
+    {
+        /* The keys of the other memories, random phases and refresh (cli/tcl_options.c). */
+        pln_tcl_options all;
+        plnet_tcl_options_from_config(c, &all);
+        o.memory = all.memory;
+        o.protocol.p_clamped = all.protocol.p_clamped;
+        o.protocol.mean_clamped = all.protocol.mean_clamped;
+        o.protocol.mean_free = all.protocol.mean_free;
+        o.protocol.dist = all.protocol.dist;
+        o.protocol.phase_shape = all.protocol.phase_shape;
+        o.refresh = all.refresh;
+    }
     o.g.kind = gs[p->nonlinearity_kind.v];
     o.g.theta = p->nonlinearity_theta.v;
     o.rate = c->learning.rate.v;

@@ -14,7 +14,10 @@ typedef struct pln_solver_type pln_solver_type;
 extern PLN_API const pln_solver_type *const pln_solver_cholmod;
 /** Dense Cholesky reference (O(n^3)): an independent oracle for tests, n up to a few thousand. */
 extern PLN_API const pln_solver_type *const pln_solver_dense_ref;
-/** @brief Name of a solver type ("cholmod", "dense_ref"). */
+/** CHOLMOD with the PCG route on (PLN_REFACTOR_PCG with the default PCG settings, unless
+ *  the options ask for PLN_REFACTOR_AUTO): see pln_refactor. */
+extern PLN_API const pln_solver_type *const pln_solver_pcg;
+/** @brief Name of a solver type ("cholmod", "dense_ref", "pcg"). */
 PLN_API const char *pln_solver_type_name(const pln_solver_type *type);
 
 typedef enum pln_ordering {
@@ -29,6 +32,31 @@ typedef enum pln_factor_mode {
     PLN_FACTOR_SUPERNODAL = 2
 } pln_factor_mode;
 
+/** When pln_solver_factor computes a new numeric factorization.
+ *
+ *  Under the PCG routes pln_solver_factor copies the new values (O(nnz(A))) and may keep the
+ *  factor of older values; pln_solver_solve then runs conjugate gradients on the new matrix
+ *  preconditioned by the kept factor (one multi-right-hand-side triangular solve per
+ *  iteration, all columns in step), warm-started from the last solution of the same
+ *  right-hand-side array when that is closer. A solve that does not converge in pcg_max_iter
+ *  refactorizes and solves directly, so results always meet pcg_tol. The factor is renewed
+ *  whenever an entry changed sign or by more than a factor of 2 since it was computed, so a
+ *  matrix made singular is still reported (by pln_solver_factor, or by the solve's fallback
+ *  for a general SPD matrix whose entries moved less). Not bit-for-bit equal to the direct
+ *  route: results depend on the history of factorizations (a resumed run differs from a
+ *  continuous one at the level of pcg_tol). */
+typedef enum pln_refactor {
+    PLN_REFACTOR_ALWAYS = 0, /**< every pln_solver_factor refactorizes (exact, reproducible) */
+    /** Refactorize only when the last solve needed more than pcg_refactor_iter iterations. */
+    PLN_REFACTOR_PCG = 1,
+    /** PCG while it is predicted to pay: only when a factorization costs at least 16 PCG
+     *  iterations (by operation counts: flops of the factor against 4 nnz(L) + 4 nnz(A) per
+     *  iteration and column), refactorizing when the PCG work of the last period between
+     *  pln_solver_factor calls exceeds the mean cost per period since the last factorization
+     *  (factor included). Deterministic: counts, not timings. */
+    PLN_REFACTOR_AUTO = 2
+} pln_refactor;
+
 typedef struct pln_solver_options {
     pln_ordering ordering;
     pln_factor_mode mode;
@@ -37,9 +65,23 @@ typedef struct pln_solver_options {
      *  rounding-sized pivot of either sign, which the plain d_j <= 0 test of Cholesky misses
      *  about half the time. 0 keeps only the d_j <= 0 test. Default 1e-12; must be in [0, 1). */
     double pivot_tol;
+    /** When pln_solver_factor refactorizes (see pln_refactor). Default PLN_REFACTOR_ALWAYS. */
+    pln_refactor refactor;
+    /** PCG route: stop a column when its preconditioned residual sqrt(r'M^{-1}r) is at most
+     *  pcg_tol sqrt(x'b) (relative error in the energy norm, about the relative error of x
+     *  for the well-conditioned preconditioned systems PCG is used on). Default 1e-10; must be
+     *  in (0, 1e-2]. */
+    double pcg_tol;
+    /** PCG route: iterations per solve before giving up, refactorizing and solving directly
+     *  (default 50, >= 1). */
+    pln_idx pcg_max_iter;
+    /** PLN_REFACTOR_PCG: refactorize at the next pln_solver_factor once a solve took more
+     *  than this many iterations (default 8, in [1, pcg_max_iter]). */
+    pln_idx pcg_refactor_iter;
 } pln_solver_options;
 
-/** @brief Defaults: PLN_ORDER_AUTO, PLN_FACTOR_AUTO, pivot_tol 1e-12. */
+/** @brief Defaults: PLN_ORDER_AUTO, PLN_FACTOR_AUTO, pivot_tol 1e-12, PLN_REFACTOR_ALWAYS,
+ *  pcg_tol 1e-10, pcg_max_iter 50, pcg_refactor_iter 8. */
 PLN_API void pln_solver_options_default(pln_solver_options *o);
 
 /** Counters and timings (seconds, wall clock, summed over all calls) of a solver. */
@@ -50,6 +92,11 @@ typedef struct pln_solver_stats {
     long n_analyze, n_factor, n_solve; /**< calls; n_solve counts right-hand sides */
     double t_analyze, t_factor, t_solve;
     size_t factor_bytes; /**< memory held by the factor */
+    long n_numeric;      /**< numeric factorizations computed (<= n_factor under PCG) */
+    long n_pcg;          /**< columns solved by PCG */
+    long n_pcg_iter;     /**< PCG iterations summed over those columns */
+    long n_pcg_fallback; /**< solves that did not converge and refactorized */
+    int last_pcg_iter;   /**< iterations of the last PCG solve (max over its columns) */
 } pln_solver_stats;
 
 typedef struct pln_solver pln_solver;

@@ -18,6 +18,10 @@ void pln_solver_options_default(pln_solver_options *o)
     o->ordering = PLN_ORDER_AUTO;
     o->mode = PLN_FACTOR_AUTO;
     o->pivot_tol = 1e-12;
+    o->refactor = PLN_REFACTOR_ALWAYS;
+    o->pcg_tol = 1e-10;
+    o->pcg_max_iter = 50;
+    o->pcg_refactor_iter = 8;
 }
 
 const char *pln_solver_type_name(const pln_solver_type *type)
@@ -49,7 +53,123 @@ static pln_status check_options(pln_ctx *ctx, const pln_solver_options *o)
         PLN_FAIL_KEY(ctx, PLN_EINVAL, "pivot_tol", "pivot tolerance %g is not in [0, 1)",
                      o->pivot_tol);
     }
+    if (o->refactor != PLN_REFACTOR_ALWAYS && o->refactor != PLN_REFACTOR_PCG &&
+        o->refactor != PLN_REFACTOR_AUTO) {
+        PLN_FAIL_KEY(ctx, PLN_EINVAL, "refactor", "unknown refactor mode %d", (int)o->refactor);
+    }
+    /* The PCG settings are read (and checked) only when a PCG route is chosen, so options
+     * zero-initialized by hand keep working with the direct route. */
+    if (o->refactor != PLN_REFACTOR_ALWAYS) {
+        if (!(o->pcg_tol > 0.0 && o->pcg_tol <= 1e-2)) {
+            PLN_FAIL_KEY(ctx, PLN_EINVAL, "pcg_tol", "PCG tolerance %g is not in (0, 1e-2]",
+                         o->pcg_tol);
+        }
+        if (o->pcg_max_iter < 1) {
+            PLN_FAIL_KEY(ctx, PLN_EINVAL, "pcg_max_iter", "pcg_max_iter %" PRId64 " must be >= 1",
+                         o->pcg_max_iter);
+        }
+        if (o->pcg_refactor_iter < 1 || o->pcg_refactor_iter > o->pcg_max_iter) {
+            PLN_FAIL_KEY(ctx, PLN_EINVAL, "pcg_refactor_iter",
+                         "pcg_refactor_iter %" PRId64 " must be in [1, pcg_max_iter = %" PRId64 "]",
+                         o->pcg_refactor_iter, o->pcg_max_iter);
+        }
+    }
     return PLN_OK;
+}
+
+
+/* ------------------------------------------------------------------ PCG route: state */
+
+static void warm_free(pln_solver *s)
+{
+    for (int k = 0; k < 4; k++) {
+        pln_i_free(s->warm[k].x);
+        s->warm[k] = (struct pln_i_warm){0};
+    }
+}
+
+static void pcg_free(pln_solver *s)
+{
+    pln_i_free(s->cur.p);
+    pln_i_free(s->cur.i);
+    pln_i_free(s->cur.x);
+    pln_i_free(s->fact_x);
+    pln_i_free(s->ws);
+    s->cur = (pln_csc){0};
+    s->fact_x = NULL;
+    s->ws = NULL;
+    s->ws_cols = 0;
+    warm_free(s);
+}
+
+/* Keep a copy of the analyzed pattern (the caller's arrays are borrowed for the call only)
+ * and room for the current values and those of the factor. */
+static pln_status pcg_prepare(pln_solver *s, const pln_csc *A)
+{
+    pcg_free(s);
+    if (s->opts.refactor == PLN_REFACTOR_ALWAYS || A->n == 0) {
+        return PLN_OK;
+    }
+    pln_status st = PLN_OK;
+    PLN_ALLOC_GOTO(s->ctx, st, s->cur.p, A->n + 1);
+    PLN_ALLOC_GOTO(s->ctx, st, s->cur.i, A->nnz);
+    PLN_ALLOC_GOTO(s->ctx, st, s->cur.x, A->nnz);
+    PLN_ALLOC_GOTO(s->ctx, st, s->fact_x, A->nnz);
+    memcpy(s->cur.p, A->p, (size_t)(A->n + 1) * sizeof *A->p);
+    memcpy(s->cur.i, A->i, (size_t)A->nnz * sizeof *A->i);
+    s->cur.n = A->n;
+    s->cur.nnz = A->nnz;
+    /* Work units: a factorization runs dense kernels (BLAS 3) about 8 times faster per flop
+     * than a triangular solve streams L, so its flops count 1/8; one PCG iteration is a
+     * forward and a backward sweep of L, a product with A and a few vector updates. */
+    s->w_factor = s->stats.flops / 8.0;
+    s->w_iter = 4.0 * s->stats.nnz_factor + 4.0 * (double)A->nnz + 12.0 * (double)A->n;
+    s->pcg_pays = s->w_factor >= 16.0 * s->w_iter;
+    return PLN_OK;
+done:
+    pcg_free(s);
+    return st;
+}
+
+/* The kept factor now matches the current values. */
+static void pcg_fresh(pln_solver *s)
+{
+    memcpy(s->fact_x, s->cur.x, (size_t)s->cur.nnz * sizeof *s->fact_x);
+    s->stale = false;
+    s->periods = 0;
+    s->period_work = 0.0;
+    s->total_work = s->w_factor;
+    s->last_iter = 0;
+}
+
+/* Whether pln_solver_factor must compute a new factor under a PCG route (cur.x holds the
+ * new values). An entry that changed sign or by more than a factor of 2 always renews it:
+ * the preconditioned spectrum could then be wide, and a matrix made singular must be
+ * reported by the factorization. */
+static bool pcg_must_refactor(pln_solver *s, bool *differs)
+{
+    const double *x = s->cur.x, *f = s->fact_x;
+    bool far = false, diff = false;
+    for (pln_idx k = 0; k < s->cur.nnz; k++) {
+        double r = x[k] / f[k];
+        diff |= x[k] != f[k];
+        far |= !(r >= 0.5 && r <= 2.0) && x[k] != f[k];
+    }
+    *differs = diff;
+    if (far) {
+        return true;
+    }
+    /* Close the period that ends with this call. */
+    s->total_work += s->period_work;
+    s->periods++;
+    double last = s->period_work;
+    s->period_work = 0.0;
+    if (s->opts.refactor == PLN_REFACTOR_PCG) {
+        return s->last_iter > s->opts.pcg_refactor_iter;
+    }
+    /* AUTO: renew when the period just ended cost more than the mean period since the last
+     * factorization, the factorization included (the optimal restart of a growing cost). */
+    return !s->pcg_pays || last * (double)s->periods > s->total_work;
 }
 
 pln_status pln_solver_create(pln_ctx *ctx, const pln_solver_type *type,
@@ -86,6 +206,7 @@ void pln_solver_destroy(pln_solver *s)
         return;
     }
     s->type->destroy(s);
+    pcg_free(s);
     pln_i_free(s);
 }
 
@@ -158,6 +279,7 @@ pln_status pln_solver_analyze(pln_solver *s, const pln_csc *A)
     double t0 = now_seconds();
     if (A->n > 0) {
         PLN_TRY(s->type->analyze(s, A));
+        PLN_TRY(pcg_prepare(s, A));
     } else {
         s->stats.nnz_factor = 0.0;
         s->stats.flops = 0.0;
@@ -215,18 +337,237 @@ static pln_status check_same_pattern(pln_solver *s, const pln_csc *A)
 pln_status pln_solver_factor(pln_solver *s, const pln_csc *A)
 {
     PLN_TRY(check_same_pattern(s, A));
+    const bool pcg = s->opts.refactor != PLN_REFACTOR_ALWAYS && A->n > 0;
+    double t0 = now_seconds();
+    if (pcg && s->factored) {
+        memcpy(s->cur.x, A->x, (size_t)A->nnz * sizeof *A->x);
+        bool differs = false;
+        if (!pcg_must_refactor(s, &differs)) {
+            s->stale = s->stale || differs;
+            s->stats.t_factor += now_seconds() - t0;
+            s->stats.n_factor++;
+            return PLN_OK;
+        }
+    }
     s->factored = false;
     s->failed_column = -1;
-    double t0 = now_seconds();
     if (A->n > 0) {
         pln_status st = s->type->factor(s, A);
         s->stats.t_factor += now_seconds() - t0;
         s->stats.n_factor++;
         PLN_TRY(st);
+        s->stats.n_numeric++;
+        if (pcg) {
+            if (A->x != s->cur.x) {
+                memcpy(s->cur.x, A->x, (size_t)A->nnz * sizeof *A->x);
+            }
+            pcg_fresh(s);
+        }
     } else {
         s->stats.n_factor++;
     }
     s->factored = true;
+    return PLN_OK;
+}
+
+/* ------------------------------------------------------------------ PCG route: solve */
+
+/* y = A x for the symmetric matrix stored as its lower triangle. */
+static void sym_matvec(const pln_csc *A, const double *restrict x, double *restrict y)
+{
+    const pln_idx *Ap = A->p, *Ai = A->i;
+    const double *Ax = A->x;
+    memset(y, 0, (size_t)A->n * sizeof *y);
+    for (pln_idx j = 0; j < A->n; j++) {
+        const double xj = x[j];
+        double sum = Ax[Ap[j]] * xj;
+        for (pln_idx k = Ap[j] + 1; k < Ap[j + 1]; k++) {
+            const pln_idx i = Ai[k];
+            y[i] += Ax[k] * xj;
+            sum += Ax[k] * x[i];
+        }
+        y[j] += sum;
+    }
+}
+
+static double dot(const double *restrict a, const double *restrict b, pln_idx n)
+{
+    double s = 0.0;
+    for (pln_idx k = 0; k < n; k++) {
+        s += a[k] * b[k];
+    }
+    return s;
+}
+
+static pln_status pcg_workspace(pln_solver *s, pln_idx nrhs)
+{
+    if (s->ws_cols >= nrhs) {
+        return PLN_OK;
+    }
+    pln_i_free(s->ws);
+    s->ws = NULL;
+    s->ws_cols = 0;
+    PLN_ALLOC(s->ctx, s->ws, (4 * s->n + 4) * nrhs);
+    s->ws_cols = nrhs;
+    return PLN_OK;
+}
+
+/* The kept solution for the right-hand-side array B (same nrhs), or a slot to fill. */
+static struct pln_i_warm *warm_slot(pln_solver *s, const double *B, pln_idx nrhs, bool *valid)
+{
+    struct pln_i_warm *victim = &s->warm[0];
+    for (int k = 0; k < 4; k++) {
+        struct pln_i_warm *w = &s->warm[k];
+        if (w->x != NULL && w->key == B && w->nrhs == nrhs) {
+            *valid = true;
+            return w;
+        }
+        if (w->x == NULL || (victim->x != NULL && w->last_use < victim->last_use)) {
+            victim = w;
+        }
+    }
+    *valid = false;
+    if (victim->x != NULL && victim->nrhs != nrhs) {
+        pln_i_free(victim->x);
+        victim->x = NULL;
+    }
+    if (victim->x == NULL) {
+        victim->x = pln_i_malloc((size_t)(s->n * nrhs) * sizeof(double));
+        if (victim->x == NULL) {
+            return NULL;
+        }
+    }
+    victim->key = B;
+    victim->nrhs = nrhs;
+    return victim;
+}
+
+/* Refactorize the current values after PCG failed, and solve directly. */
+static pln_status pcg_fallback(pln_solver *s, pln_idx nrhs, const double *B, double *X)
+{
+    s->stats.n_pcg_fallback++;
+    s->factored = false;
+    s->failed_column = -1;
+    PLN_TRY(s->type->factor(s, &s->cur));
+    s->stats.n_numeric++;
+    s->factored = true;
+    pcg_fresh(s);
+    PLN_TRY(s->type->solve(s, nrhs, B, X));
+    s->period_work += (double)nrhs * s->w_iter;
+    return PLN_OK;
+}
+
+/* Conjugate gradients on every column in step, preconditioned by the kept factor (one
+ * multi-right-hand-side solve per iteration). Stops a column when
+ * r' M^{-1} r <= tol^2 x'b, the squared relative error in the energy norm. */
+static pln_status pcg_solve(pln_solver *s, pln_idx nrhs, const double *B, double *X)
+{
+    const pln_idx n = s->n;
+    PLN_TRY(pcg_workspace(s, nrhs));
+    bool valid = false;
+    struct pln_i_warm *w = warm_slot(s, B, nrhs, &valid);
+    if (w == NULL) {
+        PLN_FAIL(s->ctx, PLN_ENOMEM, "out of memory (PCG warm start, %" PRId64 " columns)", nrhs);
+    }
+    w->last_use = ++s->warm_clock;
+    if (!s->stale) {
+        /* The factor is exact for the current values: one direct solve. */
+        PLN_TRY(s->type->solve(s, nrhs, B, X));
+        memcpy(w->x, X, (size_t)(n * nrhs) * sizeof *X);
+        s->period_work += (double)nrhs * s->w_iter;
+        return PLN_OK;
+    }
+    double *R = s->ws, *Z = R + n * nrhs, *P = Z + n * nrhs, *Q = P + n * nrhs;
+    double *rho = Q + n * nrhs, *active = rho + nrhs;
+    const double tol2 = s->opts.pcg_tol * s->opts.pcg_tol;
+    /* Start from the last solution for this array when it leaves a smaller residual. */
+    for (pln_idx j = 0; j < nrhs; j++) {
+        const double *b = B + j * n;
+        double *x = X + j * n, *r = R + j * n;
+        bool warm = false;
+        if (valid) {
+            sym_matvec(&s->cur, w->x + j * n, r);
+            for (pln_idx k = 0; k < n; k++) {
+                r[k] = b[k] - r[k];
+            }
+            warm = dot(r, r, n) < dot(b, b, n);
+        }
+        if (warm) {
+            memcpy(x, w->x + j * n, (size_t)n * sizeof *x);
+        } else {
+            memset(x, 0, (size_t)n * sizeof *x);
+            memcpy(r, b, (size_t)n * sizeof *r);
+        }
+    }
+    PLN_TRY(s->type->solve(s, nrhs, R, Z));
+    long applications = 1;
+    pln_idx n_active = 0;
+    for (pln_idx j = 0; j < nrhs; j++) {
+        const double *b = B + j * n, *x = X + j * n;
+        rho[j] = dot(R + j * n, Z + j * n, n);
+        double xb = dot(x, b, n);
+        /* A zero start has x'b = 0: compare with b'M^{-1}b, its estimate, instead. */
+        double ref = xb > 0.0 ? xb : rho[j];
+        active[j] = !(rho[j] <= tol2 * ref);
+        n_active += active[j] != 0.0;
+        memcpy(P + j * n, Z + j * n, (size_t)n * sizeof *P);
+    }
+    int iter = 0;
+    long col_iters = 0;
+    bool broke = false;
+    while (n_active > 0 && iter < s->opts.pcg_max_iter && !broke) {
+        iter++;
+        for (pln_idx j = 0; j < nrhs; j++) {
+            if (active[j] == 0.0) {
+                continue;
+            }
+            double *x = X + j * n, *r = R + j * n, *p = P + j * n, *q = Q + j * n;
+            sym_matvec(&s->cur, p, q);
+            double pq = dot(p, q, n);
+            if (!(pq > 0.0) || !isfinite(pq)) {
+                broke = true; /* not positive definite along p */
+                break;
+            }
+            const double alpha = rho[j] / pq;
+            for (pln_idx k = 0; k < n; k++) {
+                x[k] += alpha * p[k];
+                r[k] -= alpha * q[k];
+            }
+            col_iters++;
+        }
+        if (broke) {
+            break;
+        }
+        PLN_TRY(s->type->solve(s, nrhs, R, Z));
+        applications++;
+        for (pln_idx j = 0; j < nrhs; j++) {
+            if (active[j] == 0.0) {
+                continue;
+            }
+            const double *b = B + j * n, *x = X + j * n, *z = Z + j * n;
+            double *p = P + j * n;
+            const double rho_new = dot(R + j * n, z, n);
+            if (rho_new <= tol2 * fabs(dot(x, b, n))) {
+                active[j] = 0.0;
+                n_active--;
+                continue;
+            }
+            const double beta = rho_new / rho[j];
+            rho[j] = rho_new;
+            for (pln_idx k = 0; k < n; k++) {
+                p[k] = z[k] + beta * p[k];
+            }
+        }
+    }
+    s->stats.n_pcg += (long)nrhs;
+    s->stats.n_pcg_iter += col_iters;
+    s->last_iter = iter;
+    s->stats.last_pcg_iter = iter;
+    s->period_work += (double)(applications * nrhs) * s->w_iter;
+    if (n_active > 0) {
+        PLN_TRY(pcg_fallback(s, nrhs, B, X));
+    }
+    memcpy(w->x, X, (size_t)(n * nrhs) * sizeof *X);
     return PLN_OK;
 }
 
@@ -254,7 +595,8 @@ pln_status pln_solver_solve(pln_solver *s, pln_idx nrhs, const double *B, double
         PLN_FAIL(s->ctx, PLN_EINVAL, "right-hand side and solution overlap");
     }
     double t0 = now_seconds();
-    pln_status st = s->type->solve(s, nrhs, B, X);
+    pln_status st = s->opts.refactor != PLN_REFACTOR_ALWAYS ? pcg_solve(s, nrhs, B, X)
+                                                            : s->type->solve(s, nrhs, B, X);
     s->stats.t_solve += now_seconds() - t0;
     PLN_TRY(st);
     s->stats.n_solve += (long)nrhs;

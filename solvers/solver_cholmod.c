@@ -338,3 +338,30 @@ static const pln_solver_type cholmod_type = {
 };
 
 const pln_solver_type *const pln_solver_cholmod = &cholmod_type;
+
+/* The same solver with the PCG route forced on (PLN_REFACTOR_PCG unless AUTO was asked):
+ * a type of its own so that the conformance suite runs every promise through it. */
+static pln_status pcg_create(pln_solver *s)
+{
+    if (s->opts.refactor == PLN_REFACTOR_ALWAYS) {
+        pln_solver_options d;
+        pln_solver_options_default(&d);
+        s->opts.refactor = PLN_REFACTOR_PCG;
+        s->opts.pcg_tol = d.pcg_tol;
+        s->opts.pcg_max_iter = d.pcg_max_iter;
+        s->opts.pcg_refactor_iter = d.pcg_refactor_iter;
+    }
+    return cm_create(s);
+}
+
+static const pln_solver_type pcg_type = {
+    .name = "pcg",
+    .create = pcg_create,
+    .destroy = cm_destroy,
+    .analyze = cm_analyze,
+    .factor = cm_factor,
+    .solve = cm_solve,
+    .factor_bytes = cm_factor_bytes,
+};
+
+const pln_solver_type *const pln_solver_pcg = &pcg_type;

@@ -40,6 +40,26 @@ struct pln_solver {
     bool analyzed, factored;
     pln_idx failed_column;
     void *impl;
+    /* PCG route (opts.refactor != PLN_REFACTOR_ALWAYS), solver.c: A's pattern (own copies)
+     * and current values, the values the kept factor was computed from, and workspaces. */
+    pln_csc cur;
+    double *fact_x;
+    bool stale;        /* cur.x differs from fact_x: solves run PCG */
+    bool pcg_pays;     /* AUTO: a factorization costs enough PCG iterations to try them */
+    double w_factor;   /* work units of one factorization, one PCG iteration per column */
+    double w_iter;
+    long periods;      /* pln_solver_factor calls since the last numeric factorization */
+    double period_work, total_work;
+    int last_iter;     /* iterations of the last PCG solve (max over columns) */
+    pln_idx ws_cols;   /* columns of the workspaces below */
+    double *ws;        /* r, z, p, q: 4 n ws_cols, then 4 ws_cols scalars */
+    struct pln_i_warm {
+        const double *key; /* the right-hand-side array the solution belongs to */
+        pln_idx nrhs;
+        long last_use;
+        double *x;         /* n x nrhs */
+    } warm[4];
+    long warm_clock;
 };
 
 /* Diagonal entry of column j of a validated matrix (the first stored entry of the column). */

@@ -180,5 +180,8 @@ const pln_solver_type *fx_type(const char *name)
     if (strcmp(name, "dense_ref") == 0) {
         return pln_solver_dense_ref;
     }
+    if (strcmp(name, "pcg") == 0) {
+        return pln_solver_pcg;
+    }
     abort();
 }

@@ -26,7 +26,7 @@ static struct criterion_test_params all_types(void)
 {
     /* Names by value: Criterion copies parameters into a fresh process, so pointers into
      * the parent's memory would not survive. */
-    static fx_type_name names[] = {{"cholmod"}, {"dense_ref"}};
+    static fx_type_name names[] = {{"cholmod"}, {"dense_ref"}, {"pcg"}};
     return cr_make_param_array(fx_type_name, names, sizeof names / sizeof names[0]);
 }
 

@@ -3,6 +3,8 @@
 # and check its key claim on the produced metrics.csv:
 #   ratio COLUMN BOUND   last row's COLUMN / first row's COLUMN <= BOUND (an error reduced)
 #   final COLUMN BOUND   last row's COLUMN >= BOUND (an accuracy reached)
+#   kept COLUMN BOUND    last row's COLUMN / first row's COLUMN >= BOUND (a control that must
+#                        not learn)
 set -eu
 plnet=$1
 example=$2
@@ -27,6 +29,11 @@ awk -F, -v check="$check" -v column="$column" -v bound="$bound" '
             r = last / first
             printf "%s: %s %.6g -> %.6g at step %s (ratio %.3g, need <= %s)\n", FILENAME, column, first, last, step, r, bound
             exit !(first > 0 && r <= bound + 0)
+        }
+        if (check == "kept") {
+            r = last / first
+            printf "%s: %s %.6g -> %.6g at step %s (ratio %.3g, need >= %s)\n", FILENAME, column, first, last, step, r, bound
+            exit !(first > 0 && r >= bound + 0)
         }
         printf "%s: %s %.6g -> %.6g at step %s (need >= %s)\n", FILENAME, column, first, last, step, bound
         exit !(last >= bound + 0)

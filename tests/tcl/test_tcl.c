@@ -95,7 +95,7 @@ static void periods(rig *r, long n)
     }
 }
 
-/* Sawtooth, kernel memory of zero area, threshold g: the settings of examples/03. */
+/* Sawtooth, kernel memory of zero area, threshold g: the settings of examples/06-tcl-sawtooth-memory. */
 static void sawtooth_options(pln_tcl_options *o)
 {
     pln_tcl_options_default(o);

@@ -1,0 +1,438 @@
+/* test_train.c — plnet train end to end: same seed same bytes, resume bit for bit (after a shorter run and after SIGTERM), refusals, bad configurations. */
+/* kill, posix_spawn and nanosleep are POSIX. */
+#define _POSIX_C_SOURCE 200809L
+
+#include "cli_helpers.h"
+#include "test_support.h"
+
+#include <criterion/criterion.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+TestSuite(train, .fini = ts_check_leaks, .timeout = 120);
+
+/* Whole file as a malloc'd buffer (NULL when unreadable); *len bytes. */
+static char *slurp_file(const char *path, size_t *len)
+{
+    FILE *fp = fopen(path, "rb");
+    if (fp == NULL) {
+        return NULL;
+    }
+    fseek(fp, 0, SEEK_END);
+    long n = ftell(fp);
+    rewind(fp);
+    char *s = malloc((size_t)n + 1);
+    *len = fread(s, 1, (size_t)n, fp);
+    s[*len] = '\0';
+    fclose(fp);
+    return s;
+}
+
+static bool same_file(const char *dir_a, const char *dir_b, const char *name)
+{
+    char *pa = tc_fmt("%s/%s", dir_a, name);
+    char *pb = tc_fmt("%s/%s", dir_b, name);
+    size_t la = 0, lb = 0;
+    char *a = slurp_file(pa, &la);
+    char *b = slurp_file(pb, &lb);
+    cr_assert(a != NULL && b != NULL, "missing %s or %s", pa, pb);
+    bool same = la == lb && memcmp(a, b, la) == 0;
+    free(a);
+    free(b);
+    free(pa);
+    free(pb);
+    return same;
+}
+
+/* A regression on a random resistor network with batches, update noise and desynchronous
+ * edges, so that the generator's state matters to every step. */
+static const char *regression_yaml =
+    "name: reg\n"
+    "seed: %d\n"
+    "network:\n"
+    "  graph: {generator: erdos_renyi, n: 30, mean_degree: 5.0}\n"
+    "  edges: {conductance: {init: uniform, low: 0.5, high: 1.5}}\n"
+    "task:\n"
+    "  kind: regression\n"
+    "  inputs: {nodes: [3, 9]}\n"
+    "  outputs: {nodes: [20, 25]}\n"
+    "  n_examples: 12\n"
+    "  test_examples: 7\n"
+    "  input_range: [0.0, 1.0]\n"
+    "learning:\n"
+    "  rate: %s\n"
+    "  nudge: 0.2\n"
+    "  hardware: {update_noise: 0.2, desync: 0.6}\n"
+    "train: {steps: %d, batch: 3, log_every: 20, checkpoint_every: %d}\n";
+
+static char *write_regression(const char *dir, const char *name, int seed, const char *rate,
+                              int steps, int checkpoint_every)
+{
+    char *text = tc_fmt(regression_yaml, seed, rate, steps, checkpoint_every);
+    char *path = tc_write(dir, name, text);
+    free(text);
+    return path;
+}
+
+static void train_ok(const char *cfg, const char *flag, const char *outdir)
+{
+    char *err = NULL;
+    int rc = tc_run(NULL, &err, "train", cfg, flag, outdir, "--quiet", NULL);
+    cr_assert_eq(rc, 0, "plnet train %s %s %s: exit %d\n%s", cfg, flag, outdir, rc, err);
+    free(err);
+}
+
+/* Column `name` of dir/file (see tc_column). */
+static double *column_of(const char *dir, const char *file, const char *name, size_t *n)
+{
+    char *path = tc_fmt("%s/%s", dir, file);
+    double *v = tc_column(path, name, n);
+    free(path);
+    return v;
+}
+
+static bool exists_in(const char *dir, const char *file)
+{
+    char *path = tc_fmt("%s/%s", dir, file);
+    bool yes = tc_exists(path);
+    free(path);
+    return yes;
+}
+
+static const char *const run_files[] = {"metrics.csv", "network.graphml", "predictions.csv",
+                                        "config.resolved.yaml", "checkpoint.bin"};
+
+Test(train, same_seed_gives_the_same_bytes_and_another_seed_does_not)
+{
+    char *dir = tc_dir("train-det");
+    char *cfg = write_regression(dir, "a.yaml", 4, "0.5", 150, 50);
+    char *cfg2 = write_regression(dir, "b.yaml", 5, "0.5", 150, 50);
+    char *o1 = tc_fmt("%s/one", dir);
+    char *o2 = tc_fmt("%s/two", dir);
+    char *o3 = tc_fmt("%s/other", dir);
+    train_ok(cfg, "-o", o1);
+    train_ok(cfg, "-o", o2);
+    train_ok(cfg2, "-o", o3);
+    for (size_t k = 0; k < sizeof run_files / sizeof run_files[0]; k++) {
+        cr_assert(same_file(o1, o2, run_files[k]), "%s differs between two runs", run_files[k]);
+    }
+    cr_assert(!same_file(o1, o3, "network.graphml"), "seed 5 trained the same network as 4");
+    cr_assert(!same_file(o1, o3, "metrics.csv"));
+    /* One row at step 0, one per log_every steps, the last included; errors fall. */
+    size_t n = 0;
+    double *step = column_of(o1, "metrics.csv", "step", &n);
+    cr_assert_eq(n, 150 / 20 + 2);
+    cr_assert(step[0] == 0.0 && step[1] == 20.0 && step[n - 2] == 140.0 && step[n - 1] == 150.0);
+    double *test_err = column_of(o1, "metrics.csv", "test_error", &n);
+    cr_assert(test_err[n - 1] < test_err[0], "test error %g -> %g", test_err[0], test_err[n - 1]);
+    double *jt = column_of(o1, "metrics.csv", "joule_total", &n);
+    cr_assert(jt[0] == 0.0 && jt[n - 1] > jt[1] && jt[1] > 0.0);
+    /* predictions.csv: every train and test example. */
+    char *ppath = tc_fmt("%s/predictions.csv", o1);
+    char **split = tc_column_str(ppath, "split", &n);
+    cr_assert_eq(n, 12 + 7);
+    cr_assert_str_eq(split[0], "train");
+    cr_assert_str_eq(split[18], "test");
+    for (size_t k = 0; k < n; k++) {
+        free(split[k]);
+    }
+    free(split);
+    free(ppath);
+    free(step);
+    free(test_err);
+    free(jt);
+    free(o1);
+    free(o2);
+    free(o3);
+    free(cfg);
+    free(cfg2);
+    free(dir);
+}
+
+Test(train, resume_after_a_shorter_run_matches_the_uninterrupted_run)
+{
+    char *dir = tc_dir("train-resume");
+    char *full = write_regression(dir, "full.yaml", 7, "0.5", 150, 40);
+    /* 70 is off the log grid (every 20) and off the checkpoint grid (every 40). */
+    char *half = write_regression(dir, "half.yaml", 7, "0.5", 70, 40);
+    char *o1 = tc_fmt("%s/straight", dir);
+    char *o2 = tc_fmt("%s/resumed", dir);
+    train_ok(full, "-o", o1);
+    train_ok(half, "-o", o2);
+    cr_assert(!same_file(o1, o2, "network.graphml"), "the short run is not shorter");
+    train_ok(full, "--resume", o2);
+    cr_assert(same_file(o1, o2, "network.graphml"), "resumed network differs");
+    cr_assert(same_file(o1, o2, "metrics.csv"), "resumed metrics differ");
+    cr_assert(same_file(o1, o2, "predictions.csv"));
+    cr_assert(same_file(o1, o2, "checkpoint.bin"));
+    free(o1);
+    free(o2);
+    free(full);
+    free(half);
+    free(dir);
+}
+
+Test(train, resume_with_another_configuration_is_refused)
+{
+    char *dir = tc_dir("train-refuse");
+    char *cfg = write_regression(dir, "a.yaml", 7, "0.5", 60, 20);
+    char *other = write_regression(dir, "b.yaml", 7, "0.25", 100, 20);
+    char *o = tc_fmt("%s/run", dir);
+    train_ok(cfg, "-o", o);
+    char *ck = tc_fmt("%s/checkpoint.bin", o);
+    size_t len0 = 0, len1 = 0;
+    char *before = slurp_file(ck, &len0);
+    char *err = NULL;
+    int rc = tc_run(NULL, &err, "train", other, "--resume", o, NULL);
+    cr_assert_eq(rc, 2, "exit %d: %s", rc, err);
+    cr_assert(strstr(err, "another configuration") != NULL, "%s", err);
+    cr_assert(strstr(err, "rate: 0.5") != NULL && strstr(err, "rate: 0.25") != NULL, "%s", err);
+    char *after = slurp_file(ck, &len1);
+    cr_assert(len0 == len1 && memcmp(before, after, len0) == 0, "a refused resume wrote");
+    free(err);
+    /* A folder without a checkpoint, and train.steps below the run's step, are refused too. */
+    char *empty = tc_fmt("%s/empty", dir);
+    rc = tc_run(NULL, &err, "train", cfg, "--resume", empty, NULL);
+    cr_assert_eq(rc, 2);
+    cr_assert(strstr(err, "checkpoint.bin") != NULL, "%s", err);
+    cr_assert(!tc_exists(empty));
+    free(err);
+    char *shorter = write_regression(dir, "c.yaml", 7, "0.5", 30, 20);
+    rc = tc_run(NULL, &err, "train", shorter, "--resume", o, NULL);
+    cr_assert_eq(rc, 2);
+    cr_assert(strstr(err, "already at step 60") != NULL, "%s", err);
+    free(err);
+    free(shorter);
+    free(empty);
+    free(before);
+    free(after);
+    free(ck);
+    free(o);
+    free(other);
+    free(cfg);
+    free(dir);
+}
+
+/* Run `plnet train` on yaml; assert exit 2 with needle in stderr and no output folder. */
+static void expect_train_error(const char *tag, const char *yaml, const char *needle)
+{
+    char *dir = tc_dir(tag);
+    char *cfg = tc_write(dir, "exp.yaml", yaml);
+    char *outdir = tc_fmt("%s/out", dir);
+    char *err = NULL;
+    int rc = tc_run(NULL, &err, "train", cfg, "-o", outdir, NULL);
+    cr_assert_eq(rc, 2, "exit %d; stderr: %s", rc, err);
+    cr_assert(strstr(err, needle) != NULL, "stderr lacks '%s':\n%s", needle, err);
+    cr_assert(strncmp(err, "plnet: ", 7) == 0, "%s", err);
+    cr_assert(!tc_exists(outdir), "a failed run created %s", outdir);
+    free(err);
+    free(outdir);
+    free(cfg);
+    free(dir);
+}
+
+#define ALLO_TASK                                                                            \
+    "task:\n"                                                                                \
+    "  kind: allostery\n"                                                                    \
+    "  inputs: {nodes: [63], values: [1.0]}\n"                                               \
+    "  outputs: {nodes: [22]}\n"                                                             \
+    "  targets: [0.5]\n"
+
+Test(train, unknown_rule_is_reported_at_its_position)
+{
+    expect_train_error("train-rule", ALLO_TASK "learning:\n  rule: hebbian\n",
+                       "exp.yaml:7:9: learning.rule: 'hebbian' is not one of coupled");
+}
+
+Test(train, coupled_nudge_above_one_is_reported_at_its_position)
+{
+    expect_train_error("train-nudge", ALLO_TASK "learning:\n  rule: coupled\n  nudge: 1.5\n",
+                       "exp.yaml:8:10: learning.nudge must be in (0, 1], got 1.5");
+}
+
+Test(train, classification_without_a_data_file_is_reported)
+{
+    expect_train_error("train-nodata",
+                       "task:\n  kind: classification\n  inputs: {nodes: [1, 2]}\n"
+                       "  outputs: {nodes: [5, 6, 7]}\n",
+                       "exp.yaml:2:9: task.data: a classification task needs a data file");
+}
+
+Test(train, classification_with_the_wrong_number_of_outputs_names_the_outputs)
+{
+    /* Iris has three classes: two output nodes is a configuration error found by the
+     * library, reported at the YAML position of task.outputs. */
+    char *yaml = tc_fmt("network:\n  graph: {generator: erdos_renyi, n: 40, mean_degree: 5.0}\n"
+                        "task:\n  kind: classification\n  inputs: {nodes: [1, 2, 3, 4]}\n"
+                        "  outputs: {nodes: [30, 31]}\n  data: %s\n  label: species\n",
+                        ts_source_path("examples/data/iris.csv"));
+    expect_train_error("train-classes", yaml, "exp.yaml:6:20: task.outputs");
+    free(yaml);
+}
+
+Test(train, a_task_without_outputs_is_reported)
+{
+    expect_train_error("train-noout", "task:\n  kind: regression\n  inputs: {nodes: [1, 2]}\n",
+                       "exp.yaml:2:9: task.outputs: plnet train needs at least one output");
+}
+
+/* ------------------------------------------------------------------ signals */
+
+/* A run of a few seconds: a 40 x 40 lattice with noisy, desynchronous updates. */
+static const char *long_yaml =
+    "name: long\n"
+    "seed: 11\n"
+    "network:\n"
+    "  graph: {generator: square_lattice, size: [40, 40]}\n"
+    "  edges: {conductance: {init: uniform, low: 0.5, high: 1.5}}\n"
+    "task:\n"
+    "  kind: allostery\n"
+    "  inputs: {nodes: [1599], values: [1.0]}\n"
+    "  outputs: {nodes: [500, 1100]}\n"
+    "  targets: [0.3, 0.7]\n"
+    "learning: {rate: 0.2, nudge: 0.1, hardware: {update_noise: 0.1, desync: 0.7}}\n"
+    "train: {steps: 3000, log_every: 10, checkpoint_every: 50}\n";
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+/* Start the real plnet binary on cfg into outdir, stop it with sig once its first checkpoint
+ * exists, and return its exit status; stderr goes to errpath. */
+static int train_and_signal(const char *cfg, const char *outdir, const char *errpath, int sig)
+{
+    const char *bin = getenv("PLNET_BIN");
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 2, errpath, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+    char *argv[] = {(char *)bin, (char *)"train", (char *)cfg, (char *)"-o", (char *)outdir,
+                    NULL};
+    pid_t pid = 0;
+    int rc = posix_spawn(&pid, bin, &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    cr_assert_eq(rc, 0, "cannot start %s", bin);
+    char *ck = tc_fmt("%s/checkpoint.bin", outdir);
+    int waited = 0;
+    while (!tc_exists(ck) && waited < 60000) {
+        sleep_ms(5);
+        waited += 5;
+    }
+    cr_assert(tc_exists(ck), "no checkpoint within 60 s");
+    kill(pid, sig);
+    int status = 0;
+    cr_assert_eq(waitpid(pid, &status, 0), pid);
+    free(ck);
+    cr_assert(WIFEXITED(status), "plnet died of signal %d instead of stopping cleanly",
+              WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+    return WEXITSTATUS(status);
+}
+
+Test(train, sigterm_stops_with_a_checkpoint_and_resume_matches_the_uninterrupted_run)
+{
+    if (getenv("PLNET_BIN") == NULL) {
+        cr_skip("PLNET_BIN not set (run under meson test)");
+    }
+    char *dir = tc_dir("train-sigterm");
+    char *cfg = tc_write(dir, "long.yaml", long_yaml);
+    char *stopped = tc_fmt("%s/stopped", dir);
+    char *errpath = tc_fmt("%s/stderr.txt", dir);
+    int code = train_and_signal(cfg, stopped, errpath, SIGTERM);
+    size_t len = 0;
+    char *err = slurp_file(errpath, &len);
+    cr_assert_eq(code, 143, "exit %d: %s", code, err);
+    long at = -1;
+    const char *m = strstr(err, "plnet: interrupted at step ");
+    cr_assert(m != NULL, "%s", err);
+    cr_assert(sscanf(m, "plnet: interrupted at step %ld", &at) == 1);
+    cr_assert(at >= 50 && at < 3000, "stopped at step %ld", at);
+    char *hint = tc_fmt("resume with: plnet train %s --resume %s", cfg, stopped);
+    cr_assert(strstr(err, hint) != NULL, "%s", err);
+    /* The files so far: metrics up to the stop, and the checkpoint at it. */
+    size_t n = 0;
+    double *step = column_of(stopped, "metrics.csv", "step", &n);
+    cr_assert(n >= 2 && step[n - 1] <= (double)at && step[n - 1] > (double)at - 10.0);
+    cr_assert(exists_in(stopped, "network.graphml") && exists_in(stopped, "predictions.csv"));
+
+    char *straight = tc_fmt("%s/straight", dir);
+    train_ok(cfg, "-o", straight);
+    train_ok(cfg, "--resume", stopped);
+    cr_assert(same_file(straight, stopped, "network.graphml"), "resumed network differs");
+    cr_assert(same_file(straight, stopped, "metrics.csv"), "resumed metrics differ");
+    free(step);
+    free(hint);
+    free(err);
+    free(straight);
+    free(errpath);
+    free(stopped);
+    free(cfg);
+    free(dir);
+}
+
+Test(train, sigint_exits_130)
+{
+    if (getenv("PLNET_BIN") == NULL) {
+        cr_skip("PLNET_BIN not set (run under meson test)");
+    }
+    char *dir = tc_dir("train-sigint");
+    char *cfg = tc_write(dir, "long.yaml", long_yaml);
+    char *out = tc_fmt("%s/run", dir);
+    char *errpath = tc_fmt("%s/stderr.txt", dir);
+    int code = train_and_signal(cfg, out, errpath, SIGINT);
+    size_t len = 0;
+    char *err = slurp_file(errpath, &len);
+    cr_assert_eq(code, 130, "exit %d: %s", code, err);
+    cr_assert(strstr(err, "interrupted at step") != NULL, "%s", err);
+    free(err);
+    free(errpath);
+    free(out);
+    free(cfg);
+    free(dir);
+}
+
+Test(train, temporal_rule_runs_and_resumes_bit_for_bit)
+{
+    char *dir = tc_dir("train-tcl");
+    const char *yaml =
+        "name: tcl\n"
+        "network:\n  graph: {generator: square_lattice, size: [5, 5]}\n"
+        "  edges: {conductance: {init: uniform, low: 0.5, high: 1.5}}\n"
+        "task:\n  kind: allostery\n  inputs: {nodes: [24], values: [1.0]}\n"
+        "  outputs: {nodes: [7, 17]}\n  targets: [0.3, 0.7]\n"
+        "learning: {rule: temporal, rate: 0.5, nudge: 0.1}\n"
+        "protocol: {kind: sawtooth, dt: 0.05, apply: period}\n"
+        "train: {steps: %d, log_every: 10, checkpoint_every: 25}\n";
+    char *t1 = tc_fmt(yaml, 60);
+    char *t2 = tc_fmt(yaml, 35);
+    char *full = tc_write(dir, "full.yaml", t1);
+    char *half = tc_write(dir, "half.yaml", t2);
+    char *o1 = tc_fmt("%s/straight", dir);
+    char *o2 = tc_fmt("%s/resumed", dir);
+    train_ok(full, "-o", o1);
+    train_ok(half, "-o", o2);
+    train_ok(full, "--resume", o2);
+    cr_assert(same_file(o1, o2, "network.graphml"));
+    cr_assert(same_file(o1, o2, "metrics.csv"));
+    size_t n = 0;
+    double *time = column_of(o1, "metrics.csv", "time", &n);
+    cr_assert(n == 7 && time[n - 1] > time[1] && time[1] > 0.0);
+    free(time);
+    free(o1);
+    free(o2);
+    free(full);
+    free(half);
+    free(t1);
+    free(t2);
+    free(dir);
+}

@@ -1138,6 +1138,9 @@ static int train_loop(run *r, FILE *err, int64_t *stopped_at)
     struct sigaction old_term;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
+    /* Restart interrupted system calls: a checkpoint being written when the signal comes
+     * completes, and the loop stops after it. */
+    sa.sa_flags = SA_RESTART;
     sigemptyset(&sa.sa_mask);
     stop_signal = 0;
     sigaction(SIGINT, &sa, &old_int);

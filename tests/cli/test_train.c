@@ -436,3 +436,50 @@ Test(train, temporal_rule_runs_and_resumes_bit_for_bit)
     free(t2);
     free(dir);
 }
+
+Test(train, dataset_task_learns_its_target_columns)
+{
+    /* Targets an exact positive linear map of the inputs (row sums < 1): realisable. */
+    char *dir = tc_dir("train-dataset");
+    char csv[4096] = "a,b,y1,y2\n";
+    for (int i = 0; i < 24; i++) {
+        double a = (double)((i * 7) % 24) / 23.0;
+        double b = (double)((i * 5 + 3) % 24) / 23.0;
+        char row[128];
+        snprintf(row, sizeof row, "%.17g,%.17g,%.17g,%.17g\n", a, b, 0.3 * a + 0.2 * b,
+                 0.1 * a + 0.4 * b);
+        strcat(csv, row);
+    }
+    char *data = tc_write(dir, "ds.csv", csv);
+    char *cfg = tc_write(dir, "ds.yaml",
+                         "network:\n  graph: {generator: erdos_renyi, n: 30, mean_degree: 5.0}\n"
+                         "task:\n  kind: dataset\n  inputs: {nodes: [3, 9]}\n"
+                         "  outputs: {nodes: [20, 25]}\n  data: ds.csv\n"
+                         "  target_columns: [y1, y2]\n  test_fraction: 0.25\n"
+                         "learning: {rate: 1.0}\n"
+                         "train: {steps: 1500, batch: 4, log_every: 500}\n");
+    char *o = tc_fmt("%s/out", dir);
+    train_ok(cfg, "-o", o);
+    size_t n = 0;
+    double *te = column_of(o, "metrics.csv", "test_error", &n);
+    cr_assert_eq(n, 4);
+    cr_assert(te[n - 1] < 1e-2 * te[0], "test error %g -> %g", te[0], te[n - 1]);
+    char *ppath = tc_fmt("%s/predictions.csv", o);
+    double *tgt = tc_column(ppath, "target_1", &n);
+    cr_assert_eq(n, 24);
+    free(tgt);
+    free(ppath);
+    free(te);
+    free(o);
+    free(cfg);
+    free(data);
+    free(dir);
+}
+
+Test(train, dataset_without_target_columns_is_reported)
+{
+    expect_train_error("train-notargets",
+                       "task:\n  kind: dataset\n  inputs: {nodes: [1, 2]}\n"
+                       "  outputs: {nodes: [5]}\n  data: exp.yaml\n",
+                       "exp.yaml:2:9: task.target_columns: a dataset task names its target");
+}

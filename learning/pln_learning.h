@@ -133,7 +133,15 @@ PLN_API void pln_hardware_apply(const pln_hardware *hw, pln_rng *rng, pln_idx m,
 
 /* ================================================================== one rule update */
 
-/** Energies of one update, per SPEC 5 (states held one time unit each). */
+/** Energies of one update, per SPEC 5 (states held one time unit each).
+ *  Spring networks dissipate nothing at rest; their heat is that of switching. Each state
+ *  other than the free one is reached quasi-statically from the free state x^F (the imposed
+ *  displacements and strains do work equal to the rise of the potential energy
+ *  Phi = E - f.u, and nothing is lost), then released at once, the network relaxing back to
+ *  x^F: the heat is work in minus rise of stored energy over that cycle,
+ *  Phi(x) - Phi(x^F) >= 0 (x^F minimises Phi under the same inputs and forces; the stored
+ *  forces of the network are used). The free state itself costs 0. For springs power_free is
+ *  0 and power_clamped the mean of that heat over the other states (J per step). */
 typedef struct pln_rule_energy {
     double joule;         /**< sum over examples and physical states of sum_e k_e dp_e^2 (J) */
     double power_free;    /**< free-state power, mean over the examples (W) */
@@ -239,8 +247,17 @@ typedef enum pln_task_kind {
 PLN_API const char *pln_task_kind_name(pln_task_kind kind);
 
 /** Where an input value goes: the potential of a Dirichlet node (V) or the drop of an edge
- *  source (V). The network's boundary must already fix that node / edge. */
-typedef enum pln_input_kind { PLN_IN_NODE = 0, PLN_IN_EDGE = 1 } pln_input_kind;
+ *  source (V). The network's boundary must already fix that node / edge.
+ *  Spring networks (SPEC 1.2): PLN_IN_EDGE is the imposed strain of a source edge, and
+ *  PLN_IN_NODE_X/Y/Z the imposed displacement (m) of a pinned node along one axis (its pin
+ *  must hold that axis); PLN_IN_NODE is refused there (it names no axis). */
+typedef enum pln_input_kind {
+    PLN_IN_NODE = 0,
+    PLN_IN_EDGE = 1,
+    PLN_IN_NODE_X = 2,
+    PLN_IN_NODE_Y = 3,
+    PLN_IN_NODE_Z = 4
+} pln_input_kind;
 typedef struct pln_input {
     pln_input_kind kind;
     pln_idx index; /**< node or edge id */
@@ -367,6 +384,11 @@ typedef struct pln_metrics {
 typedef struct pln_trainer pln_trainer;
 
 /** @brief INITIALIZE: bind a network, its states and a task; seed the generator; factor.
+ *  Spring networks: theta is the stiffness (PLN_DOF_CONDUCTANCE) or the rest length
+ *  (PLN_DOF_REST_LENGTH); every state holds n_nodes x d positions; the free states of a step
+ *  start from the free states of the previous step (kept by the trainer and checkpointed, so
+ *  that a resumed run repeats the same Newton iterations bit for bit). The ledger's Joule
+ *  term is the heat of switching between the free and the other states (pln_rule_energy).
  *  @param[in,out] net    borrowed; its conductances (or radii) are the trained theta
  *  @param[in,out] states borrowed; built on net with the task's outputs (same order) and
  *                        max_rhs >= batch

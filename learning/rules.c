@@ -133,6 +133,26 @@ static void recipes(const pln_rule_options *ro, state_recipe r[2])
     }
 }
 
+/* Heat of one state of a rule (SPEC 5). Resistor and flow: its power held one time unit.
+ * Springs dissipate nothing at rest; what a step dissipates is the switching: a state other
+ * than the free one is reached quasi-statically from the free state (the boundary does work
+ * equal to the rise of the potential energy Phi = E - f.u, nothing is lost), then let go at
+ * once, and the network relaxes back to the free state, turning Phi(x) - Phi(x^F) >= 0 (x^F
+ * minimises Phi under the same inputs) into heat. Work in minus rise of stored energy over
+ * that cycle is exactly this difference. */
+static double state_heat(const pln_network *net, const double *p, const double *p_free)
+{
+    if (pln_network_state_dim(net) == 1) {
+        return pln_network_power(net, p);
+    }
+    if (p == p_free) {
+        return 0.0;
+    }
+    double h = pln_network_spring_gradient(net, p, NULL, NULL) -
+               pln_network_spring_gradient(net, p_free, NULL, NULL);
+    return h > 0.0 ? h : 0.0; /* rounding only: x^F is the minimiser */
+}
+
 static pln_status make_state(pln_states *st, const state_recipe *rc, pln_idx nrhs, pln_idx n,
                              pln_idx no, const double *p_free, const double *o_free,
                              const double *targets, double *p_out, double *oc)
@@ -220,7 +240,8 @@ pln_status pln_rule_update(pln_states *st, const pln_rule_options *ro, pln_idx n
             for (pln_idx e = 0; e < m; e++) {
                 dtheta[e] += w * chain[e] * s[e];
             }
-            double pw = pln_network_power(net, p);
+            double pw = state_heat(net, rc[r].how == STATE_FREE ? p_free + b * n : p,
+                                   p_free + b * n);
             if (rc[r].physical) {
                 joule += pw;
             }
@@ -231,7 +252,7 @@ pln_status pln_rule_update(pln_states *st, const pln_rule_options *ro, pln_idx n
     }
     if (energy != NULL) {
         for (pln_idx b = 0; b < nrhs; b++) {
-            pf += pln_network_power(net, p_free + b * n);
+            pf += state_heat(net, p_free + b * n, p_free + b * n);
         }
         int n_other = (rc[0].how != STATE_FREE) + (rc[1].how != STATE_FREE);
         energy->joule = joule;

@@ -13,13 +13,17 @@ struct pln_trainer {
     const pln_task *task;
     pln_trainer_options o;
     pln_idx n, m, n_in, n_out, batch, n_dir, n_src;
-    pln_idx *in_slot;   /* per input: index in the Dirichlet or the edge-source values */
-    double *dir_buf;    /* n_dir x batch boundary values, inputs overwritten per example */
+    int sd;             /* values per node: 1, or d for springs */
+    pln_idx *in_slot;   /* per input: index in the Dirichlet (x sd + axis) or source values */
+    double *dir_buf;    /* n_dir x sd x batch boundary values, inputs overwritten per example */
     double *src_buf;    /* n_src x batch */
     pln_bc_values *bcs; /* batch */
     double *p_free, *o_free, *targets;
     double *work;
     double *theta, *theta_new, *dtheta;
+    /* Springs: the free states (n x sd x batch) the next solve starts from, so that a run
+     * restored from a checkpoint repeats the same Newton iterations; NULL for other kinds. */
+    double *warm;
     pln_rng rng;
     pln_ledger ledger;
     int64_t step;
@@ -51,6 +55,7 @@ void pln_trainer_destroy(pln_trainer *tr)
     pln_i_free(tr->theta);
     pln_i_free(tr->theta_new);
     pln_i_free(tr->dtheta);
+    pln_i_free(tr->warm);
     pln_i_free(tr);
 }
 
@@ -59,6 +64,8 @@ static pln_status write_theta(pln_trainer *tr, const double *theta)
 {
     if (tr->o.rule.dof == PLN_DOF_RADIUS) {
         PLN_TRY(pln_network_set_radii(tr->net, theta));
+    } else if (tr->o.rule.dof == PLN_DOF_REST_LENGTH) {
+        PLN_TRY(pln_network_set_rest_lengths(tr->net, theta));
     } else {
         PLN_TRY(pln_network_set_conductances(tr->net, theta));
     }
@@ -70,8 +77,8 @@ static void load_example(pln_trainer *tr, pln_idx b, pln_split split, pln_idx i)
     const double *x = pln_task_example_inputs(tr->task, split, i);
     const pln_input *in = pln_task_inputs(tr->task);
     for (pln_idx j = 0; j < tr->n_in; j++) {
-        if (in[j].kind == PLN_IN_NODE) {
-            tr->dir_buf[b * tr->n_dir + tr->in_slot[j]] = x[j];
+        if (in[j].kind != PLN_IN_EDGE) {
+            tr->dir_buf[b * tr->n_dir * tr->sd + tr->in_slot[j]] = x[j];
         } else {
             tr->src_buf[b * tr->n_src + tr->in_slot[j]] = x[j];
         }
@@ -87,12 +94,29 @@ static pln_status resolve_inputs(pln_trainer *tr)
     const pln_input *in = pln_task_inputs(tr->task);
     for (pln_idx j = 0; j < tr->n_in; j++) {
         pln_idx slot = -1;
-        if (in[j].kind == PLN_IN_NODE) {
+        if (in[j].kind != PLN_IN_EDGE) {
+            const int axis = in[j].kind == PLN_IN_NODE ? 0 : (int)in[j].kind - (int)PLN_IN_NODE_X;
+            if ((in[j].kind == PLN_IN_NODE) != (tr->sd == 1) || axis < 0 || axis >= tr->sd) {
+                return pln_i_error(tr->ctx, PLN_EINVAL, __FILE__, __LINE__, in[j].index, -1,
+                                   "task.inputs", "input node %" PRId64 ": %s", (int64_t)in[j].index,
+                                   tr->sd == 1 ? "an axis input needs a spring network"
+                                               : "a spring network's input node needs an axis "
+                                                 "(a displacement along x, y or z) within the "
+                                                 "dimension");
+            }
             for (pln_idx d = 0; d < bc->n_dirichlet; d++) {
                 if (bc->dirichlet_nodes[d] == in[j].index) {
                     slot = d;
                 }
             }
+            if (slot >= 0 && tr->sd > 1 && bc->dirichlet_axes != NULL &&
+                (bc->dirichlet_axes[slot] & (1 << axis)) == 0) {
+                return pln_i_error(tr->ctx, PLN_EINVAL, __FILE__, __LINE__, in[j].index, -1,
+                                   "task.inputs", "input node %" PRId64 ": its pin leaves axis %c "
+                                   "free, so no displacement can be imposed along it",
+                                   (int64_t)in[j].index, "xyz"[axis]);
+            }
+            slot = slot >= 0 ? slot * tr->sd + axis : -1;
             if (slot < 0) {
                 return pln_i_error(tr->ctx, PLN_EINVAL, __FILE__, __LINE__, in[j].index, -1,
                                    "task.inputs", "input node %" PRId64 " is not a fixed-potential"
@@ -139,6 +163,15 @@ static pln_status init_theta(pln_trainer *tr)
     const double *k = pln_network_conductances(tr->net);
     if (tr->o.rule.dof == PLN_DOF_CONDUCTANCE) {
         memcpy(tr->theta, k, (size_t)tr->m * sizeof *tr->theta);
+        return PLN_OK;
+    }
+    if (tr->o.rule.dof == PLN_DOF_REST_LENGTH) {
+        const double *l = pln_network_rest_lengths(tr->net);
+        if (l == NULL) {
+            PLN_FAIL_KEY(tr->ctx, PLN_EINVAL, "learning.dof",
+                         "the rest length is a degree of freedom of spring networks only");
+        }
+        memcpy(tr->theta, l, (size_t)tr->m * sizeof *tr->theta);
         return PLN_OK;
     }
     if (pln_network_kind(tr->net) != PLN_KIND_FLOW) {
@@ -193,19 +226,24 @@ pln_status pln_trainer_create(pln_ctx *ctx, pln_network *net, pln_states *states
     const pln_boundary *bc = pln_network_boundary(net);
     tr->n_dir = bc->n_dirichlet;
     tr->n_src = bc->n_sources;
+    tr->sd = pln_network_state_dim(net);
     pln_idx B = tr->batch;
+    const pln_idx nd = tr->n * tr->sd, dd = tr->n_dir * tr->sd;
 
     PLN_ALLOC_GOTO(ctx, st, tr->in_slot, tr->n_in);
-    PLN_ALLOC_GOTO(ctx, st, tr->dir_buf, tr->n_dir * B);
+    PLN_ALLOC_GOTO(ctx, st, tr->dir_buf, dd * B);
     PLN_ALLOC_GOTO(ctx, st, tr->src_buf, tr->n_src * B);
     PLN_ALLOC_GOTO(ctx, st, tr->bcs, B);
-    PLN_ALLOC_GOTO(ctx, st, tr->p_free, tr->n * B);
+    PLN_ALLOC_GOTO(ctx, st, tr->p_free, nd * B);
     PLN_ALLOC_GOTO(ctx, st, tr->o_free, tr->n_out * B);
     PLN_ALLOC_GOTO(ctx, st, tr->targets, tr->n_out * B);
     PLN_ALLOC_GOTO(ctx, st, tr->work, (pln_idx)pln_rule_work_size(states, B));
     PLN_ALLOC_GOTO(ctx, st, tr->theta, tr->m);
     PLN_ALLOC_GOTO(ctx, st, tr->theta_new, tr->m);
     PLN_ALLOC_GOTO(ctx, st, tr->dtheta, tr->m);
+    if (tr->sd > 1) {
+        PLN_ALLOC_GOTO(ctx, st, tr->warm, nd * B);
+    }
     PLN_TRY_GOTO(st, check_outputs(tr));
     PLN_TRY_GOTO(st, resolve_inputs(tr));
 
@@ -213,13 +251,13 @@ pln_status pln_trainer_create(pln_ctx *ctx, pln_network *net, pln_states *states
     const double *dv = pln_network_dirichlet_values(net);
     const double *sv = pln_network_source_values(net);
     for (pln_idx b = 0; b < B; b++) {
-        for (pln_idx d = 0; d < tr->n_dir; d++) {
-            tr->dir_buf[b * tr->n_dir + d] = dv != NULL ? dv[d] : 0.0;
+        for (pln_idx d = 0; d < dd; d++) {
+            tr->dir_buf[b * dd + d] = dv != NULL ? dv[d] : 0.0;
         }
         for (pln_idx d = 0; d < tr->n_src; d++) {
             tr->src_buf[b * tr->n_src + d] = sv != NULL ? sv[d] : 0.0;
         }
-        tr->bcs[b].dirichlet = tr->n_dir > 0 ? tr->dir_buf + b * tr->n_dir : NULL;
+        tr->bcs[b].dirichlet = tr->n_dir > 0 ? tr->dir_buf + b * dd : NULL;
         tr->bcs[b].currents = NULL;
         tr->bcs[b].sources = tr->n_src > 0 ? tr->src_buf + b * tr->n_src : NULL;
     }
@@ -235,7 +273,11 @@ pln_status pln_trainer_create(pln_ctx *ctx, pln_network *net, pln_states *states
         for (pln_idx b = 0; b < B; b++) {
             load_example(tr, b, PLN_SPLIT_TRAIN, 0);
         }
+        PLN_TRY_GOTO(st, pln_states_set_warm(states, B, NULL));
         PLN_TRY_GOTO(st, pln_states_free(states, B, tr->bcs, tr->p_free, tr->o_free));
+        if (tr->warm != NULL) {
+            memcpy(tr->warm, tr->p_free, (size_t)(nd * B) * sizeof *tr->warm);
+        }
         PLN_TRY_GOTO(st, pln_rule_update(states, &tr->o.rule, B, tr->p_free, tr->o_free,
                                          tr->targets, &tr->o.hardware, &scratch, tr->dtheta,
                                          NULL, tr->work));
@@ -254,6 +296,9 @@ pln_status pln_trainer_step(pln_trainer *tr)
     for (pln_idx b = 0; b < B; b++) {
         load_example(tr, b, PLN_SPLIT_TRAIN, pln_rng_index(&tr->rng, n_train));
     }
+    if (tr->warm != NULL) {
+        PLN_TRY(pln_states_set_warm(tr->st, B, tr->warm));
+    }
     PLN_TRY(pln_states_free(tr->st, B, tr->bcs, tr->p_free, tr->o_free));
     pln_rule_energy energy;
     PLN_TRY(pln_rule_update(tr->st, &tr->o.rule, B, tr->p_free, tr->o_free, tr->targets,
@@ -265,6 +310,9 @@ pln_status pln_trainer_step(pln_trainer *tr)
     double *t = tr->theta;
     tr->theta = tr->theta_new;
     tr->theta_new = t;
+    if (tr->warm != NULL) {
+        memcpy(tr->warm, tr->p_free, (size_t)(tr->n * tr->sd * B) * sizeof *tr->warm);
+    }
     pln_ledger_record(&tr->ledger, &energy, bits);
     tr->step += 1;
     return PLN_OK;
@@ -276,6 +324,11 @@ static pln_status solve_chunk(pln_trainer *tr, pln_split split, pln_idx i0, pln_
 {
     for (pln_idx b = 0; b < tr->batch; b++) {
         load_example(tr, b, split, i0 + (b < cnt ? b : cnt - 1));
+    }
+    /* Springs: start where training left off, so an evaluation never depends on the one
+     * before it (nor changes the next step). */
+    if (tr->warm != NULL) {
+        PLN_TRY(pln_states_set_warm(tr->st, tr->batch, tr->warm));
     }
     return pln_states_free(tr->st, tr->batch, tr->bcs, tr->p_free, tr->o_free);
 }
@@ -341,14 +394,16 @@ const pln_ledger *pln_trainer_ledger(const pln_trainer *tr)
 /* ------------------------------------------------------------------ checkpoints
  * Layout (native byte order, fields written one by one so no padding byte is undefined):
  * magic[8] "PLNTRN01", m, dof, step (int64), theta[m], rng s[4] (uint64), spare_normal,
- * has_spare (int64), ledger (steps int64, then 11 doubles). */
+ * has_spare (int64), ledger (steps int64, then 11 doubles); spring networks then add the
+ * free states the next step starts from (n x d x batch doubles). */
 
 static const char ckpt_magic[8] = {'P', 'L', 'N', 'T', 'R', 'N', '0', '1'};
 #define CKPT_LEDGER_DOUBLES 11
 
 size_t pln_trainer_state_size(const pln_trainer *tr)
 {
-    return 8 + 3 * 8 + (size_t)tr->m * 8 + 4 * 8 + 8 + 8 + 8 + CKPT_LEDGER_DOUBLES * 8;
+    size_t warm = tr->warm != NULL ? (size_t)(tr->n * tr->sd * tr->batch) * 8 : 0;
+    return 8 + 3 * 8 + (size_t)tr->m * 8 + 4 * 8 + 8 + 8 + 8 + CKPT_LEDGER_DOUBLES * 8 + warm;
 }
 
 static unsigned char *put(unsigned char *p, const void *v, size_t n)
@@ -394,6 +449,9 @@ pln_status pln_trainer_state_save(const pln_trainer *tr, void *buf, size_t size)
     for (int k = 0; k < CKPT_LEDGER_DOUBLES; k++) {
         p = put(p, fields[k], 8);
     }
+    if (tr->warm != NULL) {
+        (void)put(p, tr->warm, (size_t)(tr->n * tr->sd * tr->batch) * sizeof *tr->warm);
+    }
     return PLN_OK;
 }
 
@@ -431,6 +489,9 @@ pln_status pln_trainer_state_load(pln_trainer *tr, const void *buf, size_t size)
         p = get(p, fields[k], 8);
     }
     PLN_TRY(write_theta(tr, tr->theta_new));
+    if (tr->warm != NULL) {
+        (void)get(p, tr->warm, (size_t)(tr->n * tr->sd * tr->batch) * sizeof *tr->warm);
+    }
     double *t = tr->theta;
     tr->theta = tr->theta_new;
     tr->theta_new = t;

@@ -108,6 +108,13 @@ PLN_API pln_status pln_states_nudge(pln_states *st, pln_idx nrhs, const double *
                                     const double *o_free, const double *targets, double beta,
                                     double *p_out, double *o_out);
 
+/** @brief Springs: the positions the next free solve of columns 0..nrhs-1 starts from
+ *  (n_nodes x d per column; only the free components are read), or NULL for a cold start
+ *  from the fixed positions. A caller that must repeat a run bit for bit (a resumed trainer)
+ *  sets them, since Newton's last bits depend on where it starts. Other kinds: nothing.
+ *  @return PLN_OK or PLN_EINVAL (nrhs > max_rhs). Allocates nothing. */
+PLN_API pln_status pln_states_set_warm(pln_states *st, pln_idx nrhs, const double *x);
+
 PLN_API pln_network *pln_states_network(const pln_states *st);
 PLN_API pln_solver *pln_states_solver(const pln_states *st);
 PLN_API pln_idx pln_states_n_out(const pln_states *st);

@@ -583,6 +583,22 @@ pln_status pln_i_spring_states_free(pln_states *st, pln_idx nrhs, const pln_bc_v
     return PLN_OK;
 }
 
+pln_status pln_states_set_warm(pln_states *st, pln_idx nrhs, const double *x)
+{
+    pln_i_spring_states *sp = st->sp;
+    if (sp == NULL) {
+        return PLN_OK;
+    }
+    PLN_TRY(check_columns(st, nrhs));
+    for (pln_idx j = 0; j < nrhs; j++) {
+        if (x != NULL) {
+            memcpy(sp->warm + j * sp->nx, x + j * sp->nx, (size_t)sp->nx * sizeof *x);
+        }
+        sp->has_warm[j] = x != NULL;
+    }
+    return PLN_OK;
+}
+
 static pln_status constrained(pln_states *st, pln_idx nrhs, const double *x_free,
                               const double *values, cmode mode, double beta, double *x_out,
                               double *o_out)

@@ -153,16 +153,23 @@ static yd_node *parse_node(parse_state *ps, yaml_event_t *ev, int depth)
                     nd = NULL;
                     break;
                 }
-                for (size_t k = 0; k < nd->n; k++) {
+                bool dup = false;
+                for (size_t k = 0; k < nd->n && !dup; k++) {
                     if (strcmp(nd->keys[k]->scalar, key->scalar) == 0) {
                         char text[256];
                         snprintf(text, sizeof text, "duplicate key '%.100s' (first at line %d)",
                                  key->scalar, nd->keys[k]->line);
                         snprintf(ps->msg, ps->msg_size, "%d:%d: %s", key->line, key->col, text);
-                        yd_free(key);
-                        yd_free(nd);
-                        return NULL;
+                        dup = true;
                     }
+                }
+                if (dup) {
+                    /* Leave through the end of the function, which deletes ev: ev owns the
+                     * mapping's tag (`key: !tag`), leaked when this returned at once. */
+                    yd_free(key);
+                    yd_free(nd);
+                    nd = NULL;
+                    break;
                 }
                 if (next_event(ps, &child) != 0) {
                     yd_free(key);

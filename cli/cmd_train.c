@@ -1089,6 +1089,7 @@ static int set_up(run *r, FILE *err)
     pln_states_options so;
     pln_states_options_default(&so);
     so.max_rhs = (pln_idx)r->cfg.train.batch.v;
+    plnet_solver_options_from_config(&r->cfg, &so.solver);
     pln_status st = pln_states_create(r->b.ctx, r->b.net, r->n_out, r->outs, &so, &r->states);
     if (st != PLN_OK) {
         return report_setup(r, st, "states", err);

@@ -37,6 +37,8 @@ static const char *const memory_names[] = {"integral_feedback", "kernel", "marko
 static const char *const nonlin_names[] = {"threshold", "cubic", "linear"};
 static const char *const apply_names[] = {"step", "period"};
 static const char *const phase_names[] = {"exponential", "gamma", "uniform"};
+/* In pln_refactor's order. */
+static const char *const refactor_names[] = {"always", "pcg", "auto"};
 
 #define TABLE(key, names) {key, names, (int)(sizeof names / sizeof names[0])}
 static const enum_table tables[] = {
@@ -54,6 +56,7 @@ static const enum_table tables[] = {
     TABLE("protocol.nonlinearity.kind", nonlin_names),
     TABLE("protocol.apply", apply_names),
     TABLE("protocol.phase_distribution", phase_names),
+    TABLE("solver.refactor", refactor_names),
 };
 #undef TABLE
 
@@ -639,6 +642,13 @@ void plnet_config_defaults(plnet_config *cfg, const char *path)
     cfg->energy.temperature = R(300.0);
     cfg->energy.resolution = R(1e-3);
 
+    pln_solver_options so;
+    pln_solver_options_default(&so);
+    cfg->solver.refactor = E((int)so.refactor);
+    cfg->solver.pcg_tol = R(so.pcg_tol);
+    cfg->solver.pcg_max_iter = I(so.pcg_max_iter);
+    cfg->solver.pcg_refactor_iter = I(so.pcg_refactor_iter);
+
     cfg->train.steps = I(5000);
     cfg->train.batch = I(1);
     cfg->train.log_every = I(50);
@@ -655,6 +665,15 @@ static void role_free(plnet_role *r)
     free(r->picked);
     r->picked = NULL;
     r->n_picked = 0;
+}
+
+void plnet_solver_options_from_config(const plnet_config *cfg, pln_solver_options *o)
+{
+    pln_solver_options_default(o);
+    o->refactor = (pln_refactor)cfg->solver.refactor.v;
+    o->pcg_tol = cfg->solver.pcg_tol.v;
+    o->pcg_max_iter = (pln_idx)cfg->solver.pcg_max_iter.v;
+    o->pcg_refactor_iter = (pln_idx)cfg->solver.pcg_refactor_iter.v;
 }
 
 void plnet_config_free(plnet_config *cfg)
@@ -1212,6 +1231,25 @@ static int read_rest(reader *r, yd_node *root)
         CHECK(need_pos(r, &cfg->energy.resolution, "energy.resolution"));
         CHECK(finish_map(r, x, "energy", "temperature, resolution"));
     }
+    x = yd_get(root, "solver");
+    if (x != NULL) {
+        plnet_solver_cfg *sv = &cfg->solver;
+        CHECK(want_map(r, x, "solver"));
+        CHECK(get_enum(r, x, "refactor", "solver.refactor", "solver.refactor", &sv->refactor));
+        CHECK(get_real(r, x, "pcg_tol", "solver.pcg_tol", &sv->pcg_tol));
+        CHECK(need_range(r, &sv->pcg_tol, 0.0, 1e-2, true, "solver.pcg_tol"));
+        CHECK(get_int(r, x, "pcg_max_iter", "solver.pcg_max_iter", &sv->pcg_max_iter));
+        CHECK(need_int_min(r, &sv->pcg_max_iter, 1, "solver.pcg_max_iter"));
+        CHECK(get_int(r, x, "pcg_refactor_iter", "solver.pcg_refactor_iter",
+                      &sv->pcg_refactor_iter));
+        CHECK(need_int_min(r, &sv->pcg_refactor_iter, 1, "solver.pcg_refactor_iter"));
+        if (sv->pcg_refactor_iter.v > sv->pcg_max_iter.v) {
+            FAIL_MARK(r, sv->pcg_refactor_iter.at,
+                      "solver.pcg_refactor_iter (%lld) must not exceed solver.pcg_max_iter (%lld)",
+                      (long long)sv->pcg_refactor_iter.v, (long long)sv->pcg_max_iter.v);
+        }
+        CHECK(finish_map(r, x, "solver", "refactor, pcg_tol, pcg_max_iter, pcg_refactor_iter"));
+    }
     x = yd_get(root, "train");
     if (x != NULL) {
         plnet_train_cfg *t = &cfg->train;
@@ -1273,8 +1311,8 @@ static int read_root(reader *r, yd_node *root)
     }
     CHECK(read_rest(r, root));
     CHECK(finish_map(r, root, "",
-                     "name, seed, network, boundary, task, learning, protocol, energy, train, "
-                     "output"));
+                     "name, seed, network, boundary, task, learning, protocol, energy, solver, "
+                     "train, output"));
     if (cfg->output.dir.v[0] == '\0') {
         size_t len = strlen(cfg->name.v) + 8;
         char *d = malloc(len);

@@ -72,6 +72,7 @@ typedef struct plnet_role {
     plnet_int random; /* 0 = not random */
     plnet_ids edges;  /* drop roles (inputs/outputs on edges) */
     plnet_reals values;
+    plnet_enum axis;  /* springs: PLNET_AXIS_* of node displacements (at.line 0: not given) */
     pln_idx n_picked;
     pln_idx *picked;
 } plnet_role;
@@ -99,7 +100,8 @@ enum {
     PLNET_RULE_DYADIC,
     PLNET_RULE_TEMPORAL
 };
-enum { PLNET_DOF_CONDUCTANCE, PLNET_DOF_RADIUS };
+enum { PLNET_DOF_CONDUCTANCE, PLNET_DOF_RADIUS, PLNET_DOF_STIFFNESS, PLNET_DOF_REST_LENGTH };
+enum { PLNET_AXIS_X, PLNET_AXIS_Y, PLNET_AXIS_Z };
 enum { PLNET_SPACING_LOG, PLNET_SPACING_LINEAR };
 enum { PLNET_PROTO_TWO_PHASE, PLNET_PROTO_SAWTOOTH, PLNET_PROTO_TRIANGLE, PLNET_PROTO_RANDOM_PHASES };
 enum { PLNET_MEMORY_INTEGRAL_FEEDBACK, PLNET_MEMORY_KERNEL, PLNET_MEMORY_MARKOV_LADDER };
@@ -146,6 +148,11 @@ typedef struct plnet_network_cfg {
     plnet_graph_cfg graph;
     plnet_edge_init conductance;
     plnet_edge_init radius; /* flow only, optional */
+    /* springs */
+    plnet_edge_init stiffness;   /* k (N/m) */
+    plnet_edge_init rest_length; /* l (m); not given: the reference lengths of the positions */
+    plnet_real newton_tol;
+    plnet_int newton_max_iter;
 } plnet_network_cfg;
 
 typedef struct plnet_boundary_cfg {
@@ -153,6 +160,15 @@ typedef struct plnet_boundary_cfg {
     plnet_role potentials;   /* nodes + values */
     plnet_role currents;     /* nodes + values (A) */
     plnet_role edge_sources; /* edges + values (V, p_tail - p_head) */
+    /* springs */
+    plnet_ids pins;
+    plnet_reals pin_displacements; /* pins.n x pin_dim, row-major (empty: 0) */
+    int pin_dim;
+    plnet_strs pin_axes;           /* per pin: "x", "y", "xy", ... (empty: every axis) */
+    plnet_ids force_nodes;
+    plnet_reals forces;            /* force_nodes.n x force_dim */
+    int force_dim;
+    plnet_role edge_strains;       /* edges + values (strain) */
 } plnet_boundary_cfg;
 
 typedef struct plnet_task_cfg {
@@ -231,6 +247,13 @@ typedef struct plnet_energy_cfg {
     plnet_real resolution;
 } plnet_energy_cfg;
 
+typedef struct plnet_solver_cfg {
+    plnet_enum refactor;          /* pln_refactor: always, pcg, auto */
+    plnet_real pcg_tol;
+    plnet_int pcg_max_iter;
+    plnet_int pcg_refactor_iter;
+} plnet_solver_cfg;
+
 typedef struct plnet_train_cfg {
     plnet_int steps;
     plnet_int batch;
@@ -253,6 +276,7 @@ typedef struct plnet_config {
     plnet_learning_cfg learning;
     plnet_protocol_cfg protocol;
     plnet_energy_cfg energy;
+    plnet_solver_cfg solver;
     plnet_train_cfg train;
     plnet_output_cfg output;
 } plnet_config;
@@ -266,6 +290,9 @@ void plnet_config_defaults(plnet_config *cfg, const char *path);
 int plnet_config_load(const char *path, plnet_config *cfg, FILE *err);
 
 void plnet_config_free(plnet_config *cfg);
+
+/* The solver section as pln_solver_options (the other members at their defaults). */
+void plnet_solver_options_from_config(const plnet_config *cfg, pln_solver_options *o);
 
 /* The resolved configuration (every key) as YAML, loadable by plnet_config_load. */
 int plnet_config_write(const plnet_config *cfg, FILE *out);

@@ -260,6 +260,11 @@ int plnet_config_write(const plnet_config *cfg, FILE *out)
     put_real(out, cfg->energy.temperature.v);
     fputs("\n  resolution: ", out);
     put_real(out, cfg->energy.resolution.v);
+    fprintf(out, "\n\nsolver:\n  refactor: %s\n  pcg_tol: ",
+            ename("solver.refactor", &cfg->solver.refactor));
+    put_real(out, cfg->solver.pcg_tol.v);
+    fprintf(out, "\n  pcg_max_iter: %lld\n  pcg_refactor_iter: %lld",
+            (long long)cfg->solver.pcg_max_iter.v, (long long)cfg->solver.pcg_refactor_iter.v);
     const plnet_train_cfg *tr = &cfg->train;
     fprintf(out,
             "\n\ntrain:\n  steps: %lld\n  batch: %lld\n  log_every: %lld\n"

@@ -30,7 +30,8 @@ static const char *const init_names[] = {"constant", "uniform", "loguniform", "f
 static const char *const task_names[] = {"allostery", "regression", "classification", "dataset"};
 static const char *const rule_names[] = {"coupled",     "coupled_centered", "equilibrium",
                                          "equilibrium_centered", "dyadic", "temporal"};
-static const char *const dof_names[] = {"conductance", "radius"};
+static const char *const dof_names[] = {"conductance", "radius", "stiffness", "rest_length"};
+static const char *const axis_names[] = {"x", "y", "z"};
 static const char *const spacing_names[] = {"log", "linear"};
 static const char *const proto_names[] = {"two_phase", "sawtooth", "triangle", "random_phases"};
 static const char *const memory_names[] = {"integral_feedback", "kernel", "markov_ladder"};
@@ -50,6 +51,7 @@ static const enum_table tables[] = {
     TABLE("task.kind", task_names),
     TABLE("learning.rule", rule_names),
     TABLE("learning.dof", dof_names),
+    TABLE("axis", axis_names),
     TABLE("learning.hardware.spacing", spacing_names),
     TABLE("protocol.kind", proto_names),
     TABLE("protocol.memory.kind", memory_names),
@@ -573,6 +575,10 @@ void plnet_config_defaults(plnet_config *cfg, const char *path)
     nw->graph.weights = E(PLNET_WEIGHTS_CONDUCTANCE);
     edge_init_defaults(&nw->conductance, 1.0, 0.5, 1.5, 1e-3, 1e3);
     edge_init_defaults(&nw->radius, 1.0, 0.5, 1.5, 1e-3, 1e3);
+    edge_init_defaults(&nw->stiffness, 1.0, 0.5, 1.5, 1e-3, 1e3);
+    edge_init_defaults(&nw->rest_length, 1.0, 0.5, 1.5, 1e-3, 1e3);
+    nw->newton_tol = R(1e-10);
+    nw->newton_max_iter = I(50);
 
     cfg->boundary.ground.n = 1;
     cfg->boundary.ground.v = calloc(1, sizeof *cfg->boundary.ground.v);
@@ -586,7 +592,7 @@ void plnet_config_defaults(plnet_config *cfg, const char *path)
     t->input_range.v = calloc(2, sizeof *t->input_range.v);
     t->input_range.at = calloc(2, sizeof *t->input_range.at);
     if (t->input_range.v != NULL) {
-        t->input_range.v[0] = -1.0;
+        t->input_range.v[0] = 0.0; /* as the library: a passive network's map is monotone */
         t->input_range.v[1] = 1.0;
     }
     t->data = S("");
@@ -690,6 +696,12 @@ void plnet_config_free(plnet_config *cfg)
     role_free(&cfg->boundary.potentials);
     role_free(&cfg->boundary.currents);
     role_free(&cfg->boundary.edge_sources);
+    ids_clear(&cfg->boundary.pins);
+    reals_clear(&cfg->boundary.pin_displacements);
+    strs_clear(&cfg->boundary.pin_axes);
+    ids_clear(&cfg->boundary.force_nodes);
+    reals_clear(&cfg->boundary.forces);
+    role_free(&cfg->boundary.edge_strains);
     role_free(&cfg->task.inputs);
     role_free(&cfg->task.outputs);
     reals_clear(&cfg->task.targets);
@@ -871,6 +883,55 @@ static int read_graph(reader *r, yd_node *nd)
     return 0;
 }
 
+static bool is_spring(const plnet_config *cfg)
+{
+    return cfg->network.kind.v == PLNET_KIND_SPRING ||
+           cfg->network.kind.v == PLNET_KIND_SPRING_LINEAR;
+}
+
+/* A list of vectors [[a, b], [c, d], ...] of one length (2 or 3), flattened row-major into
+ * out; *dim gets the length. */
+static int get_vecs(reader *r, yd_node *map, const char *key, const char *dotted,
+                    plnet_reals *out, int *dim)
+{
+    yd_node *nd = yd_get(map, key);
+    if (nd == NULL) {
+        return 0;
+    }
+    reals_clear(out);
+    out->at_list = mark_of(nd);
+    if (nd->type != YD_SEQ) {
+        FAIL_AT(r, nd, "%s: expected a list of vectors such as [[0.1, 0.0], [0.0, 0.2]]",
+                dotted);
+    }
+    *dim = 0;
+    for (size_t k = 0; k < nd->n; k++) {
+        const yd_node *it = nd->items[k];
+        if (it->type != YD_SEQ || it->n < 2 || it->n > 3 ||
+            (*dim != 0 && (size_t)*dim != it->n)) {
+            FAIL_AT(r, it, "%s: item %zu must be a vector of %s numbers", dotted, k,
+                    *dim != 0 ? (*dim == 2 ? "2" : "3") : "2 or 3");
+        }
+        *dim = (int)it->n;
+    }
+    size_t total = nd->n * (size_t)(*dim > 0 ? *dim : 1);
+    out->v = calloc(total > 0 ? total : 1, sizeof *out->v);
+    out->at = calloc(total > 0 ? total : 1, sizeof *out->at);
+    if (out->v == NULL || out->at == NULL) {
+        FAIL_AT(r, nd, "out of memory");
+    }
+    for (size_t k = 0; k < nd->n; k++) {
+        for (size_t c = 0; c < (size_t)*dim; c++) {
+            const yd_node *x = nd->items[k]->items[c];
+            size_t q = k * (size_t)*dim + c;
+            CHECK(parse_real_node(r, x, dotted, &out->v[q]));
+            out->at[q] = mark_of(x);
+            out->n = (pln_idx)(q + 1);
+        }
+    }
+    return 0;
+}
+
 static int read_network(reader *r, yd_node *nd)
 {
     plnet_network_cfg *nw = &r->cfg->network;
@@ -897,9 +958,29 @@ static int read_network(reader *r, yd_node *nd)
             }
             CHECK(read_edge_init(r, rad, "network.edges.radius", &nw->radius));
         }
-        CHECK(finish_map(r, edges, "network.edges", "conductance, radius"));
+        const char *sk[2] = {"stiffness", "rest_length"};
+        plnet_edge_init *sv[2] = {&nw->stiffness, &nw->rest_length};
+        for (int q = 0; q < 2; q++) {
+            yd_node *x = yd_get(edges, sk[q]);
+            if (x == NULL) {
+                continue;
+            }
+            char dotted[64];
+            snprintf(dotted, sizeof dotted, "network.edges.%s", sk[q]);
+            if (!is_spring(r->cfg)) {
+                FAIL_AT(r, yd_key(edges, sk[q]), "%s: only a spring network (network.kind: "
+                        "spring or spring_linear) has springs", dotted);
+            }
+            CHECK(read_edge_init(r, x, dotted, sv[q]));
+        }
+        CHECK(finish_map(r, edges, "network.edges", "conductance, radius, stiffness, rest_length"));
     }
-    CHECK(finish_map(r, nd, "network", "kind, viscosity, graph, edges"));
+    CHECK(get_real(r, nd, "newton_tol", "network.newton_tol", &nw->newton_tol));
+    CHECK(need_range(r, &nw->newton_tol, 0.0, 1e-2, true, "network.newton_tol"));
+    CHECK(get_int(r, nd, "newton_max_iter", "network.newton_max_iter", &nw->newton_max_iter));
+    CHECK(need_int_min(r, &nw->newton_max_iter, 1, "network.newton_max_iter"));
+    CHECK(finish_map(r, nd, "network",
+                     "kind, viscosity, graph, edges, newton_tol, newton_max_iter"));
     return 0;
 }
 
@@ -927,10 +1008,14 @@ static int read_role(reader *r, yd_node *nd, const char *dotted, const char *all
         snprintf(key, sizeof key, "%s.values", dotted);
         CHECK(get_reals(r, nd, "values", key, &role->values));
     }
+    if (strchr(allow, 'a') != NULL) {
+        snprintf(key, sizeof key, "%s.axis", dotted);
+        CHECK(get_enum(r, nd, "axis", key, "axis", &role->axis));
+    }
     char expected[64] = "";
-    const char *names[] = {"nodes", "random", "edges", "values"};
-    const char *letters = "nrev";
-    for (int k = 0; k < 4; k++) {
+    const char *names[] = {"nodes", "random", "edges", "values", "axis"};
+    const char *letters = "nreva";
+    for (int k = 0; k < 5; k++) {
         if (strchr(allow, letters[k]) != NULL) {
             if (expected[0] != '\0') {
                 strcat(expected, ", ");
@@ -987,7 +1072,67 @@ static int read_boundary(reader *r, yd_node *nd)
         CHECK(read_role(r, x, "boundary.edge_sources", "ev", &b->edge_sources));
         CHECK(role_values_match(r, &b->edge_sources, "boundary.edge_sources", true));
     }
-    CHECK(finish_map(r, nd, "boundary", "ground, potentials, currents, edge_sources"));
+    x = yd_get(nd, "pins");
+    if (x != NULL) {
+        CHECK(want_map(r, x, "boundary.pins"));
+        CHECK(get_ids(r, x, "nodes", "boundary.pins.nodes", &b->pins));
+        CHECK(get_vecs(r, x, "displacements", "boundary.pins.displacements",
+                       &b->pin_displacements, &b->pin_dim));
+        CHECK(get_strs(r, x, "axes", "boundary.pins.axes", &b->pin_axes));
+        CHECK(finish_map(r, x, "boundary.pins", "nodes, displacements, axes"));
+        pln_idx nv = b->pin_dim > 0 ? b->pin_displacements.n / b->pin_dim : 0;
+        if (b->pin_displacements.at_list.line > 0 && nv != b->pins.n) {
+            FAIL_MARK(r, b->pin_displacements.at_list,
+                      "boundary.pins.displacements: %lld vectors for %lld pins", (long long)nv,
+                      (long long)b->pins.n);
+        }
+        if (b->pin_axes.at_list.line > 0 && b->pin_axes.n != b->pins.n) {
+            FAIL_MARK(r, b->pin_axes.at_list, "boundary.pins.axes: %lld masks for %lld pins",
+                      (long long)b->pin_axes.n, (long long)b->pins.n);
+        }
+        for (pln_idx k = 0; k < b->pin_axes.n; k++) {
+            const char *s = b->pin_axes.v[k];
+            if (s[0] == '\0' || strspn(s, "xyz") != strlen(s)) {
+                FAIL_MARK(r, b->pin_axes.at_list, "boundary.pins.axes: '%s' (pin %lld) is not a "
+                          "set of axes such as x, y, xy or xyz", s, (long long)k);
+            }
+        }
+    }
+    x = yd_get(nd, "forces");
+    if (x != NULL) {
+        CHECK(want_map(r, x, "boundary.forces"));
+        CHECK(get_ids(r, x, "nodes", "boundary.forces.nodes", &b->force_nodes));
+        CHECK(get_vecs(r, x, "values", "boundary.forces.values", &b->forces, &b->force_dim));
+        CHECK(finish_map(r, x, "boundary.forces", "nodes, values"));
+        pln_idx nv = b->force_dim > 0 ? b->forces.n / b->force_dim : 0;
+        if (nv != b->force_nodes.n) {
+            FAIL_AT(r, x, "boundary.forces: %lld force vectors for %lld nodes", (long long)nv,
+                    (long long)b->force_nodes.n);
+        }
+    }
+    x = yd_get(nd, "edge_strains");
+    if (x != NULL) {
+        CHECK(read_role(r, x, "boundary.edge_strains", "ev", &b->edge_strains));
+        CHECK(role_values_match(r, &b->edge_strains, "boundary.edge_strains", true));
+    }
+    const char *spring_keys[3] = {"pins", "forces", "edge_strains"};
+    const char *other_keys[3] = {"potentials", "currents", "edge_sources"};
+    for (int q = 0; q < 3; q++) {
+        const char *k = is_spring(r->cfg) ? other_keys[q] : spring_keys[q];
+        if (yd_key(nd, k) != NULL) {
+            FAIL_AT(r, yd_key(nd, k), "boundary.%s: %s", k,
+                    is_spring(r->cfg) ? "a spring network is held by pins, forces and "
+                                        "edge_strains"
+                                      : "only a spring network (network.kind: spring or "
+                                        "spring_linear) has pins, forces and edge strains");
+        }
+    }
+    if (is_spring(r->cfg) && b->ground.at_list.line > 0) {
+        FAIL_MARK(r, b->ground.at_list, "boundary.ground: a spring network has no ground; pin "
+                  "nodes with boundary.pins");
+    }
+    CHECK(finish_map(r, nd, "boundary",
+                     "ground, potentials, currents, edge_sources, pins, forces, edge_strains"));
     return 0;
 }
 
@@ -1027,11 +1172,26 @@ static int read_task(reader *r, yd_node *nd)
     CHECK(get_enum(r, nd, "kind", "task.kind", "task.kind", &t->kind));
     yd_node *x = yd_get(nd, "inputs");
     if (x != NULL) {
-        CHECK(read_role(r, x, "task.inputs", "nrev", &t->inputs));
+        CHECK(read_role(r, x, "task.inputs", "nreva", &t->inputs));
     }
     x = yd_get(nd, "outputs");
     if (x != NULL) {
-        CHECK(read_role(r, x, "task.outputs", "nre", &t->outputs));
+        CHECK(read_role(r, x, "task.outputs", "nrea", &t->outputs));
+    }
+    /* Spring nodes carry a displacement along an axis; other networks have no axes. */
+    plnet_role *io[2] = {&t->inputs, &t->outputs};
+    const char *ion[2] = {"task.inputs", "task.outputs"};
+    for (int q = 0; q < 2; q++) {
+        bool nodes = io[q]->nodes.n > 0 || io[q]->random.v > 0;
+        if (!is_spring(r->cfg) && io[q]->axis.at.line > 0) {
+            FAIL_MARK(r, io[q]->axis.at, "%s.axis: only the nodes of a spring network have axes",
+                      ion[q]);
+        }
+        if (is_spring(r->cfg) && nodes && io[q]->axis.at.line == 0) {
+            FAIL_MARK(r, io[q]->nodes.n > 0 ? io[q]->nodes.at_list : io[q]->random.at,
+                      "%s: the nodes of a spring network need an axis (axis: x, y or z) along "
+                      "which their displacement is %s", ion[q], q == 0 ? "imposed" : "read");
+        }
     }
     CHECK(get_reals(r, nd, "targets", "task.targets", &t->targets));
     CHECK(get_int(r, nd, "n_examples", "task.n_examples", &t->n_examples));
@@ -1108,12 +1268,27 @@ static int read_learning(reader *r, yd_node *nd)
     CHECK(get_real(r, nd, "rate", "learning.rate", &l->rate));
     CHECK(need_pos(r, &l->rate, "learning.rate"));
     CHECK(get_real(r, nd, "nudge", "learning.nudge", &l->nudge));
-    CHECK(need_range(r, &l->nudge, 0.0, 1.0, true, "learning.nudge"));
+    /* eta of the coupled rules is a fraction of the way to the target; beta is any size. */
+    if (l->rule.v == PLNET_RULE_COUPLED || l->rule.v == PLNET_RULE_COUPLED_CENTERED ||
+        l->rule.v == PLNET_RULE_TEMPORAL) {
+        CHECK(need_range(r, &l->nudge, 0.0, 1.0, true, "learning.nudge"));
+    } else {
+        CHECK(need_pos(r, &l->nudge, "learning.nudge"));
+    }
     CHECK(get_real(r, nd, "asymmetry", "learning.asymmetry", &l->asymmetry));
     CHECK(need_range(r, &l->asymmetry, 0.0, 1.0, false, "learning.asymmetry"));
     CHECK(get_enum(r, nd, "dof", "learning.dof", "learning.dof", &l->dof));
     if (l->dof.v == PLNET_DOF_RADIUS && r->cfg->network.kind.v != PLNET_KIND_FLOW) {
         FAIL_MARK(r, l->dof.at, "learning.dof: radius needs network.kind: flow");
+    }
+    if ((l->dof.v == PLNET_DOF_STIFFNESS || l->dof.v == PLNET_DOF_REST_LENGTH) !=
+        is_spring(r->cfg)) {
+        if (l->dof.at.line > 0 || !is_spring(r->cfg)) {
+            FAIL_MARK(r, l->dof.at, "learning.dof: %s", is_spring(r->cfg)
+                      ? "a spring network learns its stiffness or rest_length"
+                      : "stiffness and rest_length need network.kind: spring or spring_linear");
+        }
+        l->dof.v = PLNET_DOF_STIFFNESS; /* the default for springs */
     }
     yd_node *hw = yd_get(nd, "hardware");
     if (hw != NULL) {
@@ -1135,7 +1310,12 @@ static int read_learning(reader *r, yd_node *nd)
         CHECK(get_bool(r, hw, "sign_updates", "learning.hardware.sign_updates",
                        &h->sign_updates));
         CHECK(get_real(r, hw, "sign_step", "learning.hardware.sign_step", &h->sign_step));
-        CHECK(need_pos(r, &h->sign_step, "learning.hardware.sign_step"));
+        /* 0 means "one quantization level", which needs levels. */
+        CHECK(need_nonneg(r, &h->sign_step, "learning.hardware.sign_step"));
+        if (h->sign_step.v == 0.0 && h->levels.v == 0) {
+            FAIL_MARK(r, h->sign_step.at, "learning.hardware.sign_step: 0 means one level "
+                      "and needs learning.hardware.levels >= 2");
+        }
         CHECK(get_real(r, hw, "desync", "learning.hardware.desync", &h->desync));
         CHECK(need_range(r, &h->desync, 0.0, 1.0, true, "learning.hardware.desync"));
         CHECK(finish_map(r, hw, "learning.hardware",
@@ -1310,6 +1490,9 @@ static int read_root(reader *r, yd_node *root)
         CHECK(read_protocol(r, x));
     }
     CHECK(read_rest(r, root));
+    if (is_spring(cfg) && cfg->learning.dof.v == PLNET_DOF_CONDUCTANCE) {
+        cfg->learning.dof.v = PLNET_DOF_STIFFNESS; /* the default for springs */
+    }
     CHECK(finish_map(r, root, "",
                      "name, seed, network, boundary, task, learning, protocol, energy, solver, "
                      "train, output"));

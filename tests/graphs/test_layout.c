@@ -56,4 +56,5 @@ Test(layout, same_seed_same_positions_and_neighbours_close)
     pln_graph_destroy(a);
     pln_graph_destroy(b);
     pln_ctx_destroy(ctx);
+    ts_check_leaks(); /* in the body: Criterion 2.4.1 ignores .fini failures */
 }

@@ -3,17 +3,25 @@
 #include "plnet.h"
 #include "test_support.h"
 
+#include <cairo.h>
 #include <criterion/criterion.h>
+#include <fontconfig/fontconfig.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static void fini(void)
-{
-    ts_check_leaks();
-}
+TestSuite(draw, .timeout = 120);
 
-TestSuite(draw, .fini = fini, .timeout = 120);
+/* Debian's cairo 1.16 SVG surface leaks one 472-byte block per cairo_push_group /
+ * cairo_pop_group_to_source pair (reproduced with cairo alone: create an SVG surface, push a
+ * group, stroke, pop it to the source, paint, destroy everything, reset cairo's static data:
+ * LeakSanitizer reports 472 bytes); plnet draw needs that group to keep the edges together.
+ * LeakSanitizer reads these extra suppressions from the executable. */
+const char *__lsan_default_suppressions(void);
+const char *__lsan_default_suppressions(void)
+{
+    return "leak:libcairo.so.2\n";
+}
 
 /* Debian's python3 (xml.etree is in its standard library). */
 static int check_svg(const char *args)
@@ -70,6 +78,10 @@ Test(draw, solved_network_and_metrics_make_valid_svg)
     free(run);
     free(cfg);
     free(dir);
+    /* cairo and fontconfig keep font caches for the process's life: drop them first. */
+    cairo_debug_reset_static_data();
+    FcFini();
+    ts_check_leaks(); /* in the body: Criterion 2.4.1 ignores .fini failures */
 }
 
 Test(draw, netlist_without_positions_is_laid_out)
@@ -95,4 +107,8 @@ Test(draw, netlist_without_positions_is_laid_out)
     free(pics);
     free(cir);
     free(dir);
+    /* cairo and fontconfig keep font caches for the process's life: drop them first. */
+    cairo_debug_reset_static_data();
+    FcFini();
+    ts_check_leaks(); /* in the body: Criterion 2.4.1 ignores .fini failures */
 }

@@ -36,6 +36,7 @@ void plnet_built_free(plnet_built *b)
     free(b->dir_nodes);
     free(b->dir_values);
     free(b->dir_is_ground);
+    free(b->dir_axes);
     free(b->cur_nodes);
     free(b->cur_values);
     free(b->src_edges);
@@ -285,6 +286,12 @@ done:
     return rc;
 }
 
+static bool is_spring(const plnet_config *cfg)
+{
+    return cfg->network.kind.v == PLNET_KIND_SPRING ||
+           cfg->network.kind.v == PLNET_KIND_SPRING_LINEAR;
+}
+
 /* Initial edge values (conductance, or radius) as the config asks; NULL for from_graph. */
 static int draw_edge_values(const plnet_edge_init *ei, pln_idx m, pln_rng *rng, double **out)
 {
@@ -317,10 +324,9 @@ static int draw_edge_values(const plnet_edge_init *ei, pln_idx m, pln_rng *rng, 
 int plnet_build_graph(plnet_config *cfg, plnet_built *b, FILE *err)
 {
     memset(b, 0, sizeof *b);
-    if (cfg->network.kind.v == PLNET_KIND_SPRING || cfg->network.kind.v == PLNET_KIND_SPRING_LINEAR) {
-        plnet_report_at(err, cfg, cfg->network.kind.at, "network.kind: %s networks are not yet "
-                        "supported", plnet_enum_name("network.kind", cfg->network.kind.v));
-        return 2;
+    const bool spring = is_spring(cfg);
+    if (spring) {
+        cfg->boundary.ground.n = 0; /* springs are held by pins, not grounded */
     }
     if (pln_ctx_create(&b->ctx) != PLN_OK) {
         fprintf(err, "plnet: out of memory\n");
@@ -346,17 +352,45 @@ int plnet_build_graph(plnet_config *cfg, plnet_built *b, FILE *err)
     pln_rng_split(&base, &roles);
     pln_rng_split(&base, &edges);
     double *k = NULL;
-    if (draw_edge_values(&cfg->network.conductance, pln_graph_n_edges(b->graph), &edges, &k) !=
-        0) {
+    if (draw_edge_values(spring ? &cfg->network.stiffness : &cfg->network.conductance,
+                         pln_graph_n_edges(b->graph), &edges, &k) != 0) {
         fprintf(err, "plnet: out of memory\n");
         return 1;
     }
     if (k != NULL) {
-        pln_status st = pln_graph_edge_attr_set(b->graph, "conductance", k);
+        pln_status st = pln_graph_edge_attr_set(b->graph, spring ? "stiffness" : "conductance", k);
         free(k);
         if (st != PLN_OK) {
-            return plnet_report_lib(err, b->ctx, st, "network.edges.conductance");
+            return plnet_report_lib(err, b->ctx, st, spring ? "network.edges.stiffness"
+                                                            : "network.edges.conductance");
         }
+    }
+    if (spring && cfg->network.rest_length.given) {
+        /* rest lengths: the 7th stream of the seed (cmd_train.c's seed_streams) */
+        pln_rng skip;
+        pln_rng lens;
+        for (int q = 0; q < 4; q++) { /* radii, the task's and the trainer's streams */
+            pln_rng_split(&base, &skip);
+        }
+        pln_rng_split(&base, &lens);
+        if (draw_edge_values(&cfg->network.rest_length, pln_graph_n_edges(b->graph), &lens,
+                             &k) != 0) {
+            fprintf(err, "plnet: out of memory\n");
+            return 1;
+        }
+        if (k != NULL) {
+            pln_status st = pln_graph_edge_attr_set(b->graph, "rest_length", k);
+            free(k);
+            if (st != PLN_OK) {
+                return plnet_report_lib(err, b->ctx, st, "network.edges.rest_length");
+            }
+        }
+    }
+    if (spring && pln_graph_dim(b->graph) < 2) {
+        plnet_report_at(err, cfg, cfg->network.graph.at, "network.graph: a spring network needs "
+                        "node positions (a lattice generator, random_geometric, or a GraphML file "
+                        "with x, y[, z] node attributes)");
+        return 2;
     }
     return 0;
 }
@@ -423,8 +457,155 @@ static int append_values(pln_idx *dst_n, pln_idx *dst_i, double *dst_v, const pl
     return 0;
 }
 
+/* Id lists of the spring boundary against the graph. */
+static int check_ids(plnet_config *cfg, const plnet_ids *l, pln_idx n, const char *key,
+                     const char *what, FILE *err)
+{
+    for (pln_idx k = 0; k < l->n; k++) {
+        if (l->v[k] < 0 || l->v[k] >= n) {
+            plnet_report_at(err, cfg, l->at != NULL ? l->at[k] : l->at_list,
+                            "%s: %s %lld does not exist (the graph has %lld)", key, what,
+                            (long long)l->v[k], (long long)n);
+            return 2;
+        }
+    }
+    return 0;
+}
+
+/* Springs (SPEC 1.2): pins (plus input nodes not pinned, held in every axis), forces, and
+ * imposed strains (edge_strains, then input edges). */
+static int build_spring(plnet_config *cfg, plnet_built *b, FILE *err)
+{
+    plnet_boundary_cfg *bd = &cfg->boundary;
+    plnet_task_cfg *t = &cfg->task;
+    const int d = pln_graph_dim(b->graph);
+    const pln_idx n = pln_graph_n_nodes(b->graph), m = pln_graph_n_edges(b->graph);
+    b->dim = d;
+    int rc = 0;
+    if ((rc = check_ids(cfg, &bd->pins, n, "boundary.pins.nodes", "node", err)) != 0 ||
+        (rc = check_ids(cfg, &bd->force_nodes, n, "boundary.forces.nodes", "node", err)) != 0 ||
+        (rc = check_ids(cfg, &bd->edge_strains.edges, m, "boundary.edge_strains.edges", "edge",
+                        err)) != 0) {
+        return rc;
+    }
+    const plnet_reals *vecs[2] = {&bd->pin_displacements, &bd->forces};
+    const int dims[2] = {bd->pin_dim, bd->force_dim};
+    for (int q = 0; q < 2; q++) {
+        if (vecs[q]->n > 0 && dims[q] != d) {
+            plnet_report_at(err, cfg, vecs[q]->at_list, "boundary.%s: vectors of %d components "
+                            "on a %dD network", q == 0 ? "pins.displacements" : "forces.values",
+                            dims[q], d);
+            return 2;
+        }
+    }
+    pln_idx nd = bd->pins.n + t->inputs.n_picked;
+    pln_idx ns = bd->edge_strains.edges.n + t->inputs.edges.n;
+    pln_idx nc = bd->force_nodes.n;
+    b->dir_nodes = malloc((size_t)(nd + 1) * sizeof *b->dir_nodes);
+    b->dir_values = calloc((size_t)(nd + 1) * (size_t)d, sizeof *b->dir_values);
+    b->dir_axes = calloc((size_t)(nd + 1), sizeof *b->dir_axes);
+    b->dir_is_ground = calloc((size_t)(nd + 1), sizeof *b->dir_is_ground);
+    b->src_edges = malloc((size_t)(ns + 1) * sizeof *b->src_edges);
+    b->src_values = malloc((size_t)(ns + 1) * sizeof *b->src_values);
+    b->cur_nodes = malloc((size_t)(nc + 1) * sizeof *b->cur_nodes);
+    b->cur_values = calloc((size_t)(nc + 1) * (size_t)d, sizeof *b->cur_values);
+    if (b->dir_nodes == NULL || b->dir_values == NULL || b->dir_axes == NULL ||
+        b->dir_is_ground == NULL || b->src_edges == NULL || b->src_values == NULL ||
+        b->cur_nodes == NULL || b->cur_values == NULL) {
+        fprintf(err, "plnet: out of memory\n");
+        return 1;
+    }
+    for (pln_idx k = 0; k < bd->pins.n; k++) {
+        b->dir_nodes[k] = bd->pins.v[k];
+        int mask = (1 << d) - 1;
+        if (bd->pin_axes.n > 0) {
+            const char *s = bd->pin_axes.v[k];
+            mask = 0;
+            for (const char *c = s; *c != '\0'; c++) {
+                if (*c - 'x' >= d) {
+                    plnet_report_at(err, cfg, bd->pin_axes.at_list, "boundary.pins.axes: '%s' "
+                                    "(pin %lld) names axis %c of a %dD network", s, (long long)k,
+                                    *c, d);
+                    return 2;
+                }
+                mask |= 1 << (*c - 'x');
+            }
+        }
+        b->dir_axes[k] = mask;
+        for (int c = 0; c < d && bd->pin_displacements.n > 0; c++) {
+            b->dir_values[k * d + c] = bd->pin_displacements.v[k * d + c];
+        }
+    }
+    b->n_dir = bd->pins.n;
+    const int axis = t->inputs.axis.v;
+    if (t->inputs.n_picked > 0 && axis >= d) {
+        plnet_report_at(err, cfg, t->inputs.axis.at, "task.inputs.axis: %c on a %dD network",
+                        "xyz"[axis], d);
+        return 2;
+    }
+    if (t->outputs.n_picked > 0 && t->outputs.axis.v >= d) {
+        plnet_report_at(err, cfg, t->outputs.axis.at, "task.outputs.axis: %c on a %dD network",
+                        "xyz"[t->outputs.axis.v], d);
+        return 2;
+    }
+    for (pln_idx j = 0; j < t->inputs.n_picked; j++) {
+        const pln_idx i = t->inputs.picked[j];
+        const double v = t->inputs.values.n > 0 ? t->inputs.values.v[j] : 0.0;
+        pln_idx slot = -1;
+        for (pln_idx k = 0; k < bd->pins.n; k++) {
+            slot = bd->pins.v[k] == i ? k : slot;
+        }
+        if (slot < 0) { /* an input node the pins do not hold: held in every axis */
+            slot = b->n_dir++;
+            b->dir_nodes[slot] = i;
+            b->dir_axes[slot] = (1 << d) - 1;
+        } else if ((b->dir_axes[slot] & (1 << axis)) == 0) {
+            plnet_report_at(err, cfg, t->inputs.axis.at, "task.inputs: node %lld is pinned "
+                            "without axis %c, so no displacement can be imposed along it",
+                            (long long)i, "xyz"[axis]);
+            return 2;
+        }
+        b->dir_values[slot * d + axis] = v;
+    }
+    append_values(&b->n_src, b->src_edges, b->src_values, bd->edge_strains.edges.v,
+                  bd->edge_strains.values.v, bd->edge_strains.edges.n);
+    append_values(&b->n_src, b->src_edges, b->src_values, t->inputs.edges.v,
+                  t->inputs.values.n > 0 ? t->inputs.values.v : NULL, t->inputs.edges.n);
+    for (pln_idx k = 0; k < nc; k++) {
+        b->cur_nodes[k] = bd->force_nodes.v[k];
+        memcpy(b->cur_values + k * d, bd->forces.v + k * d, (size_t)d * sizeof *b->cur_values);
+    }
+    b->n_cur = nc;
+    pln_network_options opts;
+    pln_network_options_default(&opts);
+    opts.kind = cfg->network.kind.v == PLNET_KIND_SPRING ? PLN_KIND_SPRING
+                                                         : PLN_KIND_SPRING_LINEAR;
+    opts.default_stiffness = cfg->network.stiffness.value.v;
+    pln_boundary bc;
+    pln_boundary_default(&bc);
+    bc.n_dirichlet = b->n_dir;
+    bc.dirichlet_nodes = b->dir_nodes;
+    bc.dirichlet_values = b->dir_values;
+    bc.dirichlet_axes = b->dir_axes;
+    bc.n_currents = b->n_cur;
+    bc.current_nodes = b->cur_nodes;
+    bc.current_values = b->cur_values;
+    bc.n_sources = b->n_src;
+    bc.source_edges = b->src_edges;
+    bc.source_values = b->src_values;
+    pln_status st = pln_network_create(b->ctx, b->graph, &opts, &bc, &b->net);
+    if (st != PLN_OK) {
+        return plnet_report_lib(err, b->ctx, st, NULL);
+    }
+    return 0;
+}
+
 int plnet_build_network(plnet_config *cfg, plnet_built *b, FILE *err)
 {
+    if (is_spring(cfg)) {
+        return build_spring(cfg, b, err);
+    }
+    b->dim = 1;
     plnet_boundary_cfg *bd = &cfg->boundary;
     plnet_task_cfg *t = &cfg->task;
     /* Dirichlet set = ground (0 V) + fixed potentials + node inputs (their values, else 0). */

@@ -13,6 +13,8 @@ typedef struct plnet_built {
     pln_idx *dir_nodes;
     double *dir_values;
     bool *dir_is_ground; /* per Dirichlet entry: from boundary.ground */
+    int *dir_axes;       /* springs: per pin, the mask of held axes (bit c = axis c) */
+    int dim;             /* springs: values per node (2 or 3); 1 otherwise */
     pln_idx n_cur;
     pln_idx *cur_nodes;
     double *cur_values;

@@ -154,8 +154,10 @@ static plnet_mark mark_of_key(const plnet_config *c, const char *key, bool *foun
     const plnet_hardware_cfg *h = &l->hardware;
     const plnet_task_cfg *t = &c->task;
     const plnet_protocol_cfg *p = &c->protocol;
-    const plnet_edge_init *bounds =
-        l->dof.v == PLNET_DOF_RADIUS ? &c->network.radius : &c->network.conductance;
+    const plnet_edge_init *bounds = l->dof.v == PLNET_DOF_RADIUS        ? &c->network.radius
+                                    : l->dof.v == PLNET_DOF_STIFFNESS   ? &c->network.stiffness
+                                    : l->dof.v == PLNET_DOF_REST_LENGTH ? &c->network.rest_length
+                                                                        : &c->network.conductance;
     struct {
         const char *key;
         plnet_mark at;
@@ -253,7 +255,9 @@ static int make_ports(run *r, FILE *err)
     }
     pln_idx k = 0;
     for (pln_idx j = 0; j < t->inputs.n_picked; j++) {
-        r->ins[k++] = (pln_input){PLN_IN_NODE, t->inputs.picked[j]};
+        r->ins[k++] = (pln_input){r->b.dim > 1 ? (pln_input_kind)(PLN_IN_NODE_X + t->inputs.axis.v)
+                                               : PLN_IN_NODE,
+                                  t->inputs.picked[j]};
     }
     for (pln_idx j = 0; j < t->inputs.edges.n; j++) {
         r->ins[k++] = (pln_input){PLN_IN_EDGE, t->inputs.edges.v[j]};
@@ -263,7 +267,10 @@ static int make_ports(run *r, FILE *err)
     }
     k = 0;
     for (pln_idx j = 0; j < t->outputs.n_picked; j++) {
-        r->outs[k++] = (pln_output){PLN_OUT_NODE, t->outputs.picked[j]};
+        r->outs[k++] = (pln_output){r->b.dim > 1
+                                        ? (pln_output_kind)(PLN_OUT_NODE_X + t->outputs.axis.v)
+                                        : PLN_OUT_NODE,
+                                    t->outputs.picked[j]};
     }
     for (pln_idx j = 0; j < t->outputs.edges.n; j++) {
         r->outs[k++] = (pln_output){PLN_OUT_EDGE, t->outputs.edges.v[j]};
@@ -349,8 +356,11 @@ static int make_task(run *r, pln_rng *rng, FILE *err)
 static void hardware_of(const plnet_config *c, pln_hardware *hw)
 {
     const plnet_hardware_cfg *h = &c->learning.hardware;
-    const plnet_edge_init *bounds =
-        c->learning.dof.v == PLNET_DOF_RADIUS ? &c->network.radius : &c->network.conductance;
+    const int dof = c->learning.dof.v;
+    const plnet_edge_init *bounds = dof == PLNET_DOF_RADIUS        ? &c->network.radius
+                                    : dof == PLNET_DOF_STIFFNESS   ? &c->network.stiffness
+                                    : dof == PLNET_DOF_REST_LENGTH ? &c->network.rest_length
+                                                                   : &c->network.conductance;
     pln_hardware_default(hw);
     hw->clip = true;
     hw->min = bounds->min.v;
@@ -376,7 +386,9 @@ static int engine_contrastive(run *r, uint64_t seed, FILE *err)
     o.rule.rate = c->learning.rate.v;
     o.rule.nudge = c->learning.nudge.v;
     o.rule.asymmetry = c->learning.asymmetry.v;
-    o.rule.dof = c->learning.dof.v == PLNET_DOF_RADIUS ? PLN_DOF_RADIUS : PLN_DOF_CONDUCTANCE;
+    o.rule.dof = c->learning.dof.v == PLNET_DOF_RADIUS        ? PLN_DOF_RADIUS
+                 : c->learning.dof.v == PLNET_DOF_REST_LENGTH ? PLN_DOF_REST_LENGTH
+                                                              : PLN_DOF_CONDUCTANCE;
     hardware_of(c, &o.hardware);
     o.batch = (pln_idx)c->train.batch.v;
     o.seed = seed;
@@ -391,9 +403,11 @@ static int engine_temporal(run *r, uint64_t seed, FILE *err)
 {
     const plnet_config *c = &r->cfg;
     const plnet_protocol_cfg *p = &c->protocol;
-    if (c->learning.dof.v == PLNET_DOF_RADIUS) {
-        plnet_report_at(err, c, c->learning.dof.at,
-                        "learning.dof: rule: temporal learns conductances only");
+    if (c->learning.dof.v == PLNET_DOF_RADIUS || r->b.dim > 1) {
+        plnet_report_at(err, c, c->learning.dof.at.line > 0 ? c->learning.dof.at
+                                                            : c->learning.rule.at,
+                        "learning.dof: rule: temporal learns conductances only (not radii, nor "
+                        "spring networks)");
         return 2;
     }
     pln_tcl_options o;
@@ -613,7 +627,12 @@ static int write_graphml(run *r, FILE *err)
 {
     pln_graph *g = r->b.graph;
     pln_network *net = r->b.net;
-    pln_status st = pln_graph_edge_attr_set(g, "conductance", pln_network_conductances(net));
+    const bool spring = pln_network_rest_lengths(net) != NULL;
+    pln_status st = pln_graph_edge_attr_set(g, spring ? "stiffness" : "conductance",
+                                            pln_network_conductances(net));
+    if (st == PLN_OK && spring) {
+        st = pln_graph_edge_attr_set(g, "rest_length", pln_network_rest_lengths(net));
+    }
     const double *radii = pln_network_kind(net) == PLN_KIND_FLOW ? pln_network_radii(net) : NULL;
     if (st == PLN_OK && radii != NULL) {
         st = pln_graph_edge_attr_set(g, "radius", radii);
@@ -1089,6 +1108,8 @@ static int set_up(run *r, FILE *err)
     pln_states_options so;
     pln_states_options_default(&so);
     so.max_rhs = (pln_idx)r->cfg.train.batch.v;
+    so.newton_tol = r->cfg.network.newton_tol.v;
+    so.newton_max_iter = (pln_idx)r->cfg.network.newton_max_iter.v;
     plnet_solver_options_from_config(&r->cfg, &so.solver);
     pln_status st = pln_states_create(r->b.ctx, r->b.net, r->n_out, r->outs, &so, &r->states);
     if (st != PLN_OK) {

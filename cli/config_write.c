@@ -121,6 +121,9 @@ static void put_role(FILE *out, const char *indent, const char *key, const plnet
         fputs(", values: ", out);
         put_reals(out, &r->values);
     }
+    if (r->axis.at.line > 0 && r->edges.n == 0) {
+        fprintf(out, ", axis: %s", ename("axis", &r->axis));
+    }
     fputc('}', out);
     if (r->random.v > 0 && r->n_picked > 0) {
         fputs("  # picked:", out);
@@ -159,19 +162,68 @@ int plnet_config_write(const plnet_config *cfg, FILE *out)
         put_real(out, g->radius.v);
         fputc('\n', out);
     }
+    const bool spring = nw->kind.v == PLNET_KIND_SPRING || nw->kind.v == PLNET_KIND_SPRING_LINEAR;
     fputs("  edges:\n", out);
-    put_edge_init(out, "conductance", &nw->conductance);
+    if (spring) {
+        put_edge_init(out, "stiffness", &nw->stiffness);
+        if (nw->rest_length.given) { /* else the reference lengths of the positions */
+            put_edge_init(out, "rest_length", &nw->rest_length);
+        }
+        fputs("  newton_tol: ", out);
+        put_real(out, nw->newton_tol.v);
+        fprintf(out, "\n  newton_max_iter: %lld\n", (long long)nw->newton_max_iter.v);
+    } else {
+        put_edge_init(out, "conductance", &nw->conductance);
+    }
     if (nw->radius.given) {
         put_edge_init(out, "radius", &nw->radius);
     }
 
     const plnet_boundary_cfg *b = &cfg->boundary;
-    fputs("\nboundary:\n  ground: ", out);
-    put_ids(out, &b->ground);
-    fputc('\n', out);
-    put_role(out, "  ", "potentials", &b->potentials, true, false);
-    put_role(out, "  ", "currents", &b->currents, true, false);
-    put_role(out, "  ", "edge_sources", &b->edge_sources, true, true);
+    if (spring) {
+        fputs("\nboundary:\n  pins: {nodes: ", out);
+        put_ids(out, &b->pins);
+        if (b->pin_dim > 0) {
+            fputs(", displacements: [", out);
+            for (pln_idx k = 0; k < b->pins.n; k++) {
+                fputs(k > 0 ? ", [" : "[", out);
+                for (int c = 0; c < b->pin_dim; c++) {
+                    if (c > 0) {
+                        fputs(", ", out);
+                    }
+                    put_real(out, b->pin_displacements.v[k * b->pin_dim + c]);
+                }
+                fputc(']', out);
+            }
+            fputc(']', out);
+        }
+        if (b->pin_axes.n > 0) {
+            fputs(", axes: ", out);
+            put_strs(out, &b->pin_axes);
+        }
+        fputs("}\n  forces: {nodes: ", out);
+        put_ids(out, &b->force_nodes);
+        fputs(", values: [", out);
+        for (pln_idx k = 0; k < b->force_nodes.n; k++) {
+            fputs(k > 0 ? ", [" : "[", out);
+            for (int c = 0; c < b->force_dim; c++) {
+                if (c > 0) {
+                    fputs(", ", out);
+                }
+                put_real(out, b->forces.v[k * b->force_dim + c]);
+            }
+            fputc(']', out);
+        }
+        fputs("]}\n", out);
+        put_role(out, "  ", "edge_strains", &b->edge_strains, true, true);
+    } else {
+        fputs("\nboundary:\n  ground: ", out);
+        put_ids(out, &b->ground);
+        fputc('\n', out);
+        put_role(out, "  ", "potentials", &b->potentials, true, false);
+        put_role(out, "  ", "currents", &b->currents, true, false);
+        put_role(out, "  ", "edge_sources", &b->edge_sources, true, true);
+    }
 
     const plnet_task_cfg *t = &cfg->task;
     fprintf(out, "\ntask:\n  kind: %s\n", ename("task.kind", &t->kind));

@@ -137,10 +137,11 @@ Test(config_errors, yaml_syntax_error_has_position)
                  NULL);
 }
 
-Test(config_errors, spring_is_not_yet_supported)
+Test(config_errors, spring_without_pins_is_under_constrained)
 {
-    expect_error("spring", "network:\n  kind: spring\n", 2,
-                 "exp.yaml:2:9: network.kind: spring networks are not yet supported", NULL);
+    expect_error("spring", "network:\n  kind: spring\n"
+                 "  graph: {generator: triangular_lattice, size: [4, 4]}\n", 1,
+                 "node 0: under-constrained: pin at least 2 more nodes", NULL);
 }
 
 Test(config_errors, radius_block_needs_flow)

@@ -16,6 +16,9 @@ static const char usage[] =
     "  summary.csv           n_nodes,n_edges,dissipated_power,supplied_power (W)\n"
     "  network.graphml       the graph with conductance, drop, current and potential\n"
     "  config.resolved.yaml  every configuration key, defaults filled in\n"
+    "Spring networks write instead positions.csv (node,role,x,y[,z],ux,uy[,uz]: position and\n"
+    "displacement, m), edges.csv (edge,tail,head,stiffness,rest_length,length,strain,tension,\n"
+    "energy) and summary.csv (n_nodes,n_edges,elastic_energy,newton_iterations).\n"
     "Nothing is written when the configuration or the solve fails.\n\n"
     "options:\n"
     "  -o, --output DIR  output folder (overrides output.dir)\n"
@@ -25,16 +28,69 @@ static const char usage[] =
 typedef struct solution {
     double *p, *dp, *q;
     double power, supplied;
+    pln_idx newton_iterations;
 } solution;
 
-static int solve_network(plnet_built *b, solution *s, FILE *err)
+/* Springs (SPEC 1.2): positions and displacements per node, strains and energies per edge. */
+static int write_spring(const char *dir, const plnet_built *b, const solution *s, FILE *err)
+{
+    const pln_network *net = b->net;
+    int d = 0;
+    const double *X0 = pln_network_positions(net, &d);
+    const pln_idx n = pln_network_n_nodes(net), m = pln_network_n_edges(net);
+    const pln_idx *t = pln_network_tails(net), *h = pln_network_heads(net);
+    const double *k = pln_network_conductances(net), *l = pln_network_rest_lengths(net);
+    const double *L0 = pln_network_reference_lengths(net);
+    const char *names[3] = {"positions.csv", "edges.csv", "summary.csv"};
+    for (int q = 0; q < 3; q++) {
+        char *path = plnet_path_join(dir, names[q]);
+        plnet_outfile f;
+        if (path == NULL || plnet_outfile_open(&f, path, err) != 0) {
+            free(path);
+            return 1;
+        }
+        free(path);
+        if (q == 0) {
+            fprintf(f.fp, d == 3 ? "node,role,x,y,z,ux,uy,uz\n" : "node,role,x,y,ux,uy\n");
+            for (pln_idx i = 0; i < n; i++) {
+                fprintf(f.fp, "%lld,%s", (long long)i, b->role[i]);
+                for (int c = 0; c < 2 * d; c++) {
+                    double v = s->p[i * d + c % d] - (c >= d ? X0[i * d + c % d] : 0.0);
+                    fprintf(f.fp, ",%.17g", v);
+                }
+                fputc('\n', f.fp);
+            }
+        } else if (q == 1) {
+            fprintf(f.fp, "edge,tail,head,stiffness,rest_length,length,strain,tension,energy\n");
+            for (pln_idx e = 0; e < m; e++) {
+                const double ext = s->dp[e];          /* r - l */
+                const double strain = pln_network_edge_strain(net, s->p, e, NULL);
+                fprintf(f.fp, "%lld,%lld,%lld,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g\n",
+                        (long long)e, (long long)t[e], (long long)h[e], k[e], l[e],
+                        L0[e] * (1.0 + strain), strain, s->q[e], 0.5 * k[e] * ext * ext);
+            }
+        } else {
+            fprintf(f.fp, "n_nodes,n_edges,elastic_energy,newton_iterations\n%lld,%lld,%.17g,%lld\n",
+                    (long long)n, (long long)m, s->power, (long long)s->newton_iterations);
+        }
+        if (plnet_outfile_commit(&f, err) != 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int solve_network(const plnet_config *cfg, plnet_built *b, solution *s, FILE *err)
 {
     pln_idx n = pln_network_n_nodes(b->net);
     pln_idx m = pln_network_n_edges(b->net);
     pln_states *st = NULL;
     pln_states_options so;
     pln_states_options_default(&so);
-    s->p = calloc((size_t)n, sizeof *s->p);
+    const int sd = pln_network_state_dim(b->net);
+    so.newton_tol = cfg->network.newton_tol.v;
+    so.newton_max_iter = (pln_idx)cfg->network.newton_max_iter.v;
+    s->p = calloc((size_t)(n * sd), sizeof *s->p);
     s->dp = calloc((size_t)(m > 0 ? m : 1), sizeof *s->dp);
     s->q = calloc((size_t)(m > 0 ? m : 1), sizeof *s->q);
     if (s->p == NULL || s->dp == NULL || s->q == NULL) {
@@ -48,13 +104,18 @@ static int solve_network(plnet_built *b, solution *s, FILE *err)
     if (rc == PLN_OK) {
         rc = pln_states_free(st, 1, NULL, s->p, NULL);
     }
+    pln_newton_stats ns;
+    if (st != NULL) {
+        pln_states_newton_stats(st, &ns);
+        s->newton_iterations = ns.total_iterations;
+    }
     pln_states_destroy(st);
     if (rc != PLN_OK) {
         return plnet_report_lib(err, b->ctx, rc, NULL);
     }
     pln_network_edge_drops(b->net, s->p, s->dp);
     pln_network_edge_currents(b->net, s->p, s->q);
-    s->power = pln_network_power(b->net, s->p);
+    s->power = sd > 1 ? pln_network_energy(b->net, s->p) : pln_network_power(b->net, s->p);
     s->supplied = pln_network_supplied_power(b->net, s->p);
     return 0;
 }
@@ -157,7 +218,7 @@ int plnet_cmd_solve(int argc, char **argv, FILE *out, FILE *err)
     }
     plnet_config cfg;
     plnet_built b;
-    solution s = {NULL, NULL, NULL, 0.0, 0.0};
+    solution s = {NULL, NULL, NULL, 0.0, 0.0, 0};
     memset(&b, 0, sizeof b);
     rc = plnet_config_load(a.config, &cfg, err);
     if (rc == 0) {
@@ -167,29 +228,39 @@ int plnet_cmd_solve(int argc, char **argv, FILE *out, FILE *err)
         rc = plnet_build_network(&cfg, &b, err);
     }
     if (rc == 0) {
-        rc = solve_network(&b, &s, err);
+        rc = solve_network(&cfg, &b, &s, err);
     }
     /* Only now, with everything validated and solved, does the output folder appear. */
     const char *dir = a.output != NULL ? a.output : cfg.output.dir.v;
     if (rc == 0) {
         rc = plnet_mkdirs(dir, err);
     }
-    if (rc == 0) {
+    const bool spring = rc == 0 && pln_network_state_dim(b.net) > 1;
+    if (rc == 0 && spring) {
+        rc = write_spring(dir, &b, &s, err);
+    }
+    if (rc == 0 && !spring) {
         rc = write_potentials(dir, &b, &s, err);
     }
-    if (rc == 0) {
+    if (rc == 0 && !spring) {
         rc = write_edges(dir, &b, &s, err);
     }
-    if (rc == 0) {
+    if (rc == 0 && !spring) {
         rc = write_summary(dir, &b, &s, err);
     }
-    if (rc == 0) {
+    if (rc == 0 && !spring) {
         rc = write_graphml(dir, &b, &s, err);
     }
     if (rc == 0) {
         rc = write_config(dir, &cfg, err);
     }
-    if (rc == 0) {
+    if (rc == 0 && spring) {
+        fprintf(out, "%s: %lld nodes, %lld edges; elastic energy %.10g J after %lld Newton "
+                     "iterations\nresults in %s/\n",
+                cfg.name.v, (long long)pln_network_n_nodes(b.net),
+                (long long)pln_network_n_edges(b.net), s.power, (long long)s.newton_iterations,
+                dir);
+    } else if (rc == 0) {
         fprintf(out, "%s: %lld nodes, %lld edges; dissipated power %.10g W (supplied %.10g W)\n"
                      "results in %s/\n",
                 cfg.name.v, (long long)pln_network_n_nodes(b.net),

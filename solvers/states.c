@@ -132,8 +132,9 @@ static void small_cholesky_solve(const double *L, pln_idx n, double *b)
     }
 }
 
-/* LU with partial pivoting in place (row-major); I/beta + S can be indefinite for beta < 0. */
-static int small_lu(double *M, int *piv, pln_idx n)
+/* LU with partial pivoting in place (row-major); I/beta + S can be indefinite for beta < 0.
+ * A zero (or NaN) pivot means a singular matrix. Shared with states_spring.c. */
+int pln_i_small_lu(double *M, int *piv, pln_idx n)
 {
     for (pln_idx c = 0; c < n; c++) {
         pln_idx p = c;
@@ -143,7 +144,7 @@ static int small_lu(double *M, int *piv, pln_idx n)
             }
         }
         piv[c] = (int)p;
-        if (M[p * n + c] == 0.0) {
+        if (!(fabs(M[p * n + c]) > 0.0)) {
             return -1;
         }
         if (p != c) {
@@ -163,7 +164,7 @@ static int small_lu(double *M, int *piv, pln_idx n)
     return 0;
 }
 
-static void small_lu_solve(const double *M, const int *piv, pln_idx n, double *b)
+void pln_i_small_lu_solve(const double *M, const int *piv, pln_idx n, double *b)
 {
     for (pln_idx c = 0; c < n; c++) {
         if (piv[c] != c) {
@@ -346,7 +347,7 @@ pln_status pln_states_nudge(pln_states *st, pln_idx nrhs, const double *p_free,
     for (pln_idx a = 0; a < no; a++) {
         st->M[a * no + a] += 1.0 / beta;
     }
-    if (small_lu(st->M, st->piv, no) != 0) {
+    if (pln_i_small_lu(st->M, st->piv, no) != 0) {
         PLN_FAIL_KEY(st->ctx, PLN_ESINGULAR, "nudge",
                      "nudge beta = %g makes the nudged system singular (beta = -1/eigenvalue of "
                      "the output Green's function)",
@@ -356,7 +357,7 @@ pln_status pln_states_nudge(pln_states *st, pln_idx nrhs, const double *p_free,
         for (pln_idx a = 0; a < no; a++) {
             st->y[a] = targets[j * no + a] - o_free[j * no + a];
         }
-        small_lu_solve(st->M, st->piv, no, st->y);
+        pln_i_small_lu_solve(st->M, st->piv, no, st->y);
         apply_correction(st, p_free + j * n, st->y, p_out + j * n);
         if (o_out != NULL) {
             pln_network_read_outputs(st->net, no, st->outs, p_out + j * n, o_out + j * no);

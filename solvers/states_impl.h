@@ -28,6 +28,11 @@ struct pln_states {
 };
 
 
+/* Dense LU with partial pivoting of a small row-major n x n matrix, in place (states.c):
+ * -1 on a zero or NaN pivot; then solve with it in place. */
+int pln_i_small_lu(double *M, int *piv, pln_idx n);
+void pln_i_small_lu_solve(const double *M, const int *piv, pln_idx n, double *b);
+
 /* Springs (states_spring.c). create fills st->sp; the others run the public call. */
 pln_status pln_i_spring_states_create(pln_states *st, const pln_states_options *o);
 void pln_i_spring_states_destroy(pln_i_spring_states *sp);

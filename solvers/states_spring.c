@@ -125,62 +125,6 @@ void pln_states_newton_stats(const pln_states *st, pln_newton_stats *out)
 
 /* ------------------------------------------------------------------ small dense algebra */
 
-static int small_lu(double *M, int *piv, pln_idx n)
-{
-    for (pln_idx c = 0; c < n; c++) {
-        pln_idx p = c;
-        for (pln_idx r = c + 1; r < n; r++) {
-            if (fabs(M[r * n + c]) > fabs(M[p * n + c])) {
-                p = r;
-            }
-        }
-        piv[c] = (int)p;
-        double scale = 0.0;
-        for (pln_idx k = 0; k < n; k++) {
-            scale = fmax(scale, fabs(M[c * n + k]));
-        }
-        if (!(fabs(M[p * n + c]) > 1e-13 * scale) && !(fabs(M[p * n + c]) > 0.0)) {
-            return -1;
-        }
-        if (p != c) {
-            for (pln_idx k = 0; k < n; k++) {
-                double t = M[c * n + k];
-                M[c * n + k] = M[p * n + k];
-                M[p * n + k] = t;
-            }
-        }
-        for (pln_idx r = c + 1; r < n; r++) {
-            M[r * n + c] /= M[c * n + c];
-            for (pln_idx k = c + 1; k < n; k++) {
-                M[r * n + k] -= M[r * n + c] * M[c * n + k];
-            }
-        }
-    }
-    return 0;
-}
-
-static void small_lu_solve(const double *M, const int *piv, pln_idx n, double *b)
-{
-    for (pln_idx c = 0; c < n; c++) {
-        if (piv[c] != c) {
-            double t = b[c];
-            b[c] = b[piv[c]];
-            b[piv[c]] = t;
-        }
-    }
-    for (pln_idx i = 0; i < n; i++) {
-        for (pln_idx k = 0; k < i; k++) {
-            b[i] -= M[i * n + k] * b[k];
-        }
-    }
-    for (pln_idx i = n; i-- > 0;) {
-        for (pln_idx k = i + 1; k < n; k++) {
-            b[i] -= M[i * n + k] * b[k];
-        }
-        b[i] /= M[i * n + i];
-    }
-}
-
 /* Zero modes of the PSD matrix A (lower CSC) by Cholesky with diagonal pivoting on a dense
  * copy: pivots below 1e-10 of the largest diagonal count as zero. */
 static pln_idx count_zero_modes(const pln_csc *A, double *D)
@@ -381,8 +325,8 @@ static pln_status newton(pln_states *st, double *x, const double *forces, pln_id
                 sp->S[a * nh + b] = sab;
             }
         }
-        if (nh > 0 && small_lu(sp->S, sp->piv, nh) == 0) {
-            small_lu_solve(sp->S, sp->piv, nh, sp->w);
+        if (nh > 0 && pln_i_small_lu(sp->S, sp->piv, nh) == 0) {
+            pln_i_small_lu_solve(sp->S, sp->piv, nh, sp->w);
         } else {
             memset(sp->w, 0, (size_t)nh * sizeof *sp->w);
         }
@@ -457,7 +401,7 @@ static pln_status newton(pln_states *st, double *x, const double *forces, pln_id
                 sp->S[a * nc + a] += 1.0 / beta;
             }
         }
-        if (nc > 0 && small_lu(sp->S, sp->piv, nc) != 0) {
+        if (nc > 0 && pln_i_small_lu(sp->S, sp->piv, nc) != 0) {
             PLN_FAIL(st->ctx, PLN_ESINGULAR,
                      "the %lld imposed strains and %s outputs are not independent (one is "
                      "fixed by the others), or the nudge beta = %g is -1/eigenvalue of the "
@@ -465,7 +409,7 @@ static pln_status newton(pln_states *st, double *x, const double *forces, pln_id
                      (long long)sp->n_src, mode == C_FREE ? "no" : "the", beta);
         }
         if (nc > 0) {
-            small_lu_solve(sp->S, sp->piv, nc, sp->w);
+            pln_i_small_lu_solve(sp->S, sp->piv, nc, sp->w);
         }
         double dmax = 0.0;
         for (pln_idx r = 0; r < nr; r++) {

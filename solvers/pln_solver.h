@@ -46,14 +46,18 @@ typedef enum pln_factor_mode {
  *  route: results depend on the history of factorizations (a resumed run differs from a
  *  continuous one at the level of pcg_tol). */
 typedef enum pln_refactor {
-    PLN_REFACTOR_ALWAYS = 0, /**< every pln_solver_factor refactorizes (exact, reproducible) */
+    /** Every pln_solver_factor refactorizes: exact, and a resumed run repeats a continuous
+     *  one bit for bit whatever the size. */
+    PLN_REFACTOR_ALWAYS = 0,
     /** Refactorize only when the last solve needed more than pcg_refactor_iter iterations. */
     PLN_REFACTOR_PCG = 1,
-    /** PCG while it is predicted to pay: only when a factorization costs at least 16 PCG
-     *  iterations (by operation counts: flops of the factor against 4 nnz(L) + 4 nnz(A) per
-     *  iteration and column), refactorizing when the PCG work of the last period between
+    /** PCG where it is predicted to pay: only when a factorization costs at least 8 PCG
+     *  iterations (by operation counts fixed at analysis: flops/3 of the factor against
+     *  4 nnz(L) + 4 nnz(A) + 12 n per iteration and column; square lattices from about
+     *  200 x 200 nodes), refactorizing when the PCG work of the last period between
      *  pln_solver_factor calls exceeds the mean cost per period since the last factorization
-     *  (factor included). Deterministic: counts, not timings. */
+     *  (factor included). Smaller systems take the direct route exactly as ALWAYS does.
+     *  Deterministic: counts, not timings. */
     PLN_REFACTOR_AUTO = 2
 } pln_refactor;
 
@@ -65,7 +69,8 @@ typedef struct pln_solver_options {
      *  rounding-sized pivot of either sign, which the plain d_j <= 0 test of Cholesky misses
      *  about half the time. 0 keeps only the d_j <= 0 test. Default 1e-12; must be in [0, 1). */
     double pivot_tol;
-    /** When pln_solver_factor refactorizes (see pln_refactor). Default PLN_REFACTOR_ALWAYS. */
+    /** When pln_solver_factor refactorizes (see pln_refactor). Default PLN_REFACTOR_AUTO
+     *  (zero, as in a zero-initialized struct, is PLN_REFACTOR_ALWAYS). */
     pln_refactor refactor;
     /** PCG route: stop a column when its preconditioned residual sqrt(r'M^{-1}r) is at most
      *  pcg_tol sqrt(x'b) (relative error in the energy norm, about the relative error of x
@@ -80,7 +85,7 @@ typedef struct pln_solver_options {
     pln_idx pcg_refactor_iter;
 } pln_solver_options;
 
-/** @brief Defaults: PLN_ORDER_AUTO, PLN_FACTOR_AUTO, pivot_tol 1e-12, PLN_REFACTOR_ALWAYS,
+/** @brief Defaults: PLN_ORDER_AUTO, PLN_FACTOR_AUTO, pivot_tol 1e-12, PLN_REFACTOR_AUTO,
  *  pcg_tol 1e-10, pcg_max_iter 50, pcg_refactor_iter 8. */
 PLN_API void pln_solver_options_default(pln_solver_options *o);
 

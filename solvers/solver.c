@@ -18,7 +18,7 @@ void pln_solver_options_default(pln_solver_options *o)
     o->ordering = PLN_ORDER_AUTO;
     o->mode = PLN_FACTOR_AUTO;
     o->pivot_tol = 1e-12;
-    o->refactor = PLN_REFACTOR_ALWAYS;
+    o->refactor = PLN_REFACTOR_AUTO;
     o->pcg_tol = 1e-10;
     o->pcg_max_iter = 50;
     o->pcg_refactor_iter = 8;
@@ -107,7 +107,18 @@ static void pcg_free(pln_solver *s)
 static pln_status pcg_prepare(pln_solver *s, const pln_csc *A)
 {
     pcg_free(s);
+    s->pcg_active = false;
     if (s->opts.refactor == PLN_REFACTOR_ALWAYS || A->n == 0) {
+        return PLN_OK;
+    }
+    /* Work units: a factorization runs dense kernels (BLAS 3) about 3 times faster per flop
+     * than a triangular solve streams L (measured on lattices of 256^2 to 1024^2 nodes), so
+     * its flops count 1/3; one PCG iteration is a forward and a backward sweep of L, a
+     * product with A and a few vector updates. */
+    s->w_factor = s->stats.flops / 3.0;
+    s->w_iter = 4.0 * s->stats.nnz_factor + 4.0 * (double)A->nnz + 12.0 * (double)A->n;
+    s->pcg_active = s->opts.refactor == PLN_REFACTOR_PCG || s->w_factor >= 8.0 * s->w_iter;
+    if (!s->pcg_active) {
         return PLN_OK;
     }
     pln_status st = PLN_OK;
@@ -119,15 +130,10 @@ static pln_status pcg_prepare(pln_solver *s, const pln_csc *A)
     memcpy(s->cur.i, A->i, (size_t)A->nnz * sizeof *A->i);
     s->cur.n = A->n;
     s->cur.nnz = A->nnz;
-    /* Work units: a factorization runs dense kernels (BLAS 3) about 8 times faster per flop
-     * than a triangular solve streams L, so its flops count 1/8; one PCG iteration is a
-     * forward and a backward sweep of L, a product with A and a few vector updates. */
-    s->w_factor = s->stats.flops / 8.0;
-    s->w_iter = 4.0 * s->stats.nnz_factor + 4.0 * (double)A->nnz + 12.0 * (double)A->n;
-    s->pcg_pays = s->w_factor >= 16.0 * s->w_iter;
     return PLN_OK;
 done:
     pcg_free(s);
+    s->pcg_active = false;
     return st;
 }
 
@@ -169,7 +175,7 @@ static bool pcg_must_refactor(pln_solver *s, bool *differs)
     }
     /* AUTO: renew when the period just ended cost more than the mean period since the last
      * factorization, the factorization included (the optimal restart of a growing cost). */
-    return !s->pcg_pays || last * (double)s->periods > s->total_work;
+    return last * (double)s->periods > s->total_work;
 }
 
 pln_status pln_solver_create(pln_ctx *ctx, const pln_solver_type *type,
@@ -337,7 +343,7 @@ static pln_status check_same_pattern(pln_solver *s, const pln_csc *A)
 pln_status pln_solver_factor(pln_solver *s, const pln_csc *A)
 {
     PLN_TRY(check_same_pattern(s, A));
-    const bool pcg = s->opts.refactor != PLN_REFACTOR_ALWAYS && A->n > 0;
+    const bool pcg = s->pcg_active && A->n > 0;
     double t0 = now_seconds();
     if (pcg && s->factored) {
         memcpy(s->cur.x, A->x, (size_t)A->nnz * sizeof *A->x);
@@ -595,8 +601,7 @@ pln_status pln_solver_solve(pln_solver *s, pln_idx nrhs, const double *B, double
         PLN_FAIL(s->ctx, PLN_EINVAL, "right-hand side and solution overlap");
     }
     double t0 = now_seconds();
-    pln_status st = s->opts.refactor != PLN_REFACTOR_ALWAYS ? pcg_solve(s, nrhs, B, X)
-                                                            : s->type->solve(s, nrhs, B, X);
+    pln_status st = s->pcg_active ? pcg_solve(s, nrhs, B, X) : s->type->solve(s, nrhs, B, X);
     s->stats.t_solve += now_seconds() - t0;
     PLN_TRY(st);
     s->stats.n_solve += (long)nrhs;

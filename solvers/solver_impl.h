@@ -45,7 +45,7 @@ struct pln_solver {
     pln_csc cur;
     double *fact_x;
     bool stale;        /* cur.x differs from fact_x: solves run PCG */
-    bool pcg_pays;     /* AUTO: a factorization costs enough PCG iterations to try them */
+    bool pcg_active;   /* PCG, or AUTO where a factorization costs 8 PCG iterations or more */
     double w_factor;   /* work units of one factorization, one PCG iteration per column */
     double w_iter;
     long periods;      /* pln_solver_factor calls since the last numeric factorization */

@@ -215,6 +215,12 @@ pln_status pln_tcl_create(pln_ctx *ctx, pln_network *net, pln_states *states,
     if (pln_states_network(states) != net) {
         PLN_FAIL(ctx, PLN_EINVAL, "the states object was built on another network");
     }
+    if (pln_network_state_dim(net) > 1) {
+        /* TODO(#5): TCL on springs needs n x d states and x(eta) by Newton, not affine. */
+        PLN_FAIL_KEY(ctx, PLN_EINVAL, "learning.rule",
+                     "temporal contrastive learning runs on resistor and flow networks only "
+                     "(this is %s)", pln_kind_name(pln_network_kind(net)));
+    }
     if (pln_task_n_examples(task, PLN_SPLIT_TRAIN) < 1) {
         PLN_FAIL_KEY(ctx, PLN_EINVAL, "task", "the task has no training example");
     }

@@ -19,14 +19,24 @@ typedef struct rhs_slot {
     pln_idx nrhs; /* 0 = unused */
     long last_use;
     cholmod_dense *X, *Y, *E;
+    double *Bp; /* the right-hand sides in the factor's ordering, n x nrhs */
 } rhs_slot;
 
+/* The factor is computed from PA = A(perm, perm), built in place by a gather through a map
+ * fixed at analysis, and CHOLMOD is told the ordering is natural. cholmod_l_factorize would
+ * otherwise build permuted (and transposed) copies of A on every call: two or three blocks of
+ * O(nnz(A)) allocated, filled and freed per refactorization. PA is stored in the triangle the
+ * numeric factorization reads without a copy: lower for supernodal, upper for simplicial. */
 typedef struct cholmod_impl {
     cholmod_common c;
     bool started;
     cholmod_factor *L;
     rhs_slot slots[RHS_SLOTS];
     long use_clock;
+    SuiteSparse_long *perm; /* factor column k is original column perm[k] */
+    SuiteSparse_long *pa_p, *pa_i, *pa_map; /* PA's pattern; PA.x[k] = A.x[pa_map[k]] */
+    double *pa_x;
+    int pa_stype;
 } cholmod_impl;
 
 /* CHOLMOD's error_handler has no user pointer, so the last message of this thread waits here
@@ -109,8 +119,21 @@ static void free_slots(cholmod_impl *m)
         cholmod_l_free_dense(&m->slots[k].X, &m->c);
         cholmod_l_free_dense(&m->slots[k].Y, &m->c);
         cholmod_l_free_dense(&m->slots[k].E, &m->c);
+        pln_i_free(m->slots[k].Bp);
+        m->slots[k].Bp = NULL;
         m->slots[k].nrhs = 0;
     }
+}
+
+static void free_permuted(cholmod_impl *m)
+{
+    pln_i_free(m->perm);
+    pln_i_free(m->pa_p);
+    pln_i_free(m->pa_i);
+    pln_i_free(m->pa_map);
+    pln_i_free(m->pa_x);
+    m->perm = m->pa_p = m->pa_i = m->pa_map = NULL;
+    m->pa_x = NULL;
 }
 
 static void cm_destroy(pln_solver *s)
@@ -124,6 +147,7 @@ static void cm_destroy(pln_solver *s)
         cholmod_l_free_factor(&m->L, &m->c);
         cholmod_l_finish(&m->c);
     }
+    free_permuted(m);
     pln_i_free(m);
     s->impl = NULL;
 }
@@ -149,11 +173,89 @@ static cholmod_sparse wrap(const pln_csc *A)
     return h;
 }
 
+/* PA = A(perm, perm) in the triangle the numeric factorization reads as it is, with the map
+ * from its entries to A's; then the factor's own ordering becomes the identity. */
+static pln_status build_permuted(pln_solver *s, const pln_csc *A)
+{
+    cholmod_impl *m = s->impl;
+    cholmod_factor *L = m->L;
+    const pln_idx n = A->n, nnz = A->nnz;
+    pln_status st = PLN_OK;
+    SuiteSparse_long *iperm = NULL, *cnt = NULL, *row_of = NULL, *col_of = NULL, *src = NULL;
+    m->pa_stype = L->is_super ? -1 : 1;
+    PLN_ALLOC_GOTO(s->ctx, st, m->perm, n);
+    PLN_ALLOC_GOTO(s->ctx, st, iperm, n);
+    PLN_ALLOC_GOTO(s->ctx, st, cnt, n + 1);
+    PLN_ALLOC_GOTO(s->ctx, st, m->pa_p, n + 1);
+    PLN_ALLOC_GOTO(s->ctx, st, m->pa_i, nnz);
+    PLN_ALLOC_GOTO(s->ctx, st, m->pa_map, nnz);
+    PLN_ALLOC_GOTO(s->ctx, st, m->pa_x, nnz);
+    const SuiteSparse_long *Perm = L->Perm;
+    for (pln_idx k = 0; k < n; k++) {
+        m->perm[k] = Perm != NULL ? Perm[k] : k;
+        iperm[m->perm[k]] = k;
+    }
+    /* Two counting sorts (by row, then stably by column) leave each column's rows sorted. */
+    SuiteSparse_long *tmp_i = m->pa_i, *tmp_map = m->pa_map;
+    PLN_ALLOC_GOTO(s->ctx, st, row_of, nnz);
+    PLN_ALLOC_GOTO(s->ctx, st, col_of, nnz);
+    PLN_ALLOC_GOTO(s->ctx, st, src, nnz);
+    for (pln_idx j = 0; j < n; j++) {
+        for (pln_idx k = A->p[j]; k < A->p[j + 1]; k++) {
+            SuiteSparse_long a = iperm[A->i[k]], b = iperm[j];
+            SuiteSparse_long lo = a < b ? a : b, hi = a < b ? b : a;
+            /* lower: row >= column; upper: row <= column */
+            row_of[k] = m->pa_stype < 0 ? hi : lo;
+            col_of[k] = m->pa_stype < 0 ? lo : hi;
+        }
+    }
+    memset(cnt, 0, (size_t)(n + 1) * sizeof *cnt);
+    for (pln_idx k = 0; k < nnz; k++) {
+        cnt[row_of[k] + 1]++;
+    }
+    for (pln_idx r = 0; r < n; r++) {
+        cnt[r + 1] += cnt[r];
+    }
+    for (pln_idx k = 0; k < nnz; k++) {
+        src[cnt[row_of[k]]++] = k; /* entries ordered by row */
+    }
+    memset(m->pa_p, 0, (size_t)(n + 1) * sizeof *m->pa_p);
+    for (pln_idx k = 0; k < nnz; k++) {
+        m->pa_p[col_of[k] + 1]++;
+    }
+    for (pln_idx c = 0; c < n; c++) {
+        m->pa_p[c + 1] += m->pa_p[c];
+    }
+    memcpy(cnt, m->pa_p, (size_t)n * sizeof *cnt);
+    for (pln_idx q = 0; q < nnz; q++) {
+        SuiteSparse_long k = src[q];
+        SuiteSparse_long dst = cnt[col_of[k]]++;
+        tmp_i[dst] = row_of[k];
+        tmp_map[dst] = k;
+    }
+    for (pln_idx k = 0; k < n; k++) {
+        L->Perm != NULL ? (void)(((SuiteSparse_long *)L->Perm)[k] = k) : (void)0;
+    }
+    L->ordering = CHOLMOD_NATURAL;
+done:
+    pln_i_free(iperm);
+    pln_i_free(cnt);
+    pln_i_free(row_of);
+    pln_i_free(col_of);
+    pln_i_free(src);
+    if (st != PLN_OK) {
+        free_permuted(m);
+        cholmod_l_free_factor(&m->L, &m->c);
+    }
+    return st;
+}
+
 static pln_status cm_analyze(pln_solver *s, const pln_csc *A)
 {
     cholmod_impl *m = s->impl;
     /* The old factor and workspaces belong to the old pattern. */
     free_slots(m);
+    free_permuted(m);
     cholmod_l_free_factor(&m->L, &m->c);
     cholmod_sparse h = wrap(A);
     h.xtype = CHOLMOD_PATTERN;
@@ -171,15 +273,15 @@ static pln_status cm_analyze(pln_solver *s, const pln_csc *A)
     m->L = L;
     s->stats.nnz_factor = m->c.lnz;
     s->stats.flops = m->c.fl;
-    return PLN_OK;
+    return build_permuted(s, A);
 }
 
 /* CHOLMOD stops only at d <= 0 (LL') or d == 0 (LDL'); a singular block usually leaves a
  * tiny pivot of either sign instead, so every pivot (L_kk^2 for LL', D_kk for LDL') is
  * compared with its column's diagonal in A. Returns the first bad permuted column, or n. */
-static size_t first_bad_pivot(const cholmod_factor *L, const pln_csc *A, double tol)
+static size_t first_bad_pivot(const cholmod_factor *L, const SuiteSparse_long *perm,
+                              const pln_csc *A, double tol)
 {
-    const SuiteSparse_long *perm = L->Perm;
     const double *Lx = L->x;
     size_t n = L->n;
     if (L->is_super) {
@@ -212,7 +314,26 @@ static size_t first_bad_pivot(const cholmod_factor *L, const pln_csc *A, double 
 static pln_status cm_factor(pln_solver *s, const pln_csc *A)
 {
     cholmod_impl *m = s->impl;
-    cholmod_sparse h = wrap(A);
+    /* Gather A's values into PA's order: one pass, no allocation. */
+    const SuiteSparse_long *map = m->pa_map;
+    const double *restrict ax = A->x;
+    double *restrict px = m->pa_x;
+    for (pln_idx k = 0; k < A->nnz; k++) {
+        px[k] = ax[map[k]];
+    }
+    cholmod_sparse h;
+    memset(&h, 0, sizeof h);
+    h.nrow = h.ncol = (size_t)A->n;
+    h.nzmax = (size_t)A->nnz;
+    h.p = m->pa_p;
+    h.i = m->pa_i;
+    h.x = m->pa_x;
+    h.stype = m->pa_stype;
+    h.itype = CHOLMOD_LONG;
+    h.xtype = CHOLMOD_REAL;
+    h.dtype = CHOLMOD_DOUBLE;
+    h.sorted = 1;
+    h.packed = 1;
     last_message[0] = '\0';
     cholmod_l_factorize(&h, m->L, &m->c);
     int cs = m->c.status;
@@ -221,11 +342,10 @@ static pln_status cm_factor(pln_solver *s, const pln_csc *A)
         bad = m->L->minor;
     } else {
         PLN_TRY(check_status(s, "cholmod_l_factorize"));
-        bad = first_bad_pivot(m->L, A, s->opts.pivot_tol);
+        bad = first_bad_pivot(m->L, m->perm, A, s->opts.pivot_tol);
     }
     if (bad < m->L->n) {
-        const SuiteSparse_long *perm = m->L->Perm;
-        pln_idx col = perm != NULL ? perm[bad] : (pln_idx)bad;
+        pln_idx col = m->perm[bad];
         s->failed_column = col;
         PLN_FAIL(s->ctx, PLN_ESINGULAR, "matrix is not positive definite: the factorization "
                  "broke down at column %" PRId64 " (diagonal %g; a floating node or component?)",
@@ -247,6 +367,8 @@ static rhs_slot *slot_for(cholmod_impl *m, pln_idx nrhs)
         }
     }
     /* solve2 resizes the victim's X, Y and E (free + allocate) on its first use. */
+    pln_i_free(victim->Bp);
+    victim->Bp = NULL;
     victim->nrhs = nrhs;
     return victim;
 }
@@ -256,6 +378,22 @@ static pln_status cm_solve(pln_solver *s, pln_idx nrhs, const double *B, double 
     cholmod_impl *m = s->impl;
     rhs_slot *sl = slot_for(m, nrhs);
     sl->last_use = ++m->use_clock;
+    const pln_idx n = s->n;
+    if (sl->Bp == NULL) {
+        sl->Bp = pln_i_malloc((size_t)(n * nrhs) * sizeof *sl->Bp);
+        if (sl->Bp == NULL) {
+            sl->nrhs = 0;
+            PLN_FAIL(s->ctx, PLN_ENOMEM, "out of memory (%" PRId64 " right-hand sides)", nrhs);
+        }
+    }
+    const SuiteSparse_long *perm = m->perm;
+    for (pln_idx j = 0; j < nrhs; j++) {
+        const double *restrict bj = B + j * n;
+        double *restrict pj = sl->Bp + j * n;
+        for (pln_idx k = 0; k < n; k++) {
+            pj[k] = bj[perm[k]];
+        }
+    }
 
     cholmod_dense b;
     memset(&b, 0, sizeof b);
@@ -263,7 +401,7 @@ static pln_status cm_solve(pln_solver *s, pln_idx nrhs, const double *B, double 
     b.ncol = (size_t)nrhs;
     b.nzmax = (size_t)(s->n * nrhs);
     b.d = (size_t)s->n;
-    b.x = (void *)B;
+    b.x = sl->Bp;
     b.xtype = CHOLMOD_REAL;
     b.dtype = CHOLMOD_DOUBLE;
 
@@ -290,11 +428,21 @@ static pln_status cm_solve(pln_solver *s, pln_idx nrhs, const double *B, double 
         cholmod_l_free_dense(&sl->X, &m->c);
         cholmod_l_free_dense(&sl->Y, &m->c);
         cholmod_l_free_dense(&sl->E, &m->c);
+        pln_i_free(sl->Bp);
+        sl->Bp = NULL;
         sl->nrhs = 0;
         return st;
     }
-    /* X is CHOLMOD's own (solve2 may resize it), so the answer is copied out. */
-    memcpy(X, sl->X->x, (size_t)(s->n * nrhs) * sizeof *X);
+    /* X is CHOLMOD's own (solve2 may resize it), so the answer is copied out, back in the
+     * original numbering. */
+    const double *xs = sl->X->x;
+    for (pln_idx j = 0; j < nrhs; j++) {
+        const double *restrict xj = xs + j * n;
+        double *restrict out = X + j * n;
+        for (pln_idx k = 0; k < n; k++) {
+            out[perm[k]] = xj[k];
+        }
+    }
     return PLN_OK;
 }
 
@@ -323,7 +471,10 @@ static size_t cm_factor_bytes(const pln_solver *s)
     for (int k = 0; k < RHS_SLOTS; k++) {
         bytes += dense_bytes(m->slots[k].X) + dense_bytes(m->slots[k].Y) +
                  dense_bytes(m->slots[k].E);
+        bytes += m->slots[k].Bp != NULL ? (size_t)(s->n * m->slots[k].nrhs) * sizeof(double) : 0;
     }
+    /* PA and its map, the ordering */
+    bytes += L->n * w + (L->n + 1) * w + (size_t)s->nnz * (2 * w + sizeof(double));
     return bytes;
 }
 

@@ -112,6 +112,38 @@ ParameterizedTest(pln_factor_mode *mode, alloc, warm_cholmod_solves_allocate_not
     fx_free(&m);
 }
 
+/* A refactorization reads A through the permuted copy built at analysis: no O(nnz) copies
+ * per call (cholmod_l_factorize on A itself allocates 4 blocks per call in supernodal mode).
+ * CHOLMOD's supernodal numeric factorization still allocates 2 small blocks of its own every
+ * time (its update matrix C among them); the simplicial one nothing. */
+ParameterizedTestParameters(alloc, refactorization_allocates_at_most_two_blocks)
+{
+    return all_modes();
+}
+ParameterizedTest(pln_factor_mode *mode, alloc, refactorization_allocates_at_most_two_blocks)
+{
+    const pln_idx n = 400;
+    fx_matrix m;
+    fx_laplacian(&m, n, 0, 2, 23);
+    pln_solver_options o;
+    pln_solver_options_default(&o);
+    o.mode = *mode;
+    o.refactor = PLN_REFACTOR_ALWAYS;
+    pln_solver *s = NULL;
+    cr_assert(pln_solver_create(ctx, pln_solver_cholmod, &o, &s) == PLN_OK);
+    cr_assert(pln_solver_analyze(s, &m.A) == PLN_OK);
+    cr_assert(pln_solver_factor(s, &m.A) == PLN_OK);
+    for (int k = 0; k < 3; k++) {
+        fx_perturb(&m, 40 + (uint64_t)k);
+        long before = pln_i_alloc_count();
+        cr_assert(pln_solver_factor(s, &m.A) == PLN_OK);
+        long blocks = pln_i_alloc_count() - before;
+        cr_assert(blocks <= (*mode == PLN_FACTOR_SUPERNODAL ? 2 : 0), "%ld blocks (mode %d)", blocks, (int)*mode);
+    }
+    pln_solver_destroy(s);
+    fx_free(&m);
+}
+
 /* Make the k-th allocation fail for k = 0, 1, ... until the whole life cycle succeeds: each
  * failure must come back as PLN_ENOMEM (ASan checks that nothing leaks on the way). */
 static void life_cycle_under_failures(const pln_solver_type *type, pln_factor_mode mode)

@@ -319,7 +319,7 @@ Test(interchange, netlist_boundary_merges_with_yaml)
     char *dir = tc_dir("interchange-merge");
     /* in -- 1k -- mid -- 3k -- 0, V(in) = 4 from the netlist, 1 mA into mid from the YAML:
      * (4 - v)/1k + 1e-3 = v/3k gives v = 3.75 V. */
-    tc_write(dir, "div.sp", "divider\nR1 in mid 1k\nR2 mid 0 3k\nV1 in 0 DC 4\n.end\n");
+    free(tc_write(dir, "div.sp", "divider\nR1 in mid 1k\nR2 mid 0 3k\nV1 in 0 DC 4\n.end\n"));
     char *cfg = tc_write(dir, "exp.yaml",
                          "name: merge\nnetwork:\n  graph: {file: div.sp}\n"
                          "boundary:\n  currents: {nodes: [1], values: [1.0e-3]}\n");

@@ -18,7 +18,7 @@ const char *ts_source_path(const char *rel);
 /* A fresh empty directory under the build tree (or /tmp); caller frees. */
 char *ts_tempdir(const char *tag);
 
-/* Under LeakSanitizer, fail when the test leaked (Criterion's forked test processes exit
+/* Under LeakSanitizer, abort (a failed test) when the test leaked (Criterion's forked test processes exit
  * before LSan's own check would run); a no-op in plain builds. Call from a .fini. */
 void ts_check_leaks(void);
 

@@ -130,9 +130,12 @@ static void text(cairo_t *cr, double x, double y, double size, const char *s)
 static void panel(cairo_t *cr, const table *t, int xc, const bool *use, double top,
                   const char *title)
 {
-    static const double colors[6][3] = {{0.12, 0.47, 0.71}, {0.85, 0.37, 0.01},
-                                        {0.17, 0.63, 0.17}, {0.84, 0.15, 0.16},
-                                        {0.58, 0.40, 0.74}, {0.55, 0.34, 0.29}};
+    /* Ten distinct colours (matplotlib's tab10), so a panel of up to ten curves never
+     * repeats one; cumulated columns (`*_total`) are dashed besides. */
+    static const double colors[10][3] = {
+        {0.12, 0.47, 0.71}, {1.00, 0.50, 0.05}, {0.17, 0.63, 0.17}, {0.84, 0.15, 0.16},
+        {0.58, 0.40, 0.74}, {0.55, 0.34, 0.29}, {0.89, 0.47, 0.76}, {0.50, 0.50, 0.50},
+        {0.74, 0.74, 0.13}, {0.09, 0.75, 0.81}};
     double L = 70, R = PW - 170, T = top + 30, B = top + PH - 40;
     double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
     for (size_t r = 0; r < t->n_rows; r++) {
@@ -173,11 +176,14 @@ static void panel(cairo_t *cr, const table *t, int xc, const bool *use, double t
         snprintf(s, sizeof s, "1e%d", (int)d);
         text(cr, L - 40, y + 4, 10, s);
     }
-    for (int k = 0; k <= 4; k++) {
-        double xv = x0 + (x1 - x0) * k / 4.0;
+    /* Step ticks at round values: 1, 2 or 5 times a power of ten, about five of them. */
+    double raw = (x1 - x0) / 5.0;
+    double mag = pow(10.0, floor(log10(raw)));
+    double tick = raw <= mag ? mag : raw <= 2 * mag ? 2 * mag : raw <= 5 * mag ? 5 * mag : 10 * mag;
+    for (double xv = ceil(x0 / tick) * tick; xv <= x1 + 1e-9 * tick; xv += tick) {
         char s[32];
-        snprintf(s, sizeof s, "%.4g", xv);
-        text(cr, L + (R - L) * k / 4.0 - 10, B + 16, 10, s);
+        snprintf(s, sizeof s, "%.6g", xv);
+        text(cr, L + (xv - x0) / (x1 - x0) * (R - L) - 10, B + 16, 10, s);
     }
     cairo_set_source_rgb(cr, 0, 0, 0);
     cairo_rectangle(cr, L, T, R - L, B - T);
@@ -188,9 +194,13 @@ static void panel(cairo_t *cr, const table *t, int xc, const bool *use, double t
         if (!use[c]) {
             continue;
         }
-        const double *col = colors[k % 6];
+        const double *col = colors[k % 10];
         cairo_set_source_rgb(cr, col[0], col[1], col[2]);
         cairo_set_line_width(cr, 1.5);
+        size_t name_len = strlen(t->name[c]);
+        static const double dash[] = {5.0, 3.0};
+        bool total = name_len > 6 && strcmp(t->name[c] + name_len - 6, "_total") == 0;
+        cairo_set_dash(cr, dash, total ? 2 : 0, 0.0);
         bool pen = false;
         for (size_t r = 0; r < t->n_rows; r++) {
             double x = t->v[r * (size_t)t->n_cols + (size_t)xc];
@@ -213,6 +223,7 @@ static void panel(cairo_t *cr, const table *t, int xc, const bool *use, double t
         cairo_move_to(cr, R + 12, ly);
         cairo_line_to(cr, R + 36, ly);
         cairo_stroke(cr);
+        cairo_set_dash(cr, dash, 0, 0.0);
         text(cr, R + 42, ly + 4, 11, t->name[c]);
         k++;
     }

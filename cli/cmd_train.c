@@ -1263,8 +1263,17 @@ int plnet_cmd_train(int argc, char **argv, FILE *out, FILE *err)
             if (r.classify) {
                 fprintf(out, ", test accuracy %.4g", te.accuracy);
             }
-            fprintf(out, "; Joule heat %.6g J\nresults in %s/\n",
-                    engine_ledger(&r.eng)->joule_total, r.dir);
+            /* The ledger of SPEC 5, cumulated over the run. */
+            const pln_ledger *lg = engine_ledger(&r.eng);
+            fprintf(out, "\nenergy (SPEC 5, T = %g K): Joule heat %.6g J", lg->temperature,
+                    lg->joule_total);
+            if (pln_ledger_memory_modelled(lg)) {
+                fprintf(out, ", memory %.6g J", lg->memory_total);
+            } else {
+                fprintf(out, ", memory not modelled");
+            }
+            fprintf(out, ", Landauer floor %.6g J (%.6g bits), efficiency %.3g\nresults in %s/\n",
+                    lg->landauer_total, lg->bits_total, lg->efficiency_total, r.dir);
         }
     }
     run_free(&r);

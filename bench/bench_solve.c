@@ -130,7 +130,12 @@ int main(int argc, char **argv)
         }
 
         pln_solver *sv = NULL;
-        pln_status st = pln_solver_create(ctx, pln_solver_cholmod, NULL, &sv);
+        /* Every call refactorizes: the PCG route (the default above ~200^2 nodes) would skip
+         * refactorizing these unchanged values. */
+        pln_solver_options so;
+        pln_solver_options_default(&so);
+        so.refactor = PLN_REFACTOR_ALWAYS;
+        pln_status st = pln_solver_create(ctx, pln_solver_cholmod, &so, &sv);
         if (st != PLN_OK) {
             die(ctx, "create", st);
         }

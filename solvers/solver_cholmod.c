@@ -6,6 +6,9 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 _Static_assert(sizeof(SuiteSparse_long) == sizeof(pln_idx),
                "pln_idx must be as wide as CHOLMOD's SuiteSparse_long: the matrix arrays are "
@@ -38,6 +41,36 @@ typedef struct cholmod_impl {
     double *pa_x;
     int pa_stype;
 } cholmod_impl;
+
+/* Debian's CHOLMOD 3.0.14 opens several OpenMP parallel regions per supernode with
+ * num_threads(4) clauses, which OMP_NUM_THREADS does not cap: on 2 cores every region wakes
+ * threads through futexes, and a refactorization of a 256^2 lattice took 2.2x longer than
+ * with the regions serial (bench/RESULTS.md). The regions are simple scatter and zeroing
+ * loops (the dense kernels run in BLAS), so each CHOLMOD call runs with no active parallel
+ * level. max-active-levels is a per-task setting (OpenMP 5), so this changes nothing for the
+ * caller's own parallel regions. */
+typedef struct serial_guard {
+    int levels;
+} serial_guard;
+
+static serial_guard serial_begin(void)
+{
+    serial_guard g = {0};
+#ifdef _OPENMP
+    g.levels = omp_get_max_active_levels();
+    omp_set_max_active_levels(0);
+#endif
+    return g;
+}
+
+static void serial_end(serial_guard g)
+{
+#ifdef _OPENMP
+    omp_set_max_active_levels(g.levels);
+#else
+    (void)g;
+#endif
+}
 
 /* CHOLMOD's error_handler has no user pointer, so the last message of this thread waits here
  * until the caller copies it into its pln_ctx right after the call. */
@@ -260,7 +293,9 @@ static pln_status cm_analyze(pln_solver *s, const pln_csc *A)
     cholmod_sparse h = wrap(A);
     h.xtype = CHOLMOD_PATTERN;
     last_message[0] = '\0';
+    serial_guard g = serial_begin();
     cholmod_factor *L = cholmod_l_analyze(&h, &m->c);
+    serial_end(g);
     pln_status st = check_status(s, "cholmod_l_analyze");
     if (st == PLN_OK && L == NULL) {
         st = PLN_ERR(s->ctx, PLN_EDEP, "cholmod_l_analyze returned no factor (status %d)",
@@ -335,7 +370,9 @@ static pln_status cm_factor(pln_solver *s, const pln_csc *A)
     h.sorted = 1;
     h.packed = 1;
     last_message[0] = '\0';
+    serial_guard g = serial_begin();
     cholmod_l_factorize(&h, m->L, &m->c);
+    serial_end(g);
     int cs = m->c.status;
     size_t bad = m->L->n;
     if (cs == CHOLMOD_NOT_POSDEF) {
@@ -418,7 +455,9 @@ static pln_status cm_solve(pln_solver *s, pln_idx nrhs, const double *B, double 
     }
 
     last_message[0] = '\0';
+    serial_guard g = serial_begin();
     int ok = cholmod_l_solve2(CHOLMOD_A, m->L, &b, NULL, &sl->X, NULL, &sl->Y, &sl->E, &m->c);
+    serial_end(g);
     pln_status st = check_status(s, "cholmod_l_solve2");
     if (st == PLN_OK && (!ok || sl->X == NULL)) {
         st = PLN_ERR(s->ctx, PLN_EDEP, "cholmod_l_solve2 failed (status %d)", m->c.status);

@@ -29,6 +29,8 @@ void pln_states_destroy(pln_states *st)
     pln_i_free(st);
 }
 
+static bool outputs_dependent(pln_states *st);
+
 pln_status pln_states_create(pln_ctx *ctx, pln_network *net, pln_idx n_out, const pln_output *outs,
                              const pln_states_options *opts, pln_states **out)
 {
@@ -69,11 +71,12 @@ pln_status pln_states_create(pln_ctx *ctx, pln_network *net, pln_idx n_out, cons
     PLN_ALLOC_GOTO(ctx, s, st->Sl, n_out * n_out);
     PLN_ALLOC_GOTO(ctx, s, st->M, n_out * n_out);
     PLN_ALLOC_GOTO(ctx, s, st->piv, n_out);
-    PLN_ALLOC_GOTO(ctx, s, st->f, st->nr * st->max_rhs);
-    PLN_ALLOC_GOTO(ctx, s, st->x, st->nr * st->max_rhs);
+    PLN_ALLOC_GOTO(ctx, s, st->f, st->nr * (st->max_rhs + n_out));
+    PLN_ALLOC_GOTO(ctx, s, st->x, st->nr * (st->max_rhs + n_out));
     PLN_ALLOC_GOTO(ctx, s, st->dx, st->nr);
     PLN_ALLOC_GOTO(ctx, s, st->y, n_out);
     PLN_TRY_GOTO(s, pln_network_output_matrix(net, n_out, outs, st->E));
+    st->outs_dependent = outputs_dependent(st);
     PLN_TRY_GOTO(s, pln_solver_create(ctx, o.type, &o.solver, &st->solver));
     if (pln_network_state_dim(net) > 1) {
         PLN_TRY_GOTO(s, pln_i_spring_states_create(st, &o));
@@ -186,6 +189,72 @@ void pln_i_small_lu_solve(const double *M, const int *piv, pln_idx n, double *b)
     }
 }
 
+/* S = E^T A^{-1} E is positive definite exactly when E has independent columns (A is), so
+ * whether outputs can be clamped separately is known from E alone: its Gram matrix. */
+static bool outputs_dependent(pln_states *st)
+{
+    const pln_idx no = st->n_out, nr = st->nr;
+    if (no == 0) {
+        return false;
+    }
+    for (pln_idx a = 0; a < no; a++) {
+        for (pln_idx b = 0; b < no; b++) {
+            double sum = 0.0;
+            for (pln_idx r = 0; r < nr; r++) {
+                sum += st->E[a * nr + r] * st->E[b * nr + r];
+            }
+            st->S[a * no + b] = sum;
+        }
+    }
+    return small_cholesky(st->S, st->Sl, no) != 0;
+}
+
+static pln_status dependent_error(pln_states *st)
+{
+    PLN_FAIL(st->ctx, PLN_ESINGULAR,
+             "the %lld outputs are not independent (one is fixed by the others): they "
+             "cannot be clamped separately",
+             (long long)st->n_out);
+}
+
+/* S = E^T Z and its Cholesky factor, once Z = A^{-1} E is in st->Z. */
+static pln_status finish_z(pln_states *st)
+{
+    const pln_idx no = st->n_out;
+    for (pln_idx a = 0; a < no; a++) {
+        for (pln_idx b = 0; b < no; b++) {
+            double sum = 0.0;
+            const double *ea = st->E + a * st->nr, *zb = st->Z + b * st->nr;
+            for (pln_idx r = 0; r < st->nr; r++) {
+                sum += ea[r] * zb[r];
+            }
+            st->S[a * no + b] = sum;
+        }
+    }
+    /* Symmetrize: S is symmetric in exact arithmetic. */
+    for (pln_idx a = 0; a < no; a++) {
+        for (pln_idx b = 0; b < a; b++) {
+            double v = 0.5 * (st->S[a * no + b] + st->S[b * no + a]);
+            st->S[a * no + b] = st->S[b * no + a] = v;
+        }
+    }
+    if (small_cholesky(st->S, st->Sl, no) != 0) {
+        return dependent_error(st);
+    }
+    st->z_pending = false;
+    return PLN_OK;
+}
+
+/* Z by itself, when a clamp or nudge comes before any free solve after a factorization. */
+static pln_status ensure_z(pln_states *st)
+{
+    if (!st->z_pending) {
+        return PLN_OK;
+    }
+    PLN_TRY(pln_solver_solve(st->solver, st->n_out, st->E, st->Z));
+    return finish_z(st);
+}
+
 pln_status pln_states_factor(pln_states *st)
 {
     st->factored = false;
@@ -209,31 +278,10 @@ pln_status pln_states_factor(pln_states *st)
     }
     PLN_TRY(s);
     if (st->n_out > 0) {
-        const pln_idx no = st->n_out;
-        PLN_TRY(pln_solver_solve(st->solver, no, st->E, st->Z));
-        for (pln_idx a = 0; a < no; a++) {
-            for (pln_idx b = 0; b < no; b++) {
-                double sum = 0.0;
-                const double *ea = st->E + a * st->nr, *zb = st->Z + b * st->nr;
-                for (pln_idx r = 0; r < st->nr; r++) {
-                    sum += ea[r] * zb[r];
-                }
-                st->S[a * no + b] = sum;
-            }
+        if (st->outs_dependent) {
+            return dependent_error(st);
         }
-        /* Symmetrize: S is symmetric in exact arithmetic. */
-        for (pln_idx a = 0; a < no; a++) {
-            for (pln_idx b = 0; b < a; b++) {
-                double v = 0.5 * (st->S[a * no + b] + st->S[b * no + a]);
-                st->S[a * no + b] = st->S[b * no + a] = v;
-            }
-        }
-        if (small_cholesky(st->S, st->Sl, no) != 0) {
-            PLN_FAIL(st->ctx, PLN_ESINGULAR,
-                     "the %lld outputs are not independent (one is fixed by the others): they "
-                     "cannot be clamped separately",
-                     (long long)no);
-        }
+        st->z_pending = true;
     }
     st->factored = true;
     return PLN_OK;
@@ -262,8 +310,19 @@ pln_status pln_states_free(pln_states *st, pln_idx nrhs, const pln_bc_values *va
             PLN_TRY(pln_network_fixed_potentials(st->net, v, pj));
             pln_network_rhs_fixed(st->net, pj, v != NULL ? v->currents : NULL, st->f + j * nr);
         }
+        /* The first block also solves E, one pass over the factor for both: Z is pending after
+         * a factorization, and solving it every time keeps the number of right-hand sides
+         * (hence the solver's workspaces) the same whatever the order of the calls. */
+        const pln_idx nz = j0 == 0 ? st->n_out : 0;
+        if (nz > 0) {
+            memcpy(st->f + nb * nr, st->E, (size_t)(nz * nr) * sizeof *st->f);
+        }
         if (nr > 0) {
-            PLN_TRY(pln_solver_solve(st->solver, nb, st->f, st->x));
+            PLN_TRY(pln_solver_solve(st->solver, nb + nz, st->f, st->x));
+        }
+        if (nz > 0) {
+            memcpy(st->Z, st->x + nb * nr, (size_t)(nz * nr) * sizeof *st->Z);
+            PLN_TRY(finish_z(st));
         }
         for (pln_idx j = 0; j < nb; j++) {
             double *pj = p + (j0 + j) * n;
@@ -313,6 +372,7 @@ pln_status pln_states_clamp(pln_states *st, pln_idx nrhs, const double *p_free,
     if (st->sp != NULL) {
         return pln_i_spring_states_clamp(st, nrhs, p_free, o_clamp, p_out, o_out);
     }
+    PLN_TRY(ensure_z(st));
     const pln_idx n = st->n, no = st->n_out;
     for (pln_idx j = 0; j < nrhs; j++) {
         for (pln_idx a = 0; a < no; a++) {
@@ -341,6 +401,7 @@ pln_status pln_states_nudge(pln_states *st, pln_idx nrhs, const double *p_free,
     if (st->sp != NULL) {
         return pln_i_spring_states_nudge(st, nrhs, p_free, targets, beta, p_out, o_out);
     }
+    PLN_TRY(ensure_z(st));
     const pln_idx n = st->n, no = st->n_out;
     /* (I/beta + S) y = T - o^F gives the minimiser of E + beta C (Woodbury on A + beta E E^T). */
     memcpy(st->M, st->S, (size_t)(no * no) * sizeof *st->M);

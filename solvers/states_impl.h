@@ -19,11 +19,16 @@ struct pln_states {
     double *Sl;   /* Cholesky factor of S (lower, row-major) */
     double *M;    /* n_out x n_out workspace for I/beta + S */
     int *piv;     /* pivots for M */
-    double *f;    /* nr x max_rhs */
-    double *x;    /* nr x max_rhs */
+    double *f;    /* nr x (max_rhs + n_out): right-hand sides, then E when Z is pending */
+    double *x;    /* nr x (max_rhs + n_out) */
     double *dx;   /* nr */
     double *y;    /* n_out */
     bool factored;
+    /* Linear networks: after a factorization Z and S wait for the next free solve, which
+     * solves E in the same multi-right-hand-side call (one pass over the factor instead of
+     * two), or for the next clamp or nudge. outs_dependent: E has dependent columns (found at
+     * creation). */
+    bool z_pending, outs_dependent;
     pln_i_spring_states *sp; /* spring networks: everything else lives here */
 };
 

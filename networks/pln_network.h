@@ -234,6 +234,14 @@ typedef enum pln_hessian {
  *  of an edge at the same position with mode FULL, naming the edge). Complexity O(m d^2). */
 PLN_API pln_status pln_network_spring_hessian(pln_network *net, const double *x,
                                               pln_hessian mode);
+/** @brief Springs: add w times the second derivative of edge e's strain (r_e - L0_e)/L0_e at
+ *  positions x to the reduced matrix filled by pln_network_spring_hessian: the curvature of
+ *  an imposed strain with Lagrange multiplier w, which the Hessian of a constrained Newton
+ *  step needs (without it the step converges linearly, or not at all when w is large).
+ *  spring_linear: nothing (its strain is linear in x). @return PLN_OK, PLN_EINVAL (not a
+ *  spring edge, or an edge of length 0, naming it). O(d^2). */
+PLN_API pln_status pln_network_spring_hessian_add_strain(pln_network *net, const double *x,
+                                                        pln_idx e, double w);
 /** @brief Springs: Phi = E(x) - sum_i f_i . (x_i - X0_i), the potential energy under the
  *  applied forces f (NULL = stored), and (g not NULL) its gradient over the reduced unknowns
  *  (length n_reduced): minus the net force on each free component. Allocates nothing. */

@@ -531,6 +531,34 @@ pln_status pln_network_spring_hessian(pln_network *net, const double *x, pln_hes
     return PLN_OK;
 }
 
+pln_status pln_network_spring_hessian_add_strain(pln_network *net, const double *x, pln_idx e,
+                                                 double w)
+{
+    if (!net->spring || e < 0 || e >= net->m) {
+        PLN_FAIL_EDGE(net->ctx, PLN_EINVAL, e, "edge %lld: a strain's curvature is defined on the "
+                      "edges of spring networks only", (long long)e);
+    }
+    if (net->kind == PLN_KIND_SPRING_LINEAR || w == 0.0) {
+        return PLN_OK; /* the linearized strain has no curvature */
+    }
+    const int d = net->sd;
+    double n[3], B[9];
+    const double r = length_grad(net, x, e, n);
+    if (!(r > 0.0)) {
+        PLN_FAIL_EDGE(net->ctx, PLN_EINVAL, e,
+                      "edge %lld has length 0: its strain's curvature is not defined", (long long)e);
+    }
+    /* d^2 r / d(x_t - x_h)^2 = (I - n n^T) / r; the strain is (r - L0) / L0 */
+    const double c = w / (r * net->L0[e]);
+    for (int a = 0; a < d; a++) {
+        for (int b = 0; b < d; b++) {
+            B[a * d + b] = c * ((a == b ? 1.0 : 0.0) - n[a] * n[b]);
+        }
+    }
+    add_block(net, e, B);
+    return PLN_OK;
+}
+
 void pln_i_spring_refill(pln_network *net)
 {
     /* The matrix kept with the network is the small-displacement stiffness at the reference

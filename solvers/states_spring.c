@@ -249,6 +249,16 @@ static double constraint(pln_states *st, pln_idx j, const double *x, double *G)
     return v;
 }
 
+/* The edge whose strain constraint j imposes, or -1 for a node displacement (linear in x). */
+static pln_idx constraint_edge(const pln_states *st, pln_idx j)
+{
+    if (j < st->sp->n_src) {
+        return st->sp->src_edges[j];
+    }
+    const pln_output *o = &st->outs[j - st->sp->n_src];
+    return o->kind == PLN_OUT_EDGE ? o->index : -1;
+}
+
 static bool is_strain(const pln_states *st, pln_idx j)
 {
     return j < st->sp->n_src || st->outs[j - st->sp->n_src].kind == PLN_OUT_EDGE;
@@ -364,8 +374,23 @@ static pln_status newton(pln_states *st, double *x, const double *forces, pln_id
         if (!sp->linear) {
             bool ok = false;
             if (sp->hessian == PLN_HESSIAN_FULL) {
+                /* The Hessian of the Lagrangian: the energy's, plus each imposed strain's
+                 * curvature times its (least-squares) multiplier. Without that term the step
+                 * converges only linearly, and stalls when the multipliers are large. */
                 PLN_TRY(pln_network_spring_hessian(net, x, PLN_HESSIAN_FULL));
+                bool curved = false;
+                for (pln_idx a = 0; a < nh; a++) {
+                    const pln_idx e = constraint_edge(st, a);
+                    if (e >= 0 && sp->w[a] != 0.0) {
+                        PLN_TRY(pln_network_spring_hessian_add_strain(net, x, e, sp->w[a]));
+                        curved = true;
+                    }
+                }
                 PLN_TRY(factor_or_explain(st, &ok));
+                if (!ok && curved) { /* indefinite with the curvature: the energy's alone */
+                    PLN_TRY(pln_network_spring_hessian(net, x, PLN_HESSIAN_FULL));
+                    PLN_TRY(factor_or_explain(st, &ok));
+                }
             }
             if (!ok) {
                 ns->gauss_newton += sp->hessian == PLN_HESSIAN_FULL;

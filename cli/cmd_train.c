@@ -403,11 +403,11 @@ static int engine_temporal(run *r, uint64_t seed, FILE *err)
 {
     const plnet_config *c = &r->cfg;
     const plnet_protocol_cfg *p = &c->protocol;
-    if (c->learning.dof.v == PLNET_DOF_RADIUS || r->b.dim > 1) {
+    if (c->learning.dof.v == PLNET_DOF_RADIUS) {
         plnet_report_at(err, c, c->learning.dof.at.line > 0 ? c->learning.dof.at
                                                             : c->learning.rule.at,
-                        "learning.dof: rule: temporal learns conductances only (not radii, nor "
-                        "spring networks)");
+                        "learning.dof: rule: temporal learns conductances, stiffnesses or rest "
+                        "lengths (not radii)");
         return 2;
     }
     pln_tcl_options o;
@@ -450,6 +450,8 @@ static int engine_temporal(run *r, uint64_t seed, FILE *err)
     o.g.theta = p->nonlinearity_theta.v;
     o.rate = c->learning.rate.v;
     o.apply = p->apply.v == PLNET_APPLY_PERIOD ? PLN_APPLY_PERIOD : PLN_APPLY_STEP;
+    o.dof = c->learning.dof.v == PLNET_DOF_REST_LENGTH ? PLN_DOF_REST_LENGTH
+                                                       : PLN_DOF_CONDUCTANCE;
     hardware_of(c, &o.hardware);
     o.seed = seed;
     o.temperature = c->energy.temperature.v;

@@ -204,6 +204,9 @@ typedef struct pln_tcl_options {
      *  between the state of the last solve is used (the conductances drift by at most
      *  refresh * dt * alpha * max|g| per edge). */
     pln_idx refresh;
+    /** theta: PLN_DOF_CONDUCTANCE (default; a spring's stiffness k, signal 1/2 (r - l)^2) or
+     *  PLN_DOF_REST_LENGTH (springs: l, signal -k (r - l)), as the contrastive trainer. */
+    pln_dof dof;
     pln_hardware hardware;
     uint64_t seed;        /**< example draws, random phases, noise; default 1 */
     double temperature;   /**< K, default 300 */
@@ -215,21 +218,38 @@ PLN_API pln_status pln_tcl_options_check(pln_ctx *ctx, const pln_tcl_options *o)
 
 typedef struct pln_tcl pln_tcl;
 
-/** @brief INITIALIZE a TCL run on a linear network (theta = k, conductances).
+/** @brief INITIALIZE a TCL run (theta = conductance, stiffness or rest length; opts->dof).
  *  @param[in,out] net, states, task borrowed as by pln_trainer_create (states built on net
  *  with the task's outputs).
- *  @return PLN_OK; PLN_EINVAL (options, inputs not fixed by the boundary, outputs that differ);
- *  PLN_ENOMEM; PLN_ESINGULAR. Complexity: one factorization, O(m) memory plus the memory's. */
+ *  Spring networks: states are n_nodes x d positions; node inputs are displacements along an
+ *  axis of a pinned node (PLN_IN_NODE_X/Y/Z), edge inputs imposed strains. spring_linear
+ *  follows eta(t) on the affine path x^F + eta (x^C - x^F) as a linear network does (its
+ *  energy is quadratic, its outputs linear). spring (nonlinear) is not affine in eta: every
+ *  time step solves the clamped state at eta(t) by Newton, started from the state of the
+ *  step before (pln_states_clamp; one or two iterations, each a factorization of the
+ *  Hessian). Free states start from the last free state (checkpointed: resume is bit for bit).
+ *  Ledger for springs (SPEC 5, as pln_rule_energy): loading the clamp is slow and stores the
+ *  boundary's work; each time step that lowers |eta| releases the clamp and turns
+ *  Phi(before) - Phi(after) >= 0 into heat (Phi = E - f.u; per sawtooth period
+ *  Phi(x(eta_max)) - Phi(x^F), the trainer's heat of one clamped state). Writes of theta and a
+ *  change of example are slow and cost nothing.
+ *  @return PLN_OK; PLN_EINVAL (options, a rest length on a network that is not a spring
+ *  network, inputs not fixed by the boundary, outputs that differ); PLN_ENOMEM; PLN_ESINGULAR;
+ *  PLN_ENOCONV (springs). Complexity: one factorization, O(m + n d) memory plus the
+ *  memory's. */
 PLN_API pln_status pln_tcl_create(pln_ctx *ctx, pln_network *net, pln_states *states,
                                   const pln_task *task, const pln_tcl_options *opts,
                                   pln_tcl **out);
 PLN_API void pln_tcl_destroy(pln_tcl *tr);
 
 /** @brief ITERATE one protocol period (one phase for random_phases): time steps of dt, the
- *  state at eta(t), the memories, g, the updates, the ledger. Allocates nothing.
+ *  state at eta(t), the memories, g, the updates, the ledger. Allocates nothing (nonlinear
+ *  springs: nothing but what CHOLMOD's numeric factorizations take).
  *  Cost: apply = period: one factorization and 1 + n_out solves per period, O(m) per time
- *  step; apply = step: one factorization per `refresh` steps.
- *  @return PLN_OK, PLN_ESINGULAR, PLN_EINVAL. */
+ *  step (resistor, flow, spring_linear); apply = step: one factorization per `refresh` steps.
+ *  Nonlinear springs: one Newton solve per time step at a new eta (none while eta and theta
+ *  stay, as in a random phase with apply = period), plus a free Newton solve per refresh.
+ *  @return PLN_OK, PLN_ESINGULAR, PLN_EINVAL, PLN_ENOCONV. */
 PLN_API pln_status pln_tcl_period(pln_tcl *tr);
 /** @brief TEST: loss over a split with the current theta (no draws). */
 PLN_API pln_status pln_tcl_evaluate(pln_tcl *tr, pln_split split, pln_metrics *m);
@@ -246,11 +266,12 @@ PLN_API const pln_ledger *pln_tcl_ledger(const pln_tcl *tr);
 PLN_API double pln_tcl_memory_sigma(const pln_tcl *tr);
 
 /** Test hook: called after every time step with the time at the step's end, eta there and
- *  the node potentials of the physical state (n values). May be NULL. */
+ *  the physical state (node potentials, n values; springs: positions, n x d). May be NULL. */
 typedef void (*pln_tcl_trace_fn)(double t, double eta, const double *p, void *user);
 PLN_API void pln_tcl_set_trace(pln_tcl *tr, pln_tcl_trace_fn fn, void *user);
 
-/** @brief Checkpoint: periods, time, theta, memory states, rng, ledger, protocol state. */
+/** @brief Checkpoint: periods, time, theta, memory states, rng, ledger, protocol state
+ *  (springs: also the states the next Newton solves start from). */
 PLN_API size_t pln_tcl_state_size(const pln_tcl *tr);
 PLN_API pln_status pln_tcl_state_save(const pln_tcl *tr, void *buf, size_t size);
 /** @brief Restore; writes theta into the network and refactors. A run restored from a

@@ -5,23 +5,46 @@
 #include <math.h>
 #include <string.h>
 
+/* How the state at eta(t) is found. */
+typedef enum tcl_mode {
+    /* Resistor and flow: x(eta) = x^F + eta (x^C - x^F); signal dp^2, heat = power x time. */
+    TCL_RESISTIVE = 0,
+    /* spring_linear: the same affine path (its energy is quadratic and its outputs linear);
+     * signal of the extension, heat of releasing the clamp (see state_energy). */
+    TCL_SPRING_LINEAR = 1,
+    /* spring: x(eta) by a Newton solve per time step, started from the last step's state. */
+    TCL_SPRING = 2
+} tcl_mode;
+
 struct pln_tcl {
     pln_ctx *ctx;
     pln_network *net;
     pln_states *st;
     const pln_task *task;
     pln_tcl_options o;
-    pln_idx n, m, n_in, n_out, n_dir, n_src, n_train;
-    pln_idx *in_slot;
+    tcl_mode mode;
+    pln_param param;      /* the signal of theta: k, or the rest length */
+    int sd;               /* values per node in a state: 1, or d for springs */
+    pln_idx n, nd, m, n_in, n_out, n_dir, n_src, n_train;
+    pln_idx *in_slot;     /* per input: Dirichlet value index (x sd + axis) or source index */
     double *dir_buf, *src_buf; /* the current example's boundary values */
     double *edir_buf, *esrc_buf; /* evaluation's */
     pln_bc_values bc, ebc;
-    double *pF, *pC;      /* free state and fully clamped state (o^C = T), n each */
-    double *oF, *oC, *targets;
-    double *dpF, *dd;     /* edge drops of x^F and x^C - x^F: dp(eta) = dpF + eta dd */
+    double *pF, *pC;      /* free state and fully clamped state (o^C = T), nd each */
+    double *oF, *oC, *oc, *targets;
+    double *dpF, *dd;     /* edge drops (extensions) of x^F and x^C - x^F: dp(eta) = dpF + eta dd */
     double *s, *s_last, *u, *acc, *ds;
     double *theta, *theta_new, *dtheta;
-    double *p_now;        /* trace only */
+    double *p_now;        /* trace and evaluation scratch, nd */
+    /* TCL_SPRING: the state at eta x_eta (x_valid: an equilibrium of the current theta and
+     * example), the start of the next Newton solve. pF_current: pF is the free state of the
+     * current theta. */
+    double *x_cur;
+    double x_eta;
+    int x_valid, pF_current;
+    /* Springs: Phi = E - f.u of the free and fully clamped states (TCL_SPRING_LINEAR), and
+     * eta and Phi (or resistors: power) of the last time step, for the heat of a release. */
+    double phiF, phiC, eta_prev, e_prev;
     pln_memory *mem;
     pln_rng rng;
     pln_ledger ledger;
@@ -30,6 +53,7 @@ struct pln_tcl {
     pln_idx example;
     int started;          /* the memories have seen a signal */
     int stale;            /* theta or the example changed since the state was computed */
+    int have_free;        /* a free state exists to warm-start the next one (springs) */
     pln_tcl_trace_fn trace;
     void *trace_user;
 };
@@ -42,6 +66,7 @@ void pln_tcl_options_default(pln_tcl_options *o)
     o->rate = 0.05;
     o->apply = PLN_APPLY_STEP;
     o->refresh = 1;
+    o->dof = PLN_DOF_CONDUCTANCE;
     pln_hardware_default(&o->hardware);
     o->seed = 1;
     o->temperature = 300.0;
@@ -70,6 +95,11 @@ pln_status pln_tcl_options_check(pln_ctx *ctx, const pln_tcl_options *o)
         PLN_FAIL_KEY(ctx, PLN_EINVAL, "protocol.refresh", "refresh must be >= 1, got %" PRId64,
                      (int64_t)o->refresh);
     }
+    if (o->dof != PLN_DOF_CONDUCTANCE && o->dof != PLN_DOF_REST_LENGTH) {
+        PLN_FAIL_KEY(ctx, PLN_EINVAL, "learning.dof",
+                     "rule: temporal learns a conductance, a stiffness or a rest length, not "
+                     "the dof %d", (int)o->dof);
+    }
     if (!(o->temperature >= 0.0) || !(o->resolution > 0.0)) {
         PLN_FAIL_KEY(ctx, PLN_EINVAL, "energy.resolution",
                      "need temperature >= 0 and resolution > 0 (got %g, %g)", o->temperature,
@@ -84,10 +114,10 @@ void pln_tcl_destroy(pln_tcl *tr)
         return;
     }
     void *a[] = {tr->in_slot, tr->dir_buf, tr->src_buf, tr->edir_buf, tr->esrc_buf,
-                 tr->pF,      tr->pC,      tr->oF,      tr->oC,       tr->targets,
-                 tr->dpF,     tr->dd,      tr->s,       tr->s_last,   tr->u,
-                 tr->acc,     tr->ds,      tr->theta,   tr->theta_new, tr->dtheta,
-                 tr->p_now};
+                 tr->pF,      tr->pC,      tr->oF,      tr->oC,       tr->oc,
+                 tr->targets, tr->dpF,     tr->dd,      tr->s,        tr->s_last,
+                 tr->u,       tr->acc,     tr->ds,      tr->theta,    tr->theta_new,
+                 tr->dtheta,  tr->p_now,   tr->x_cur};
     for (size_t k = 0; k < sizeof a / sizeof a[0]; k++) {
         pln_i_free(a[k]);
     }
@@ -95,18 +125,44 @@ void pln_tcl_destroy(pln_tcl *tr)
     pln_i_free(tr);
 }
 
+/* Map each task input onto the boundary entry that carries it (as the contrastive trainer:
+ * a spring network's node input is a displacement along one axis of a pinned node). */
 static pln_status resolve_inputs(pln_tcl *tr)
 {
     const pln_boundary *bc = pln_network_boundary(tr->net);
     const pln_input *in = pln_task_inputs(tr->task);
     for (pln_idx j = 0; j < tr->n_in; j++) {
         pln_idx slot = -1;
-        bool node = in[j].kind == PLN_IN_NODE;
-        pln_idx cnt = node ? bc->n_dirichlet : bc->n_sources;
-        const pln_idx *ids = node ? bc->dirichlet_nodes : bc->source_edges;
-        for (pln_idx d = 0; d < cnt; d++) {
-            if (ids[d] == in[j].index) {
-                slot = d;
+        const bool node = in[j].kind != PLN_IN_EDGE;
+        if (node) {
+            const int axis = in[j].kind == PLN_IN_NODE ? 0 : (int)in[j].kind - (int)PLN_IN_NODE_X;
+            if ((in[j].kind == PLN_IN_NODE) != (tr->sd == 1) || axis < 0 || axis >= tr->sd) {
+                return pln_i_error(tr->ctx, PLN_EINVAL, __FILE__, __LINE__, in[j].index, -1,
+                                   "task.inputs", "input node %" PRId64 ": %s",
+                                   (int64_t)in[j].index,
+                                   tr->sd == 1 ? "an axis input needs a spring network"
+                                               : "a spring network's input node needs an axis "
+                                                 "(a displacement along x, y or z) within the "
+                                                 "dimension");
+            }
+            for (pln_idx d = 0; d < bc->n_dirichlet; d++) {
+                if (bc->dirichlet_nodes[d] == in[j].index) {
+                    slot = d;
+                }
+            }
+            if (slot >= 0 && tr->sd > 1 && bc->dirichlet_axes != NULL &&
+                (bc->dirichlet_axes[slot] & (1 << axis)) == 0) {
+                return pln_i_error(tr->ctx, PLN_EINVAL, __FILE__, __LINE__, in[j].index, -1,
+                                   "task.inputs", "input node %" PRId64 ": its pin leaves axis %c "
+                                   "free, so no displacement can be imposed along it",
+                                   (int64_t)in[j].index, "xyz"[axis]);
+            }
+            slot = slot >= 0 ? slot * tr->sd + axis : -1;
+        } else {
+            for (pln_idx d = 0; d < bc->n_sources; d++) {
+                if (bc->source_edges[d] == in[j].index) {
+                    slot = d;
+                }
             }
         }
         if (slot < 0) {
@@ -140,7 +196,7 @@ static void load_example(pln_tcl *tr, double *dir, double *src, double *targets,
     const double *x = pln_task_example_inputs(tr->task, split, i);
     const pln_input *in = pln_task_inputs(tr->task);
     for (pln_idx j = 0; j < tr->n_in; j++) {
-        if (in[j].kind == PLN_IN_NODE) {
+        if (in[j].kind != PLN_IN_EDGE) {
             dir[tr->in_slot[j]] = x[j];
         } else {
             src[tr->in_slot[j]] = x[j];
@@ -152,33 +208,132 @@ static void load_example(pln_tcl *tr, double *dir, double *src, double *targets,
     }
 }
 
-/* Free state and fully clamped state (o^C = T) of the current example with the current
- * factor: x(eta) = x^F + eta (x^C - x^F), since o^C(eta) = o^F + eta (T - o^F). */
+/* Springs: a free solve of the training example from pF, so that the states object holds the
+ * example's strains and forces again (a spring clamp uses those of the last free solve; an
+ * evaluation or a fresh object has others). The positions are discarded. */
+static pln_status restore_columns(pln_tcl *tr)
+{
+    PLN_TRY(pln_states_set_warm(tr->st, 1, tr->have_free ? tr->pF : NULL));
+    return pln_states_free(tr->st, 1, &tr->bc, tr->p_now, NULL);
+}
+
+/* Free state of the current example with the current theta; unless the spring is nonlinear,
+ * also the fully clamped state (o^C = T): x(eta) = x^F + eta (x^C - x^F), since
+ * o^C(eta) = o^F + eta (T - o^F). Springs start Newton from the last free state (pF is
+ * checkpointed, so a resumed run repeats the same iterations). */
 static pln_status refresh_state(pln_tcl *tr)
 {
+    if (tr->sd > 1) {
+        PLN_TRY(pln_states_set_warm(tr->st, 1, tr->have_free ? tr->pF : NULL));
+    }
     PLN_TRY(pln_states_free(tr->st, 1, &tr->bc, tr->pF, tr->oF));
-    PLN_TRY(pln_states_clamp(tr->st, 1, tr->pF, tr->oF, tr->targets, tr->pC, tr->oC));
-    pln_network_edge_drops(tr->net, tr->pF, tr->dpF);
-    pln_network_edge_drops(tr->net, tr->pC, tr->dd);
-    for (pln_idx e = 0; e < tr->m; e++) {
-        tr->dd[e] -= tr->dpF[e];
+    tr->have_free = 1;
+    tr->pF_current = 1;
+    if (tr->mode != TCL_SPRING) {
+        PLN_TRY(pln_states_clamp(tr->st, 1, tr->pF, tr->oF, tr->targets, tr->pC, tr->oC));
+        pln_network_edge_drops(tr->net, tr->pF, tr->dpF);
+        pln_network_edge_drops(tr->net, tr->pC, tr->dd);
+        for (pln_idx e = 0; e < tr->m; e++) {
+            tr->dd[e] -= tr->dpF[e];
+        }
+        if (tr->mode == TCL_SPRING_LINEAR) {
+            tr->phiF = pln_network_spring_gradient(tr->net, tr->pF, NULL, NULL);
+            tr->phiC = pln_network_spring_gradient(tr->net, tr->pC, NULL, NULL);
+        }
     }
     tr->stale = 0;
     tr->since_refresh = 0;
     return PLN_OK;
 }
 
-/* Signals s_e = dp_e(eta)^2 and the power sum_e k_e dp_e^2, O(m). */
-static double signals_at(pln_tcl *tr, double eta, double *s)
+/* The state at eta: signals s (m values) and its energy, the power sum_e k_e dp_e^2
+ * (resistive) or Phi = E - f.u (springs).
+ * Affine modes: O(m) from the edge drops of x^F and x^C - x^F. spring_linear: its
+ * extensions are linear in x, so they are affine in eta, and Phi(eta) = Phi^F +
+ * eta^2 (Phi^C - Phi^F) exactly (x^F minimises Phi, and x^C - x^F keeps the imposed strains,
+ * so the term linear in eta vanishes).
+ * spring: one constrained Newton solve at o^C = o^F + eta (T - o^F) started from the state of
+ * the last time step (close to the answer, so one or two iterations); none when eta and theta
+ * are those of that state, and x^F itself at eta = 0. */
+static pln_status state_at(pln_tcl *tr, double eta, double *s, double *energy)
 {
-    const double *k = pln_network_conductances(tr->net);
-    double P = 0.0;
-    for (pln_idx e = 0; e < tr->m; e++) {
-        double dp = tr->dpF[e] + eta * tr->dd[e];
-        s[e] = dp * dp;
-        P += k[e] * s[e];
+    const pln_idx m = tr->m;
+    if (tr->mode == TCL_RESISTIVE) {
+        const double *k = pln_network_conductances(tr->net);
+        double P = 0.0;
+        for (pln_idx e = 0; e < m; e++) {
+            double dp = tr->dpF[e] + eta * tr->dd[e];
+            s[e] = dp * dp;
+            P += k[e] * s[e];
+        }
+        *energy = P;
+        return PLN_OK;
     }
-    return P;
+    if (tr->mode == TCL_SPRING_LINEAR) {
+        if (tr->param == PLN_PARAM_K) {
+            for (pln_idx e = 0; e < m; e++) {
+                double x = tr->dpF[e] + eta * tr->dd[e];
+                s[e] = 0.5 * x * x;
+            }
+        } else {
+            const double *k = pln_network_conductances(tr->net);
+            for (pln_idx e = 0; e < m; e++) {
+                s[e] = -k[e] * (tr->dpF[e] + eta * tr->dd[e]);
+            }
+        }
+        *energy = tr->phiF + eta * eta * (tr->phiC - tr->phiF);
+        return PLN_OK;
+    }
+    if (!(tr->x_valid && eta == tr->x_eta)) {
+        if (eta == 0.0 && tr->pF_current) {
+            memcpy(tr->x_cur, tr->pF, (size_t)tr->nd * sizeof *tr->x_cur);
+        } else {
+            for (pln_idx j = 0; j < tr->n_out; j++) {
+                tr->oc[j] = tr->oF[j] + eta * (tr->targets[j] - tr->oF[j]);
+            }
+            PLN_TRY(pln_states_clamp(tr->st, 1, tr->x_cur, tr->oF, tr->oc, tr->x_cur, NULL));
+        }
+        tr->x_eta = eta;
+        tr->x_valid = 1;
+    }
+    pln_network_param_signals(tr->net, tr->param, tr->x_cur, s);
+    *energy = pln_network_spring_gradient(tr->net, tr->x_cur, NULL, NULL);
+    return PLN_OK;
+}
+
+/* Springs' heat of a time step ending at eta with Phi = E (SPEC 5, as pln_rule_energy): a
+ * rising clamp is reached slowly (the boundary's work is stored, nothing is lost); a falling
+ * one is let go, and the Phi it releases, Phi(before) - Phi(after) >= 0, becomes heat. Over
+ * a sawtooth this is Phi(x(eta_max)) - Phi(x^F) per period, the contrastive trainer's heat
+ * of one clamped state. */
+static double release_heat(pln_tcl *tr, double eta, double E)
+{
+    double q = (fabs(eta) < fabs(tr->eta_prev) && tr->e_prev > E) ? tr->e_prev - E : 0.0;
+    tr->eta_prev = eta;
+    tr->e_prev = E;
+    return q;
+}
+
+/* Springs, after theta was written: Phi of the last step's clamp under the new theta, so that
+ * a falling step charges only the release (a write is slow: the stored energy it changes is
+ * not heat). spring_linear: from the refreshed Phi^F and Phi^C. */
+static void reprice(pln_tcl *tr)
+{
+    if (tr->mode == TCL_SPRING_LINEAR) {
+        tr->e_prev = tr->phiF + tr->eta_prev * tr->eta_prev * (tr->phiC - tr->phiF);
+    }
+}
+
+/* The same for nonlinear springs, when the next step (to eta) releases the clamp: the
+ * equilibrium at the last eta solved again under the new theta (from the last state, one or
+ * two Newton iterations). Re-pricing the old positions instead would also charge the
+ * relaxation that follows a write. */
+static pln_status catch_up(pln_tcl *tr, double eta)
+{
+    if (tr->mode == TCL_SPRING && !tr->x_valid && fabs(eta) < fabs(tr->eta_prev)) {
+        PLN_TRY(state_at(tr, tr->eta_prev, tr->ds, &tr->e_prev));
+    }
+    return PLN_OK;
 }
 
 static void emit_trace(pln_tcl *tr, double eta)
@@ -186,10 +341,25 @@ static void emit_trace(pln_tcl *tr, double eta)
     if (tr->trace == NULL) {
         return;
     }
-    for (pln_idx i = 0; i < tr->n; i++) {
+    if (tr->mode == TCL_SPRING) {
+        tr->trace(tr->time, eta, tr->x_cur, tr->trace_user);
+        return;
+    }
+    for (pln_idx i = 0; i < tr->nd; i++) {
         tr->p_now[i] = tr->pF[i] + eta * (tr->pC[i] - tr->pF[i]);
     }
     tr->trace(tr->time, eta, tr->p_now, tr->trace_user);
+}
+
+/* theta into the network through the setter of its dof, then refactor (springs with theta =
+ * rest length: the stiffness matrix does not depend on l, nothing to refactor). */
+static pln_status write_theta(pln_tcl *tr, const double *theta)
+{
+    if (tr->o.dof == PLN_DOF_REST_LENGTH) {
+        return pln_network_set_rest_lengths(tr->net, theta);
+    }
+    PLN_TRY(pln_network_set_conductances(tr->net, theta));
+    return pln_states_factor(tr->st);
 }
 
 /* Write theta + d theta through the hardware pipeline, refactor; returns the bits written. */
@@ -197,12 +367,13 @@ static pln_status write_update(pln_tcl *tr, double *dtheta, double *bits)
 {
     pln_hardware_apply(&tr->o.hardware, &tr->rng, tr->m, tr->theta, dtheta, tr->theta_new);
     *bits += pln_ledger_bits(&tr->o.hardware, tr->o.resolution, tr->m, tr->theta, dtheta);
-    PLN_TRY(pln_network_set_conductances(tr->net, tr->theta_new));
-    PLN_TRY(pln_states_factor(tr->st));
+    PLN_TRY(write_theta(tr, tr->theta_new));
     double *t = tr->theta;
     tr->theta = tr->theta_new;
     tr->theta_new = t;
     tr->stale = 1;
+    tr->x_valid = 0;
+    tr->pF_current = 0;
     return PLN_OK;
 }
 
@@ -215,11 +386,10 @@ pln_status pln_tcl_create(pln_ctx *ctx, pln_network *net, pln_states *states,
     if (pln_states_network(states) != net) {
         PLN_FAIL(ctx, PLN_EINVAL, "the states object was built on another network");
     }
-    if (pln_network_state_dim(net) > 1) {
-        /* TODO(#5): TCL on springs needs n x d states and x(eta) by Newton, not affine. */
-        PLN_FAIL_KEY(ctx, PLN_EINVAL, "learning.rule",
-                     "temporal contrastive learning runs on resistor and flow networks only "
-                     "(this is %s)", pln_kind_name(pln_network_kind(net)));
+    if (opts->dof == PLN_DOF_REST_LENGTH && pln_network_rest_lengths(net) == NULL) {
+        PLN_FAIL_KEY(ctx, PLN_EINVAL, "learning.dof",
+                     "the rest length is a degree of freedom of spring networks only (this is %s)",
+                     pln_kind_name(pln_network_kind(net)));
     }
     if (pln_task_n_examples(task, PLN_SPLIT_TRAIN) < 1) {
         PLN_FAIL_KEY(ctx, PLN_EINVAL, "task", "the task has no training example");
@@ -230,7 +400,14 @@ pln_status pln_tcl_create(pln_ctx *ctx, pln_network *net, pln_states *states,
     tr->st = states;
     tr->task = task;
     tr->o = *opts;
+    const pln_kind kind = pln_network_kind(net);
+    tr->mode = kind == PLN_KIND_SPRING          ? TCL_SPRING
+               : kind == PLN_KIND_SPRING_LINEAR ? TCL_SPRING_LINEAR
+                                                : TCL_RESISTIVE;
+    tr->param = opts->dof == PLN_DOF_REST_LENGTH ? PLN_PARAM_REST_LENGTH : PLN_PARAM_K;
+    tr->sd = pln_network_state_dim(net);
     tr->n = pln_network_n_nodes(net);
+    tr->nd = tr->n * tr->sd;
     tr->m = pln_network_n_edges(net);
     tr->n_in = pln_task_n_in(task);
     tr->n_out = pln_task_n_out(task);
@@ -238,17 +415,19 @@ pln_status pln_tcl_create(pln_ctx *ctx, pln_network *net, pln_states *states,
     const pln_boundary *bcs = pln_network_boundary(net);
     tr->n_dir = bcs->n_dirichlet;
     tr->n_src = bcs->n_sources;
-    pln_idx n = tr->n, m = tr->m, no = tr->n_out;
+    const pln_idx nd = tr->nd, m = tr->m, no = tr->n_out, ndir = tr->n_dir * tr->sd;
     PLN_ALLOC_GOTO(ctx, st, tr->in_slot, tr->n_in);
-    PLN_ALLOC_GOTO(ctx, st, tr->dir_buf, tr->n_dir);
+    PLN_ALLOC_GOTO(ctx, st, tr->dir_buf, ndir);
     PLN_ALLOC_GOTO(ctx, st, tr->src_buf, tr->n_src);
-    PLN_ALLOC_GOTO(ctx, st, tr->edir_buf, tr->n_dir);
+    PLN_ALLOC_GOTO(ctx, st, tr->edir_buf, ndir);
     PLN_ALLOC_GOTO(ctx, st, tr->esrc_buf, tr->n_src);
-    PLN_ALLOC_GOTO(ctx, st, tr->pF, n);
-    PLN_ALLOC_GOTO(ctx, st, tr->pC, n);
-    PLN_ALLOC_GOTO(ctx, st, tr->p_now, n);
+    PLN_ALLOC_GOTO(ctx, st, tr->pF, nd);
+    PLN_ALLOC_GOTO(ctx, st, tr->pC, nd);
+    PLN_ALLOC_GOTO(ctx, st, tr->p_now, nd);
+    PLN_ALLOC_GOTO(ctx, st, tr->x_cur, nd);
     PLN_ALLOC_GOTO(ctx, st, tr->oF, no);
     PLN_ALLOC_GOTO(ctx, st, tr->oC, no);
+    PLN_ALLOC_GOTO(ctx, st, tr->oc, no);
     PLN_ALLOC_GOTO(ctx, st, tr->targets, no);
     double **em[] = {&tr->dpF, &tr->dd,    &tr->s,         &tr->s_last, &tr->u,
                      &tr->acc, &tr->ds,    &tr->theta,     &tr->theta_new, &tr->dtheta};
@@ -258,7 +437,7 @@ pln_status pln_tcl_create(pln_ctx *ctx, pln_network *net, pln_states *states,
     PLN_TRY_GOTO(st, resolve_inputs(tr));
     const double *dv = pln_network_dirichlet_values(net);
     const double *sv = pln_network_source_values(net);
-    for (pln_idx d = 0; d < tr->n_dir; d++) {
+    for (pln_idx d = 0; d < ndir; d++) {
         tr->dir_buf[d] = tr->edir_buf[d] = dv != NULL ? dv[d] : 0.0;
     }
     for (pln_idx d = 0; d < tr->n_src; d++) {
@@ -277,11 +456,27 @@ pln_status pln_tcl_create(pln_ctx *ctx, pln_network *net, pln_states *states,
     pln_rng_seed(&tr->rng, opts->seed);
     pln_ledger_init(&tr->ledger, opts->temperature, opts->resolution);
     pln_ledger_set_memory(&tr->ledger, pln_memory_sigma(tr->mem), m);
-    memcpy(tr->theta, pln_network_conductances(net), (size_t)m * sizeof *tr->theta);
+    memcpy(tr->theta,
+           opts->dof == PLN_DOF_REST_LENGTH ? pln_network_rest_lengths(net)
+                                            : pln_network_conductances(net),
+           (size_t)m * sizeof *tr->theta);
     PLN_TRY_GOTO(st, pln_states_factor(states));
     load_example(tr, tr->dir_buf, tr->src_buf, tr->targets, PLN_SPLIT_TRAIN, 0);
     /* Warm-up: the solver allocates its workspaces on first use; periods allocate nothing. */
     PLN_TRY_GOTO(st, refresh_state(tr));
+    memcpy(tr->x_cur, tr->pF, (size_t)nd * sizeof *tr->x_cur);
+    if (tr->mode == TCL_SPRING) {
+        /* a clamp solves more right-hand sides than a free state: warm those up too */
+        for (pln_idx j = 0; j < no; j++) {
+            tr->oc[j] = tr->oF[j] + opts->protocol.eta_max * (tr->targets[j] - tr->oF[j]);
+        }
+        memcpy(tr->p_now, tr->pF, (size_t)nd * sizeof *tr->p_now);
+        PLN_TRY_GOTO(st, pln_states_clamp(states, 1, tr->p_now, tr->oF, tr->oc, tr->p_now, NULL));
+    }
+    tr->x_eta = 0.0;
+    tr->x_valid = 1;
+    tr->eta_prev = 0.0;
+    PLN_TRY_GOTO(st, state_at(tr, 0.0, tr->s, &tr->e_prev));
     tr->stale = 1;
     *out = tr;
     tr = NULL;
@@ -295,17 +490,32 @@ done:
  * memories' time scale: they are shifted to the new free signal). */
 static pln_status begin_period(pln_tcl *tr)
 {
+    bool changed = false;
     if (tr->n_train > 1) {
         pln_idx i = pln_rng_index(&tr->rng, tr->n_train);
         if (i != tr->example) {
             tr->example = i;
             load_example(tr, tr->dir_buf, tr->src_buf, tr->targets, PLN_SPLIT_TRAIN, i);
             tr->stale = 1;
+            changed = true;
         }
     }
     if (tr->stale) {
         PLN_TRY(refresh_state(tr));
-        (void)signals_at(tr, 0.0, tr->s);
+        if (changed) {
+            /* a new example starts from its free state; nothing is charged for the switch */
+            memcpy(tr->x_cur, tr->pF, (size_t)tr->nd * sizeof *tr->x_cur);
+            tr->x_eta = 0.0;
+            tr->x_valid = 1;
+            tr->eta_prev = 0.0;
+        }
+        reprice(tr);
+        PLN_TRY(catch_up(tr, 0.0));
+        double e0;
+        PLN_TRY(state_at(tr, 0.0, tr->s, &e0));
+        if (changed) {
+            tr->e_prev = e0;
+        }
         if (!tr->started) {
             pln_memory_reset(tr->mem, tr->s);
             tr->started = 1;
@@ -327,6 +537,7 @@ static pln_status step_write(pln_tcl *tr, double *bits)
     if (tr->since_refresh >= tr->o.refresh) {
         PLN_TRY(refresh_state(tr));
     }
+    reprice(tr);
     return PLN_OK;
 }
 
@@ -339,19 +550,28 @@ static pln_status periodic(pln_tcl *tr, double *joule, double *bits, double *dur
     double a = tr->o.rate;
     bool two = po->kind == PLN_PROTO_TWO_PHASE;
     bool per_step = tr->o.apply == PLN_APPLY_STEP && !two;
-    double P_prev = signals_at(tr, 0.0, tr->s);
+    bool resistive = tr->mode == TCL_RESISTIVE;
+    double P_prev;
+    PLN_TRY(state_at(tr, 0.0, tr->s, &P_prev));
+    tr->eta_prev = 0.0;
+    tr->e_prev = P_prev;
     memset(tr->acc, 0, (size_t)tr->m * sizeof *tr->acc);
     for (pln_idx i = 1; i <= N; i++) {
         double t = (double)i * h;
         double eta = i == N ? 0.0 : pln_protocol_eta(po, t);
-        double P = signals_at(tr, eta, tr->s);
-        *joule += 0.5 * h * (P_prev + P);
+        double P;
+        PLN_TRY(catch_up(tr, eta));
+        PLN_TRY(state_at(tr, eta, tr->s, &P));
+        *joule += resistive ? 0.5 * h * (P_prev + P) : release_heat(tr, eta, P);
         P_prev = P;
         tr->time += h;
         tr->steps++;
         emit_trace(tr, eta);
         memcpy(tr->s_last, tr->s, (size_t)tr->m * sizeof *tr->s);
         if (two) {
+            if (eta == po->eta_max) { /* the explicit memory keeps s^C */
+                memcpy(tr->ds, tr->s, (size_t)tr->m * sizeof *tr->s);
+            }
             continue;
         }
         pln_memory_step(tr->mem, tr->s, tr->u);
@@ -365,19 +585,21 @@ static pln_status periodic(pln_tcl *tr, double *joule, double *bits, double *dur
         }
         if (per_step) {
             PLN_TRY(step_write(tr, bits));
-            P_prev = signals_at(tr, eta, tr->s);
+            if (resistive) {
+                PLN_TRY(state_at(tr, eta, tr->s, &P_prev));
+            }
         }
     }
     if (two) {
-        /* Explicit memory: s^F held from the free phase, compared with s^C at eta_max. */
+        /* Explicit memory: s^F (the last step, at eta = 0) against s^C at eta_max. */
         for (pln_idx e = 0; e < tr->m; e++) {
-            double dc = tr->dpF[e] + po->eta_max * tr->dd[e];
-            tr->acc[e] = -a * (dc * dc - tr->dpF[e] * tr->dpF[e]);
+            tr->acc[e] = -a * (tr->ds[e] - tr->s[e]);
         }
     }
     if (!per_step) {
         memcpy(tr->dtheta, tr->acc, (size_t)tr->m * sizeof *tr->dtheta);
         PLN_TRY(write_update(tr, tr->dtheta, bits));
+        reprice(tr);
     }
     *duration = T;
     return PLN_OK;
@@ -393,6 +615,7 @@ static pln_status random_phase(pln_tcl *tr, double *joule, double *bits, double 
     double c = clamped ? -tr->o.rate / (po->eta_max * po->p_clamped * po->mean_clamped)
                        : tr->o.rate / (po->eta_max * (1.0 - po->p_clamped) * po->mean_free);
     bool per_step = tr->o.apply == PLN_APPLY_STEP;
+    bool resistive = tr->mode == TCL_RESISTIVE;
     memset(tr->acc, 0, (size_t)tr->m * sizeof *tr->acc);
     double left = d;
     while (left > 0.0) {
@@ -401,8 +624,10 @@ static pln_status random_phase(pln_tcl *tr, double *joule, double *bits, double 
         if (left < 1e-12 * po->dt) {
             left = 0.0;
         }
-        double P = signals_at(tr, eta, tr->s);
-        *joule += P * h;
+        double P;
+        PLN_TRY(catch_up(tr, eta));
+        PLN_TRY(state_at(tr, eta, tr->s, &P));
+        *joule += resistive ? P * h : release_heat(tr, eta, P);
         tr->time += h;
         tr->steps++;
         emit_trace(tr, eta);
@@ -422,6 +647,7 @@ static pln_status random_phase(pln_tcl *tr, double *joule, double *bits, double 
     if (!per_step) {
         memcpy(tr->dtheta, tr->acc, (size_t)tr->m * sizeof *tr->dtheta);
         PLN_TRY(write_update(tr, tr->dtheta, bits));
+        reprice(tr);
     }
     *duration = d;
     return PLN_OK;
@@ -447,9 +673,13 @@ pln_status pln_tcl_evaluate(pln_tcl *tr, pln_split split, pln_metrics *met)
     bool classify = pln_task_get_kind(tr->task) == PLN_TASK_CLASSIFICATION;
     double loss = 0.0;
     pln_idx right = 0;
-    /* pF/oF of the current period stay intact: p_now and oC serve as scratch. */
+    /* pF/oF of the current period stay intact: p_now and oC serve as scratch. Springs start
+     * every solve from pF, so an evaluation never depends on the one before it. */
     for (pln_idx i = 0; i < ne; i++) {
         load_example(tr, tr->edir_buf, tr->esrc_buf, NULL, split, i);
+        if (tr->sd > 1) {
+            PLN_TRY(pln_states_set_warm(tr->st, 1, tr->have_free ? tr->pF : NULL));
+        }
         PLN_TRY(pln_states_free(tr->st, 1, &tr->ebc, tr->p_now, tr->oC));
         const double *t = pln_task_example_targets(tr->task, split, i);
         double c = 0.0;
@@ -461,6 +691,9 @@ pln_status pln_tcl_evaluate(pln_tcl *tr, pln_split split, pln_metrics *met)
                             pln_task_example_label(tr->task, split, i)) {
             right++;
         }
+    }
+    if (tr->mode == TCL_SPRING && ne > 0) {
+        PLN_TRY(restore_columns(tr));
     }
     met->n = ne;
     met->loss = ne > 0 ? loss / (double)ne : NAN;
@@ -485,12 +718,16 @@ void pln_tcl_set_trace(pln_tcl *tr, pln_tcl_trace_fn fn, void *user)
 /* ------------------------------------------------------------------ checkpoints
  * Layout (native byte order): magic "PLNTCL01"; int64 m, n, periods, steps, since_refresh,
  * example, started, stale, rng.has_spare, ledger.steps; double time; rng s[4] (uint64);
- * rng spare; the ledger's doubles; theta, dpF, dd, s_last (m each); pF, pC (n each);
- * targets (n_out); the memory state. */
+ * rng spare; the ledger's doubles; theta, dpF, dd, s_last (m each); pF, pC (n x state_dim
+ * each); targets (n_out); the memory state. Spring networks then add: int64 dof, x_valid,
+ * pF_current, have_free; double x_eta, phiF, phiC, eta_prev, e_prev; x_cur (n x d) — pF and
+ * x_cur are where the next Newton solves start, so a resumed run repeats them bit for bit. */
 
 static const char tcl_magic[8] = {'P', 'L', 'N', 'T', 'C', 'L', '0', '1'};
 #define TCL_NI 10
 #define TCL_LEDGER_DOUBLES 17
+#define TCL_SPRING_NI 4
+#define TCL_SPRING_ND 5
 
 static void ledger_fields(pln_ledger *l, double **f)
 {
@@ -503,10 +740,16 @@ static void ledger_fields(pln_ledger *l, double **f)
     memcpy(f, x, sizeof x);
 }
 
+static size_t spring_block_size(const pln_tcl *tr)
+{
+    return tr->sd > 1 ? (size_t)(TCL_SPRING_NI + TCL_SPRING_ND + tr->nd) * 8 : 0;
+}
+
 size_t pln_tcl_state_size(const pln_tcl *tr)
 {
     return 8 + TCL_NI * 8 + 8 + 4 * 8 + 8 + TCL_LEDGER_DOUBLES * 8 + 8 /* memory_edges */ +
-           (size_t)(4 * tr->m + 2 * tr->n + tr->n_out) * 8 + pln_memory_state_size(tr->mem);
+           (size_t)(4 * tr->m + 2 * tr->nd + tr->n_out) * 8 + pln_memory_state_size(tr->mem) +
+           spring_block_size(tr);
 }
 
 static unsigned char *put(unsigned char *p, const void *v, size_t n)
@@ -548,15 +791,24 @@ pln_status pln_tcl_state_save(const pln_tcl *tr, void *buf, size_t size)
     }
     int64_t me = (int64_t)l.memory_edges;
     p = put(p, &me, 8);
-    size_t mb = (size_t)tr->m * 8;
+    size_t mb = (size_t)tr->m * 8, xb = (size_t)tr->nd * 8;
     p = put(p, tr->theta, mb);
     p = put(p, tr->dpF, mb);
     p = put(p, tr->dd, mb);
     p = put(p, tr->s_last, mb);
-    p = put(p, tr->pF, (size_t)tr->n * 8);
-    p = put(p, tr->pC, (size_t)tr->n * 8);
+    p = put(p, tr->pF, xb);
+    p = put(p, tr->pC, xb);
     p = put(p, tr->targets, (size_t)tr->n_out * 8);
     pln_memory_state_save(tr->mem, p);
+    p += pln_memory_state_size(tr->mem);
+    if (tr->sd > 1) {
+        int64_t si[TCL_SPRING_NI] = {(int64_t)tr->o.dof, tr->x_valid, tr->pF_current,
+                                     tr->have_free};
+        double sdb[TCL_SPRING_ND] = {tr->x_eta, tr->phiF, tr->phiC, tr->eta_prev, tr->e_prev};
+        p = put(p, si, sizeof si);
+        p = put(p, sdb, sizeof sdb);
+        (void)put(p, tr->x_cur, xb);
+    }
     return PLN_OK;
 }
 
@@ -579,6 +831,18 @@ pln_status pln_tcl_state_load(pln_tcl *tr, const void *buf, size_t size)
         PLN_FAIL(tr->ctx, PLN_EINVAL, "TCL checkpoint for %" PRId64 " edges and %" PRId64
                  " nodes does not fit this run", hdr[0], hdr[1]);
     }
+    const size_t mb = (size_t)tr->m * 8, xb = (size_t)tr->nd * 8;
+    int64_t si[TCL_SPRING_NI] = {0, 0, 0, 0};
+    double sdb[TCL_SPRING_ND] = {0, 0, 0, 0, 0};
+    if (tr->sd > 1) {
+        const unsigned char *q = (const unsigned char *)buf + size - spring_block_size(tr);
+        q = get(q, si, sizeof si);
+        (void)get(q, sdb, sizeof sdb);
+        if (si[0] != (int64_t)tr->o.dof) {
+            PLN_FAIL(tr->ctx, PLN_EINVAL, "TCL checkpoint of a run that learned dof %" PRId64
+                     ", this run learns dof %d", si[0], (int)tr->o.dof);
+        }
+    }
     p = get(p, &tr->time, 8);
     p = get(p, tr->rng.s, sizeof tr->rng.s);
     p = get(p, &tr->rng.spare_normal, 8);
@@ -592,20 +856,19 @@ pln_status pln_tcl_state_load(pln_tcl *tr, const void *buf, size_t size)
     p = get(p, &me, 8);
     l.memory_edges = (pln_idx)me;
     l.steps = hdr[9];
-    size_t mb = (size_t)tr->m * 8;
     p = get(p, tr->theta_new, mb);
-    PLN_TRY(pln_network_set_conductances(tr->net, tr->theta_new));
-    PLN_TRY(pln_states_factor(tr->st));
+    PLN_TRY(write_theta(tr, tr->theta_new));
     double *t = tr->theta;
     tr->theta = tr->theta_new;
     tr->theta_new = t;
     p = get(p, tr->dpF, mb);
     p = get(p, tr->dd, mb);
     p = get(p, tr->s_last, mb);
-    p = get(p, tr->pF, (size_t)tr->n * 8);
-    p = get(p, tr->pC, (size_t)tr->n * 8);
+    p = get(p, tr->pF, xb);
+    p = get(p, tr->pC, xb);
     p = get(p, tr->targets, (size_t)tr->n_out * 8);
     pln_memory_state_load(tr->mem, p);
+    p += pln_memory_state_size(tr->mem);
     tr->periods = hdr[2];
     tr->steps = hdr[3];
     tr->since_refresh = hdr[4];
@@ -615,5 +878,19 @@ pln_status pln_tcl_state_load(pln_tcl *tr, const void *buf, size_t size)
     tr->rng.has_spare = (int)hdr[8];
     tr->ledger = l;
     load_example(tr, tr->dir_buf, tr->src_buf, NULL, PLN_SPLIT_TRAIN, tr->example);
+    if (tr->sd > 1) {
+        tr->x_valid = (int)si[1];
+        tr->pF_current = (int)si[2];
+        tr->have_free = (int)si[3];
+        tr->x_eta = sdb[0];
+        tr->phiF = sdb[1];
+        tr->phiC = sdb[2];
+        tr->eta_prev = sdb[3];
+        tr->e_prev = sdb[4];
+        (void)get(p + (TCL_SPRING_NI + TCL_SPRING_ND) * 8, tr->x_cur, xb);
+        if (tr->mode == TCL_SPRING) {
+            PLN_TRY(restore_columns(tr));
+        }
+    }
     return PLN_OK;
 }

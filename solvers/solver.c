@@ -149,17 +149,17 @@ static void pcg_fresh(pln_solver *s)
 }
 
 /* Whether pln_solver_factor must compute a new factor under a PCG route (cur.x holds the
- * new values). An entry that changed sign or by more than a factor of 2 always renews it:
- * the preconditioned spectrum could then be wide, and a matrix made singular must be
- * reported by the factorization. */
+ * new values). An entry that moved by more than half its size (or changed sign) since the
+ * factorization always renews it: the preconditioned spectrum could then be wide, and a
+ * matrix made singular must be reported by the factorization. */
 static bool pcg_must_refactor(pln_solver *s, bool *differs)
 {
-    const double *x = s->cur.x, *f = s->fact_x;
-    bool far = false, diff = false;
+    const double *restrict x = s->cur.x, *restrict f = s->fact_x;
+    int far = 0, diff = 0;
     for (pln_idx k = 0; k < s->cur.nnz; k++) {
-        double r = x[k] / f[k];
-        diff |= x[k] != f[k];
-        far |= !(r >= 0.5 && r <= 2.0) && x[k] != f[k];
+        const double d = fabs(x[k] - f[k]);
+        diff |= d != 0.0;
+        far |= !(d <= 0.5 * fabs(f[k]));
     }
     *differs = diff;
     if (far) {
@@ -378,21 +378,33 @@ pln_status pln_solver_factor(pln_solver *s, const pln_csc *A)
 
 /* ------------------------------------------------------------------ PCG route: solve */
 
-/* y = A x for the symmetric matrix stored as its lower triangle. */
-static void sym_matvec(const pln_csc *A, const double *restrict x, double *restrict y)
+/* Q = A P for the columns c with active[c] != 0 (n x nrhs each), one pass over A. */
+static void sym_matvec_cols(const pln_csc *A, pln_idx nrhs, const double *active,
+                            const double *restrict P, double *restrict Q)
 {
-    const pln_idx *Ap = A->p, *Ai = A->i;
+    const pln_idx n = A->n, *Ap = A->p, *Ai = A->i;
     const double *Ax = A->x;
-    memset(y, 0, (size_t)A->n * sizeof *y);
-    for (pln_idx j = 0; j < A->n; j++) {
-        const double xj = x[j];
-        double sum = Ax[Ap[j]] * xj;
-        for (pln_idx k = Ap[j] + 1; k < Ap[j + 1]; k++) {
-            const pln_idx i = Ai[k];
-            y[i] += Ax[k] * xj;
-            sum += Ax[k] * x[i];
+    for (pln_idx c = 0; c < nrhs; c++) {
+        if (active[c] != 0.0) {
+            memset(Q + c * n, 0, (size_t)n * sizeof *Q);
         }
-        y[j] += sum;
+    }
+    for (pln_idx j = 0; j < n; j++) {
+        for (pln_idx c = 0; c < nrhs; c++) {
+            if (active[c] == 0.0) {
+                continue;
+            }
+            const double *p = P + c * n;
+            double *q = Q + c * n;
+            const double pj = p[j];
+            double sum = Ax[Ap[j]] * pj;
+            for (pln_idx k = Ap[j] + 1; k < Ap[j + 1]; k++) {
+                const pln_idx i = Ai[k];
+                q[i] += Ax[k] * pj;
+                sum += Ax[k] * p[i];
+            }
+            q[j] += sum;
+        }
     }
 }
 
@@ -487,12 +499,17 @@ static pln_status pcg_solve(pln_solver *s, pln_idx nrhs, const double *B, double
     double *rho = Q + n * nrhs, *active = rho + nrhs;
     const double tol2 = s->opts.pcg_tol * s->opts.pcg_tol;
     /* Start from the last solution for this array when it leaves a smaller residual. */
+    if (valid) {
+        for (pln_idx j = 0; j < nrhs; j++) {
+            active[j] = 1.0;
+        }
+        sym_matvec_cols(&s->cur, nrhs, active, w->x, R);
+    }
     for (pln_idx j = 0; j < nrhs; j++) {
         const double *b = B + j * n;
         double *x = X + j * n, *r = R + j * n;
         bool warm = false;
         if (valid) {
-            sym_matvec(&s->cur, w->x + j * n, r);
             for (pln_idx k = 0; k < n; k++) {
                 r[k] = b[k] - r[k];
             }
@@ -523,12 +540,12 @@ static pln_status pcg_solve(pln_solver *s, pln_idx nrhs, const double *B, double
     bool broke = false;
     while (n_active > 0 && iter < s->opts.pcg_max_iter && !broke) {
         iter++;
+        sym_matvec_cols(&s->cur, nrhs, active, P, Q);
         for (pln_idx j = 0; j < nrhs; j++) {
             if (active[j] == 0.0) {
                 continue;
             }
             double *x = X + j * n, *r = R + j * n, *p = P + j * n, *q = Q + j * n;
-            sym_matvec(&s->cur, p, q);
             double pq = dot(p, q, n);
             if (!(pq > 0.0) || !isfinite(pq)) {
                 broke = true; /* not positive definite along p */

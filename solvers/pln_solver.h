@@ -40,7 +40,7 @@ typedef enum pln_factor_mode {
  *  iteration, all columns in step), warm-started from the last solution of the same
  *  right-hand-side array when that is closer. A solve that does not converge in pcg_max_iter
  *  refactorizes and solves directly, so results always meet pcg_tol. The factor is renewed
- *  whenever an entry changed sign or by more than a factor of 2 since it was computed, so a
+ *  whenever an entry moved by more than half its size since it was computed, so a
  *  matrix made singular is still reported (by pln_solver_factor, or by the solve's fallback
  *  for a general SPD matrix whose entries moved less). Not bit-for-bit equal to the direct
  *  route: results depend on the history of factorizations (a resumed run differs from a

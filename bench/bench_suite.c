@@ -264,7 +264,7 @@ int main(int argc, char **argv)
      * factorizations per step, PCG iterations per solved column, steps, loss before and
      * after. */
     printf("| %s | %" PRId64 " | %" PRId64 " | %.3g | %s | %" PRId64 " | %s | %.2f | %.2f | %.2f "
-           "| %.2f | %.2f | %.2f | %.1f | %.0f | %.0f | %.2f | %.2f | %.2f | %d | %.4g | %.4g |\n",
+           "| %.2f | %.2f | %.2f | %.1f | %.0f | %.0f | %.2f | %.2f | %.2f | %d | %.6g | %.6g |\n",
            name, n, m, ss.nnz_factor, cf.what, cf.batch, cf.refactor, 1e3 * step_s,
            1e3 * floor_s, step_s / floor_s, 1e3 * step_cpu, 1e3 * floor_cpu,
            step_cpu / floor_cpu, textbook_s / step_s, peak, factor_mib,

@@ -79,10 +79,14 @@ PLN_API pln_status pln_states_create(pln_ctx *ctx, pln_network *net, pln_idx n_o
                                      pln_states **out);
 PLN_API void pln_states_destroy(pln_states *st);
 
-/** @brief Numeric factorization of the network's current matrix, then Z and S (nonlinear
- *  springs: nothing to do; each state factors its own Hessians).
- *  @return PLN_OK; PLN_ESINGULAR naming the node where the factorization broke down (springs:
- *  "under-constrained: ...", with the number of floppy modes when the system is small). */
+/** @brief Numeric factorization of the network's current matrix (nonlinear springs: nothing
+ *  to do; each state factors its own Hessians). Linear networks: Z and S follow with the next
+ *  pln_states_free, whose first block of right-hand sides solves E alongside (one pass over
+ *  the factor), or with the next clamp or nudge. With the solver's PCG route (pln_refactor)
+ *  the factor may be an older one and the solves conjugate gradients on it.
+ *  @return PLN_OK; PLN_ESINGULAR naming the node where the factorization broke down, or for
+ *  outputs that are not independent (springs: "under-constrained: ...", with the number of
+ *  floppy modes when the system is small). */
 PLN_API pln_status pln_states_factor(pln_states *st);
 
 /** @brief Free states of nrhs examples.

@@ -27,6 +27,8 @@ run() { # graph size what batch refactor seconds rate max_steps; $label is added
 cholmod_so=$(ldd "$bin" | awk '/libcholmod/ {print $3}')
 blas=$(ldd "$cholmod_so" | awk '/libblas|libopenblas/ {print $3}' | head -1)
 blas_real=$(readlink -f "$blas" 2>/dev/null || echo "$blas")
+openblas=$(ldd "$bin" | awk '/libopenblas/ {print $3}' | head -1)
+[ -n "$openblas" ] && blas_real="$blas_real (OpenBLAS: $(readlink -f "$openblas"))"
 echo "# plnet benchmark suite"
 echo
 echo "Produced by \`bench/suite.sh $mode\` on $(date -u '+%Y-%m-%d %H:%M UTC'), plnet $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')."

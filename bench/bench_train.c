@@ -107,8 +107,12 @@ static double bench_textbook(pln_ctx *ctx, setup *s, pln_idx batch, double budge
     cbc.dirichlet_values = cdv;
     CHECK(pln_network_create(ctx, s->g, &no, &cbc, &nc));
     pln_states *sf = NULL, *sc = NULL;
-    CHECK(pln_states_create(ctx, nf, 2, s->outs, NULL, &sf));
-    CHECK(pln_states_create(ctx, nc, 0, NULL, NULL, &sc));
+    /* Textbook: a numeric factorization every time (the default's PCG route would skip it). */
+    pln_states_options so;
+    pln_states_options_default(&so);
+    so.solver.refactor = PLN_REFACTOR_ALWAYS;
+    CHECK(pln_states_create(ctx, nf, 2, s->outs, &so, &sf));
+    CHECK(pln_states_create(ctx, nc, 0, NULL, &so, &sc));
     pln_idx n = s->n, m = pln_network_n_edges(nf);
     double *pf = malloc((size_t)n * sizeof *pf), *pc = malloc((size_t)n * sizeof *pc);
     double *sF = malloc((size_t)m * sizeof *sF), *sC = malloc((size_t)m * sizeof *sC);

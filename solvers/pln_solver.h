@@ -130,7 +130,10 @@ PLN_API pln_status pln_solver_analyze(pln_solver *s, const pln_csc *A);
 PLN_API pln_status pln_solver_factor(pln_solver *s, const pln_csc *A);
 /** @brief Solve A X = B for nrhs right-hand sides (column-major n x nrhs; X and B must not
  *  overlap). Allocates nothing once a call with the same nrhs has been made (workspaces are
- *  kept for the 4 most recently used values of nrhs). nrhs = 0 does nothing.
+ *  kept for the 4 most recently used values of nrhs; on the PCG route also the last solution
+ *  of each of the 4 most recently used right-hand-side arrays B, for warm starts, so the
+ *  same holds per array). nrhs = 0 does nothing. PCG route: a solve that does not converge
+ *  refactorizes (then PLN_ESINGULAR or PLN_ENOMEM are possible here too).
  *  @return PLN_OK, PLN_EINVAL (not factored, nrhs < 0, NULL or overlapping arrays),
  *  PLN_ENOMEM on the first call with a new nrhs, PLN_EDEP. */
 PLN_API pln_status pln_solver_solve(pln_solver *s, pln_idx nrhs, const double *B, double *X);

@@ -69,8 +69,11 @@ typedef struct pln_solver_options {
      *  rounding-sized pivot of either sign, which the plain d_j <= 0 test of Cholesky misses
      *  about half the time. 0 keeps only the d_j <= 0 test. Default 1e-12; must be in [0, 1). */
     double pivot_tol;
-    /** When pln_solver_factor refactorizes (see pln_refactor). Default PLN_REFACTOR_AUTO
-     *  (zero, as in a zero-initialized struct, is PLN_REFACTOR_ALWAYS). */
+    /** When pln_solver_factor refactorizes (see pln_refactor). Default PLN_REFACTOR_ALWAYS
+     *  (also zero), which keeps results independent of the history of factorizations, so a
+     *  resumed training run repeats a continuous one bit for bit; PLN_REFACTOR_AUTO is 1.5-1.9x
+     *  faster on large lattices at small learning rates (bench/RESULTS.md) but not bit-exact
+     *  across a resume. */
     pln_refactor refactor;
     /** PCG route: stop a column when its preconditioned residual sqrt(r'M^{-1}r) is at most
      *  pcg_tol sqrt(x'b) (relative error in the energy norm, about the relative error of x
@@ -85,7 +88,7 @@ typedef struct pln_solver_options {
     pln_idx pcg_refactor_iter;
 } pln_solver_options;
 
-/** @brief Defaults: PLN_ORDER_AUTO, PLN_FACTOR_AUTO, pivot_tol 1e-12, PLN_REFACTOR_AUTO,
+/** @brief Defaults: PLN_ORDER_AUTO, PLN_FACTOR_AUTO, pivot_tol 1e-12, PLN_REFACTOR_ALWAYS,
  *  pcg_tol 1e-10, pcg_max_iter 50, pcg_refactor_iter 8. */
 PLN_API void pln_solver_options_default(pln_solver_options *o);
 

@@ -18,7 +18,9 @@ void pln_solver_options_default(pln_solver_options *o)
     o->ordering = PLN_ORDER_AUTO;
     o->mode = PLN_FACTOR_AUTO;
     o->pivot_tol = 1e-12;
-    o->refactor = PLN_REFACTOR_AUTO;
+    /* Exact and history-free by default, so a resumed run repeats a continuous one bit for
+     * bit; the PCG route (auto/pcg) is opt-in: see pln_refactor and bench/RESULTS.md. */
+    o->refactor = PLN_REFACTOR_ALWAYS;
     o->pcg_tol = 1e-10;
     o->pcg_max_iter = 50;
     o->pcg_refactor_iter = 8;

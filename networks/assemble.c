@@ -5,22 +5,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct entry {
-    pln_idx col, row; /* lower triangle: row >= col */
-} entry;
-
 static int entry_cmp(const void *a, const void *b)
 {
-    const entry *x = a, *y = b;
+    const pln_i_entry *x = a, *y = b;
     if (x->col != y->col) {
         return x->col < y->col ? -1 : 1;
     }
     return (x->row > y->row) - (x->row < y->row);
 }
 
-/* Position of (row, col) in the lower-triangle CSC, by bisection in the sorted column. */
-static pln_idx find_slot(const pln_csc *A, pln_idx row, pln_idx col)
+pln_idx pln_i_csc_find(const pln_csc *A, pln_idx row, pln_idx col)
 {
+    if (row < col) {
+        pln_idx t = row;
+        row = col;
+        col = t;
+    }
+    /* Bisection in the sorted column. */
     pln_idx lo = A->p[col], hi = A->p[col + 1];
     while (lo < hi) {
         pln_idx mid = lo + (hi - lo) / 2;
@@ -33,23 +34,10 @@ static pln_idx find_slot(const pln_csc *A, pln_idx row, pln_idx col)
     return (lo < A->p[col + 1] && A->i[lo] == row) ? lo : -1;
 }
 
-pln_status pln_i_network_build_pattern(pln_network *net)
+pln_status pln_i_network_pattern_from_entries(pln_network *net, pln_i_entry *ent, pln_idx ne)
 {
     pln_ctx *ctx = net->ctx;
-    pln_status st = PLN_OK;
-    entry *ent = NULL;
     const pln_idx nr = net->nr;
-    pln_idx cap = nr + net->m, ne = 0;
-    PLN_ALLOC_GOTO(ctx, st, ent, cap);
-    for (pln_idx r = 0; r < nr; r++) {
-        ent[ne++] = (entry){r, r};
-    }
-    for (pln_idx e = 0; e < net->m; e++) {
-        pln_idx a = net->group[net->tail[e]], b = net->group[net->head[e]];
-        if (a >= 0 && b >= 0 && a != b) {
-            ent[ne++] = (entry){a < b ? a : b, a < b ? b : a};
-        }
-    }
     qsort(ent, (size_t)ne, sizeof *ent, entry_cmp);
     pln_idx nnz = 0;
     for (pln_idx q = 0; q < ne; q++) {
@@ -59,9 +47,9 @@ pln_status pln_i_network_build_pattern(pln_network *net)
     }
     net->A.n = nr;
     net->A.nnz = nnz;
-    PLN_ALLOC_GOTO(ctx, st, net->A.p, nr + 1);
-    PLN_ALLOC_GOTO(ctx, st, net->A.i, nnz);
-    PLN_ALLOC_GOTO(ctx, st, net->A.x, nnz);
+    PLN_ALLOC(ctx, net->A.p, nr + 1);
+    PLN_ALLOC(ctx, net->A.i, nnz);
+    PLN_ALLOC(ctx, net->A.x, nnz);
     for (pln_idx q = 0; q < nnz; q++) {
         net->A.p[ent[q].col + 1]++;
         net->A.i[q] = ent[q].row;
@@ -69,6 +57,27 @@ pln_status pln_i_network_build_pattern(pln_network *net)
     for (pln_idx c = 0; c < nr; c++) {
         net->A.p[c + 1] += net->A.p[c];
     }
+    return PLN_OK;
+}
+
+pln_status pln_i_network_build_pattern(pln_network *net)
+{
+    pln_ctx *ctx = net->ctx;
+    pln_status st = PLN_OK;
+    pln_i_entry *ent = NULL;
+    const pln_idx nr = net->nr;
+    pln_idx cap = nr + net->m, ne = 0;
+    PLN_ALLOC_GOTO(ctx, st, ent, cap);
+    for (pln_idx r = 0; r < nr; r++) {
+        ent[ne++] = (pln_i_entry){r, r};
+    }
+    for (pln_idx e = 0; e < net->m; e++) {
+        pln_idx a = net->group[net->tail[e]], b = net->group[net->head[e]];
+        if (a >= 0 && b >= 0 && a != b) {
+            ent[ne++] = (pln_i_entry){a < b ? a : b, a < b ? b : a};
+        }
+    }
+    PLN_TRY_GOTO(st, pln_i_network_pattern_from_entries(net, ent, ne));
     PLN_ALLOC_GOTO(ctx, st, net->slot_tt, net->m);
     PLN_ALLOC_GOTO(ctx, st, net->slot_hh, net->m);
     PLN_ALLOC_GOTO(ctx, st, net->slot_th, net->m);
@@ -79,13 +88,13 @@ pln_status pln_i_network_build_pattern(pln_network *net)
             continue; /* both ends in one group: the drop is fixed, nothing enters A */
         }
         if (a >= 0) {
-            net->slot_tt[e] = find_slot(&net->A, a, a);
+            net->slot_tt[e] = pln_i_csc_find(&net->A, a, a);
         }
         if (b >= 0) {
-            net->slot_hh[e] = find_slot(&net->A, b, b);
+            net->slot_hh[e] = pln_i_csc_find(&net->A, b, b);
         }
         if (a >= 0 && b >= 0) {
-            net->slot_th[e] = find_slot(&net->A, a < b ? b : a, a < b ? a : b);
+            net->slot_th[e] = pln_i_csc_find(&net->A, a < b ? b : a, a < b ? a : b);
         }
     }
 done:

@@ -71,6 +71,16 @@ void pln_i_spring_read_outputs(const pln_network *net, pln_idx n_out, const pln_
 /* Linearized or exact length of edge e at x (for spring_linear r = L0 + n . (u_t - u_h)). */
 double pln_i_spring_length(const pln_network *net, const double *x, pln_idx e);
 
+/* A lower-triangle position (row >= col) of the reduced matrix's pattern. */
+typedef struct pln_i_entry {
+    pln_idx col, row;
+} pln_i_entry;
+/* Sort and deduplicate ent[0..ne) (reordered in place) and build net->A's pattern from them,
+ * values zeroed (assemble.c; shared by the linear and the spring patterns). */
+pln_status pln_i_network_pattern_from_entries(pln_network *net, pln_i_entry *ent, pln_idx ne);
+/* Position of (row, col), in either order, in the lower triangle of A, or -1. */
+pln_idx pln_i_csc_find(const pln_csc *A, pln_idx row, pln_idx col);
+
 /* Assemble the reduced pattern and the edge slots (assemble.c). */
 pln_status pln_i_network_build_pattern(pln_network *net);
 /* Refill A.x from the conductances, O(nnz + m). */

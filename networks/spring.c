@@ -363,46 +363,13 @@ done:
     return st;
 }
 
-typedef struct entry {
-    pln_idx col, row;
-} entry;
-
-static int entry_cmp(const void *a, const void *b)
-{
-    const entry *x = a, *y = b;
-    if (x->col != y->col) {
-        return x->col < y->col ? -1 : 1;
-    }
-    return (x->row > y->row) - (x->row < y->row);
-}
-
-static pln_idx find_slot(const pln_csc *A, pln_idx row, pln_idx col)
-{
-    if (row < col) {
-        pln_idx t = row;
-        row = col;
-        col = t;
-    }
-    pln_idx lo = A->p[col], hi = A->p[col + 1];
-    while (lo < hi) {
-        pln_idx mid = lo + (hi - lo) / 2;
-        if (A->i[mid] < row) {
-            lo = mid + 1;
-        } else {
-            hi = mid;
-        }
-    }
-    return (lo < A->p[col + 1] && A->i[lo] == row) ? lo : -1;
-}
-
 /* The d x d block pattern of the reduced stiffness matrix, built once. */
 static pln_status build_pattern(pln_network *net)
 {
     pln_ctx *ctx = net->ctx;
     pln_status st = PLN_OK;
     const int d = net->sd, dd = d * d;
-    const pln_idx nr = net->nr;
-    entry *ent = NULL;
+    pln_i_entry *ent = NULL;
     pln_idx cap = net->n * dd + net->m * dd, ne = 0;
     PLN_ALLOC_GOTO(ctx, st, ent, cap);
     for (pln_idx i = 0; i < net->n; i++) {
@@ -410,7 +377,7 @@ static pln_status build_pattern(pln_network *net)
             for (int b = 0; b <= a; b++) {
                 pln_idx ra = net->dof[i * d + a], rb = net->dof[i * d + b];
                 if (ra >= 0 && rb >= 0) {
-                    ent[ne++] = (entry){rb, ra};
+                    ent[ne++] = (pln_i_entry){rb, ra};
                 }
             }
         }
@@ -420,30 +387,12 @@ static pln_status build_pattern(pln_network *net)
             for (int b = 0; b < d; b++) {
                 pln_idx ra = net->dof[net->tail[e] * d + a], rb = net->dof[net->head[e] * d + b];
                 if (ra >= 0 && rb >= 0) {
-                    ent[ne++] = (entry){ra < rb ? ra : rb, ra < rb ? rb : ra};
+                    ent[ne++] = (pln_i_entry){ra < rb ? ra : rb, ra < rb ? rb : ra};
                 }
             }
         }
     }
-    qsort(ent, (size_t)ne, sizeof *ent, entry_cmp);
-    pln_idx nnz = 0;
-    for (pln_idx q = 0; q < ne; q++) {
-        if (q == 0 || ent[q].col != ent[q - 1].col || ent[q].row != ent[q - 1].row) {
-            ent[nnz++] = ent[q];
-        }
-    }
-    net->A.n = nr;
-    net->A.nnz = nnz;
-    PLN_ALLOC_GOTO(ctx, st, net->A.p, nr + 1);
-    PLN_ALLOC_GOTO(ctx, st, net->A.i, nnz);
-    PLN_ALLOC_GOTO(ctx, st, net->A.x, nnz);
-    for (pln_idx q = 0; q < nnz; q++) {
-        net->A.p[ent[q].col + 1]++;
-        net->A.i[q] = ent[q].row;
-    }
-    for (pln_idx c = 0; c < nr; c++) {
-        net->A.p[c + 1] += net->A.p[c];
-    }
+    PLN_TRY_GOTO(st, pln_i_network_pattern_from_entries(net, ent, ne));
     PLN_ALLOC_GOTO(ctx, st, net->slot_blk, net->m * 3 * dd);
     for (pln_idx e = 0; e < net->m; e++) {
         pln_idx *s = net->slot_blk + e * 3 * dd;
@@ -453,10 +402,10 @@ static pln_status build_pattern(pln_network *net)
                 pln_idx ta = net->dof[t * d + a], tb = net->dof[t * d + b];
                 pln_idx ha = net->dof[h * d + a], hb = net->dof[h * d + b];
                 /* diagonal blocks: lower triangle only (a >= b), each stored entry once */
-                s[a * d + b] = (a >= b && ta >= 0 && tb >= 0) ? find_slot(&net->A, ta, tb) : -1;
+                s[a * d + b] = (a >= b && ta >= 0 && tb >= 0) ? pln_i_csc_find(&net->A, ta, tb) : -1;
                 s[dd + a * d + b] =
-                    (a >= b && ha >= 0 && hb >= 0) ? find_slot(&net->A, ha, hb) : -1;
-                s[2 * dd + a * d + b] = (ta >= 0 && hb >= 0) ? find_slot(&net->A, ta, hb) : -1;
+                    (a >= b && ha >= 0 && hb >= 0) ? pln_i_csc_find(&net->A, ha, hb) : -1;
+                s[2 * dd + a * d + b] = (ta >= 0 && hb >= 0) ? pln_i_csc_find(&net->A, ta, hb) : -1;
             }
         }
     }

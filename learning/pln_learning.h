@@ -54,10 +54,18 @@ typedef enum pln_dof {
      *  = dE/dk.) For springs the signal is dE/dtheta itself, with no factor 2: as beta -> 0
      *  the equilibrium update tends to -alpha dC/dtheta. State arrays of spring networks hold
      *  n_nodes x d values per example (pln_network_state_dim). */
-    PLN_DOF_REST_LENGTH = 2
+    PLN_DOF_REST_LENGTH = 2,
+    /** Springs only: theta = (k, l), the stiffnesses then the rest lengths, 2 n_edges values
+     *  (issue #5). Each half has its own signal (s = 1/2 (r - l)^2 for k, s = -k (r - l) for
+     *  l, both evaluated in the same two states) and its own learning rate: the stiffness
+     *  signal scales like strain^2 while the rest-length signal scales like k strain, so one
+     *  alpha cannot serve both (pln_rule_options.rate is the stiffness's alpha,
+     *  rate_rest_length the rest length's). As beta -> 0 the equilibrium update of each half
+     *  tends to -alpha_half dC/dtheta_half. */
+    PLN_DOF_BOTH = 3
 } pln_dof;
 
-/** @brief "conductance" or "radius". */
+/** @brief "conductance", "radius", "rest_length" or "both". */
 PLN_API const char *pln_dof_name(pln_dof dof);
 
 /** Parameters of a rule. */
@@ -67,6 +75,9 @@ typedef struct pln_rule_options {
     double nudge;       /**< eta (coupled rules, in (0, 1]) or beta (> 0), default 0.1 */
     double asymmetry;   /**< a in [0, 1], dyadic only, default 0.5 */
     pln_dof dof;        /**< default PLN_DOF_CONDUCTANCE */
+    /** With PLN_DOF_BOTH: alpha of the rest-length half (m per N of signal), rate being that
+     *  of the stiffness half; 0 (default) means the same as rate. Ignored otherwise. */
+    double rate_rest_length;
 } pln_rule_options;
 
 /** @brief Defaults: coupled, alpha 0.05, nudge 0.1, asymmetry 0.5, theta = k. */
@@ -160,7 +171,9 @@ PLN_API size_t pln_rule_work_size(const pln_states *st, pln_idx nrhs);
  *  @param[in] targets  T, n_out x nrhs
  *  @param[in] hw       may be NULL; only signal_noise is used here
  *  @param[in,out] rng  may be NULL unless hw->signal_noise > 0
- *  @param[out] dtheta  n_edges: mean over examples of d theta
+ *  @param[out] dtheta  n_edges (2 n_edges with PLN_DOF_BOTH: stiffnesses, then rest
+ *                      lengths): mean over examples of d theta. With PLN_DOF_BOTH the
+ *                      measurement noise hw->signal_noise is added to both signals.
  *  @param[out] energy  may be NULL
  *  @param work         pln_rule_work_size(st, nrhs) doubles
  *  @return PLN_OK; PLN_EINVAL (options, or theta = r on a network that is not flow);
@@ -364,6 +377,11 @@ PLN_API pln_idx pln_task_predict(const pln_task *task, const double *o);
 typedef struct pln_trainer_options {
     pln_rule_options rule;
     pln_hardware hardware;
+    /** With PLN_DOF_BOTH: the hardware of the rest-length half (its clip bounds in m, and
+     *  its own levels, noise, sign steps and desync mask); `hardware` then applies to the
+     *  stiffness half only, except that hardware.signal_noise is added to both signals.
+     *  Ignored for the other dofs. Default pln_hardware_default. */
+    pln_hardware hardware_rest_length;
     pln_idx batch;       /**< examples per step (updates averaged), default 1 */
     uint64_t seed;       /**< seeds the trainer's generator (example draws, noise), default 1 */
     double temperature;  /**< K, default 300 (SPEC 5) */
@@ -384,8 +402,10 @@ typedef struct pln_metrics {
 typedef struct pln_trainer pln_trainer;
 
 /** @brief INITIALIZE: bind a network, its states and a task; seed the generator; factor.
- *  Spring networks: theta is the stiffness (PLN_DOF_CONDUCTANCE) or the rest length
- *  (PLN_DOF_REST_LENGTH); every state holds n_nodes x d positions; the free states of a step
+ *  Spring networks: theta is the stiffness (PLN_DOF_CONDUCTANCE), the rest length
+ *  (PLN_DOF_REST_LENGTH), or both (PLN_DOF_BOTH: 2 m values, stiffnesses then rest lengths,
+ *  each half through its own hardware; the Landauer bits are summed over both halves at
+ *  the one resolution, each half at its own quantization step when quantized); every state holds n_nodes x d positions; the free states of a step
  *  start from the free states of the previous step (kept by the trainer and checkpointed, so
  *  that a resumed run repeats the same Newton iterations bit for bit). The ledger's Joule
  *  term is the heat of switching between the free and the other states (pln_rule_energy).
@@ -415,9 +435,11 @@ PLN_API pln_status pln_trainer_evaluate(pln_trainer *tr, pln_split split, pln_me
 PLN_API pln_status pln_trainer_outputs(pln_trainer *tr, pln_split split, double *o);
 
 PLN_API int64_t pln_trainer_steps(const pln_trainer *tr);
-/** @brief View of theta (m values; k in S or r in m), valid until the next step or load. */
+/** @brief View of theta (m values; k in S or r in m; 2 m with PLN_DOF_BOTH, k then l),
+ *  valid until the next step or load. */
 PLN_API const double *pln_trainer_theta(const pln_trainer *tr);
-/** @brief The last update written (theta_new - theta_old), m values (view). */
+/** @brief The last update written (theta_new - theta_old), m values (2 m with
+ *  PLN_DOF_BOTH) (view). */
 PLN_API const double *pln_trainer_last_update(const pln_trainer *tr);
 /** @brief View of the ledger. */
 PLN_API const pln_ledger *pln_trainer_ledger(const pln_trainer *tr);

@@ -33,8 +33,10 @@ pln_status pln_rule_parse(pln_ctx *ctx, const char *name, pln_rule_kind *out)
 
 const char *pln_dof_name(pln_dof dof)
 {
-    return dof == PLN_DOF_RADIUS ? "radius" : dof == PLN_DOF_REST_LENGTH ? "rest_length"
-                                                                         : "conductance";
+    return dof == PLN_DOF_RADIUS        ? "radius"
+           : dof == PLN_DOF_REST_LENGTH ? "rest_length"
+           : dof == PLN_DOF_BOTH        ? "both"
+                                        : "conductance";
 }
 
 void pln_rule_options_default(pln_rule_options *o)
@@ -44,6 +46,7 @@ void pln_rule_options_default(pln_rule_options *o)
     o->nudge = 0.1;
     o->asymmetry = 0.5;
     o->dof = PLN_DOF_CONDUCTANCE;
+    o->rate_rest_length = 0.0;
 }
 
 static bool is_coupled(pln_rule_kind r)
@@ -73,8 +76,12 @@ pln_status pln_rule_options_check(pln_ctx *ctx, const pln_rule_options *o)
                      o->asymmetry);
     }
     if (o->dof != PLN_DOF_CONDUCTANCE && o->dof != PLN_DOF_RADIUS &&
-        o->dof != PLN_DOF_REST_LENGTH) {
+        o->dof != PLN_DOF_REST_LENGTH && o->dof != PLN_DOF_BOTH) {
         PLN_FAIL_KEY(ctx, PLN_EINVAL, "learning.dof", "unknown degree of freedom %d", (int)o->dof);
+    }
+    if (!isfinite(o->rate_rest_length) || o->rate_rest_length < 0.0) {
+        PLN_FAIL_KEY(ctx, PLN_EINVAL, "learning.rate_rest_length",
+                     "learning rate must be finite and >= 0, got %g", o->rate_rest_length);
     }
     return PLN_OK;
 }
@@ -187,12 +194,15 @@ pln_status pln_rule_update(pln_states *st, const pln_rule_options *ro, pln_idx n
                      "the radius is a degree of freedom of flow networks only (this is %s)",
                      pln_kind_name(pln_network_kind(net)));
     }
-    if (ro->dof == PLN_DOF_REST_LENGTH && pln_network_rest_lengths(net) == NULL) {
+    if ((ro->dof == PLN_DOF_REST_LENGTH || ro->dof == PLN_DOF_BOTH) &&
+        pln_network_rest_lengths(net) == NULL) {
         PLN_FAIL_KEY(ctx, PLN_EINVAL, "learning.dof",
                      "the rest length is a degree of freedom of spring networks only (this is %s)",
                      pln_kind_name(pln_network_kind(net)));
     }
     const pln_param param = ro->dof == PLN_DOF_REST_LENGTH ? PLN_PARAM_REST_LENGTH : PLN_PARAM_K;
+    /* PLN_DOF_BOTH: a second half, the rest lengths, at its own rate (rc_l below) */
+    const bool both = ro->dof == PLN_DOF_BOTH;
     const double *radii = NULL;
     if (ro->dof == PLN_DOF_RADIUS) {
         radii = pln_network_radii(net);
@@ -221,14 +231,20 @@ pln_status pln_rule_update(pln_states *st, const pln_rule_options *ro, pln_idx n
     for (pln_idx e = 0; e < m; e++) {
         chain[e] = (radii != NULL) ? 4.0 * k[e] / radii[e] : 1.0;
         dtheta[e] = 0.0;
+        if (both) {
+            dtheta[m + e] = 0.0;
+        }
     }
 
-    state_recipe rc[2];
+    state_recipe rc[2], rc_l[2];
     recipes(ro, rc);
+    pln_rule_options ro_l = *ro;
+    ro_l.rate = ro->rate_rest_length > 0.0 ? ro->rate_rest_length : ro->rate;
+    recipes(&ro_l, rc_l);
     double joule = 0.0, pf = 0.0, pc = 0.0;
     for (int r = 0; r < 2; r++) {
         PLN_TRY(make_state(st, &rc[r], nrhs, n, no, p_free, o_free, targets, p_state, oc));
-        double w = rc[r].coef / (double)nrhs;
+        double w = rc[r].coef / (double)nrhs, w_l = rc_l[r].coef / (double)nrhs;
         for (pln_idx b = 0; b < nrhs; b++) {
             const double *p = p_state + b * n;
             pln_network_param_signals(net, param, p, s);
@@ -239,6 +255,17 @@ pln_status pln_rule_update(pln_states *st, const pln_rule_options *ro, pln_idx n
             }
             for (pln_idx e = 0; e < m; e++) {
                 dtheta[e] += w * chain[e] * s[e];
+            }
+            if (both) {
+                pln_network_param_signals(net, PLN_PARAM_REST_LENGTH, p, s);
+                if (noise > 0.0) {
+                    for (pln_idx e = 0; e < m; e++) {
+                        s[e] += noise * pln_rng_normal(rng);
+                    }
+                }
+                for (pln_idx e = 0; e < m; e++) {
+                    dtheta[m + e] += w_l * s[e];
+                }
             }
             double pw = state_heat(net, rc[r].how == STATE_FREE ? p_free + b * n : p,
                                    p_free + b * n);

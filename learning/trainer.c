@@ -12,7 +12,7 @@ struct pln_trainer {
     pln_states *st;
     const pln_task *task;
     pln_trainer_options o;
-    pln_idx n, m, n_in, n_out, batch, n_dir, n_src;
+    pln_idx n, m, nth, n_in, n_out, batch, n_dir, n_src;
     int sd;             /* values per node: 1, or d for springs */
     pln_idx *in_slot;   /* per input: index in the Dirichlet (x sd + axis) or source values */
     double *dir_buf;    /* n_dir x sd x batch boundary values, inputs overwritten per example */
@@ -20,7 +20,7 @@ struct pln_trainer {
     pln_bc_values *bcs; /* batch */
     double *p_free, *o_free, *targets;
     double *work;
-    double *theta, *theta_new, *dtheta;
+    double *theta, *theta_new, *dtheta; /* nth = m values, or 2 m with PLN_DOF_BOTH */
     /* Springs: the free states (n x sd x batch) the next solve starts from, so that a run
      * restored from a checkpoint repeats the same Newton iterations; NULL for other kinds. */
     double *warm;
@@ -33,6 +33,7 @@ void pln_trainer_options_default(pln_trainer_options *o)
 {
     pln_rule_options_default(&o->rule);
     pln_hardware_default(&o->hardware);
+    pln_hardware_default(&o->hardware_rest_length);
     o->batch = 1;
     o->seed = 1;
     o->temperature = 300.0;
@@ -66,6 +67,9 @@ static pln_status write_theta(pln_trainer *tr, const double *theta)
         PLN_TRY(pln_network_set_radii(tr->net, theta));
     } else if (tr->o.rule.dof == PLN_DOF_REST_LENGTH) {
         PLN_TRY(pln_network_set_rest_lengths(tr->net, theta));
+    } else if (tr->o.rule.dof == PLN_DOF_BOTH) {
+        PLN_TRY(pln_network_set_conductances(tr->net, theta));
+        PLN_TRY(pln_network_set_rest_lengths(tr->net, theta + tr->m));
     } else {
         PLN_TRY(pln_network_set_conductances(tr->net, theta));
     }
@@ -165,13 +169,18 @@ static pln_status init_theta(pln_trainer *tr)
         memcpy(tr->theta, k, (size_t)tr->m * sizeof *tr->theta);
         return PLN_OK;
     }
-    if (tr->o.rule.dof == PLN_DOF_REST_LENGTH) {
+    if (tr->o.rule.dof == PLN_DOF_REST_LENGTH || tr->o.rule.dof == PLN_DOF_BOTH) {
         const double *l = pln_network_rest_lengths(tr->net);
         if (l == NULL) {
             PLN_FAIL_KEY(tr->ctx, PLN_EINVAL, "learning.dof",
                          "the rest length is a degree of freedom of spring networks only");
         }
-        memcpy(tr->theta, l, (size_t)tr->m * sizeof *tr->theta);
+        double *dst = tr->theta;
+        if (tr->o.rule.dof == PLN_DOF_BOTH) {
+            memcpy(tr->theta, k, (size_t)tr->m * sizeof *tr->theta);
+            dst += tr->m;
+        }
+        memcpy(dst, l, (size_t)tr->m * sizeof *tr->theta);
         return PLN_OK;
     }
     if (pln_network_kind(tr->net) != PLN_KIND_FLOW) {
@@ -200,6 +209,9 @@ pln_status pln_trainer_create(pln_ctx *ctx, pln_network *net, pln_states *states
     pln_trainer *tr = NULL;
     PLN_TRY(pln_rule_options_check(ctx, &opts->rule));
     PLN_TRY(pln_hardware_check(ctx, &opts->hardware));
+    if (opts->rule.dof == PLN_DOF_BOTH) {
+        PLN_TRY(pln_hardware_check(ctx, &opts->hardware_rest_length));
+    }
     if (opts->batch < 1) {
         PLN_FAIL_KEY(ctx, PLN_EINVAL, "train.batch", "batch must be >= 1, got %" PRId64,
                      (int64_t)opts->batch);
@@ -220,6 +232,7 @@ pln_status pln_trainer_create(pln_ctx *ctx, pln_network *net, pln_states *states
     tr->o = *opts;
     tr->n = pln_network_n_nodes(net);
     tr->m = pln_network_n_edges(net);
+    tr->nth = opts->rule.dof == PLN_DOF_BOTH ? 2 * tr->m : tr->m;
     tr->n_in = pln_task_n_in(task);
     tr->n_out = pln_task_n_out(task);
     tr->batch = opts->batch;
@@ -238,9 +251,9 @@ pln_status pln_trainer_create(pln_ctx *ctx, pln_network *net, pln_states *states
     PLN_ALLOC_GOTO(ctx, st, tr->o_free, tr->n_out * B);
     PLN_ALLOC_GOTO(ctx, st, tr->targets, tr->n_out * B);
     PLN_ALLOC_GOTO(ctx, st, tr->work, (pln_idx)pln_rule_work_size(states, B));
-    PLN_ALLOC_GOTO(ctx, st, tr->theta, tr->m);
-    PLN_ALLOC_GOTO(ctx, st, tr->theta_new, tr->m);
-    PLN_ALLOC_GOTO(ctx, st, tr->dtheta, tr->m);
+    PLN_ALLOC_GOTO(ctx, st, tr->theta, tr->nth);
+    PLN_ALLOC_GOTO(ctx, st, tr->theta_new, tr->nth);
+    PLN_ALLOC_GOTO(ctx, st, tr->dtheta, tr->nth);
     if (tr->sd > 1) {
         PLN_ALLOC_GOTO(ctx, st, tr->warm, nd * B);
     }
@@ -306,6 +319,13 @@ pln_status pln_trainer_step(pln_trainer *tr)
     pln_hardware_apply(&tr->o.hardware, &tr->rng, tr->m, tr->theta, tr->dtheta, tr->theta_new);
     double bits = pln_ledger_bits(&tr->o.hardware, tr->o.resolution, tr->m, tr->theta,
                                   tr->dtheta);
+    if (tr->nth > tr->m) { /* PLN_DOF_BOTH: the rest-length half through its own hardware */
+        const pln_idx m = tr->m;
+        pln_hardware_apply(&tr->o.hardware_rest_length, &tr->rng, m, tr->theta + m,
+                           tr->dtheta + m, tr->theta_new + m);
+        bits += pln_ledger_bits(&tr->o.hardware_rest_length, tr->o.resolution, m, tr->theta + m,
+                                tr->dtheta + m);
+    }
     PLN_TRY(write_theta(tr, tr->theta_new));
     double *t = tr->theta;
     tr->theta = tr->theta_new;
@@ -393,7 +413,7 @@ const pln_ledger *pln_trainer_ledger(const pln_trainer *tr)
 
 /* ------------------------------------------------------------------ checkpoints
  * Layout (native byte order, fields written one by one so no padding byte is undefined):
- * magic[8] "PLNTRN01", m, dof, step (int64), theta[m], rng s[4] (uint64), spare_normal,
+ * magic[8] "PLNTRN01", m, dof, step (int64), theta[m] (2 m with PLN_DOF_BOTH), rng s[4] (uint64), spare_normal,
  * has_spare (int64), ledger (steps int64, then 11 doubles); spring networks then add the
  * free states the next step starts from (n x d x batch doubles). */
 
@@ -403,7 +423,7 @@ static const char ckpt_magic[8] = {'P', 'L', 'N', 'T', 'R', 'N', '0', '1'};
 size_t pln_trainer_state_size(const pln_trainer *tr)
 {
     size_t warm = tr->warm != NULL ? (size_t)(tr->n * tr->sd * tr->batch) * 8 : 0;
-    return 8 + 3 * 8 + (size_t)tr->m * 8 + 4 * 8 + 8 + 8 + 8 + CKPT_LEDGER_DOUBLES * 8 + warm;
+    return 8 + 3 * 8 + (size_t)tr->nth * 8 + 4 * 8 + 8 + 8 + 8 + CKPT_LEDGER_DOUBLES * 8 + warm;
 }
 
 static unsigned char *put(unsigned char *p, const void *v, size_t n)
@@ -437,7 +457,7 @@ pln_status pln_trainer_state_save(const pln_trainer *tr, void *buf, size_t size)
     int64_t hdr[3] = {(int64_t)tr->m, (int64_t)tr->o.rule.dof, tr->step};
     p = put(p, ckpt_magic, 8);
     p = put(p, hdr, sizeof hdr);
-    p = put(p, tr->theta, (size_t)tr->m * sizeof *tr->theta);
+    p = put(p, tr->theta, (size_t)tr->nth * sizeof *tr->theta);
     p = put(p, tr->rng.s, sizeof tr->rng.s);
     p = put(p, &tr->rng.spare_normal, 8);
     int64_t spare = tr->rng.has_spare;
@@ -474,7 +494,7 @@ pln_status pln_trainer_state_load(pln_trainer *tr, const void *buf, size_t size)
                  " does not fit this trainer (%" PRId64 " edges, dof %d)", hdr[0], hdr[1],
                  (int64_t)tr->m, (int)tr->o.rule.dof);
     }
-    p = get(p, tr->theta_new, (size_t)tr->m * sizeof *tr->theta_new);
+    p = get(p, tr->theta_new, (size_t)tr->nth * sizeof *tr->theta_new);
     pln_rng rng;
     int64_t spare;
     p = get(p, rng.s, sizeof rng.s);

@@ -3,6 +3,7 @@
 #include "spring_fixtures.h"
 
 #include <criterion/criterion.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +86,12 @@ static double cost(problem *pb, double *x)
 
 static pln_status set_theta(problem *pb, pln_dof dof, const double *th)
 {
+    if (dof == PLN_DOF_BOTH) {
+        pln_status s = pln_network_set_conductances(pb->net, th);
+        return s != PLN_OK ? s
+                           : pln_network_set_rest_lengths(pb->net,
+                                                          th + pln_network_n_edges(pb->net));
+    }
     return dof == PLN_DOF_REST_LENGTH ? pln_network_set_rest_lengths(pb->net, th)
                                       : pln_network_set_conductances(pb->net, th);
 }
@@ -93,14 +100,17 @@ static pln_status set_theta(problem *pb, pln_dof dof, const double *th)
  * springs: the signal is dE/dtheta itself). Centered, the error is O(beta^2); with
  * beta = 1e-3 and a central difference of h = 1e-5 the two agree to ~1e-5 relative, so 1e-4
  * is asserted (a factor 2 or a sign would miss by 50% or more). */
-static void check_gradient(pln_kind kind, pln_dof dof)
+/* With theta = both (2m values) the rest-length half runs at rate_l: each half is compared
+ * with -rate_half dC/dtheta_half. Returns the worst error relative to the largest gradient. */
+static double check_gradient_rates(pln_kind kind, pln_dof dof, double rate_l, double *dth_out)
 {
     problem pb;
     make_problem(&pb, kind);
     const pln_idx n = pln_network_n_nodes(pb.net) * pln_network_state_dim(pb.net);
     const pln_idx m = pln_network_n_edges(pb.net);
-    double *x = malloc((size_t)n * sizeof *x), *dth = malloc((size_t)m * sizeof *dth);
-    double *th = malloc((size_t)m * sizeof *th);
+    const pln_idx nth = dof == PLN_DOF_BOTH ? 2 * m : m;
+    double *x = malloc((size_t)n * sizeof *x), *dth = malloc((size_t)nth * sizeof *dth);
+    double *th = malloc((size_t)nth * sizeof *th);
     double *work = malloc(pln_rule_work_size(pb.st, 1) * sizeof *work);
     double o[2];
     cr_assert_eq(pln_states_free(pb.st, 1, NULL, x, o), PLN_OK);
@@ -110,14 +120,19 @@ static void check_gradient(pln_kind kind, pln_dof dof)
     ro.rate = 1.0;
     ro.nudge = 1e-3;
     ro.dof = dof;
+    ro.rate_rest_length = rate_l;
     pln_status s = pln_rule_update(pb.st, &ro, 1, x, o, pb.T, NULL, NULL, dth, NULL, work);
     cr_assert_eq(s, PLN_OK, "%s", pln_ctx_last_error(ctx)->message);
     memcpy(th, dof == PLN_DOF_REST_LENGTH ? pln_network_rest_lengths(pb.net)
                                           : pln_network_conductances(pb.net),
            (size_t)m * sizeof *th);
-    double worst = 0.0, gmax = 0.0;
+    if (dof == PLN_DOF_BOTH) {
+        memcpy(th + m, pln_network_rest_lengths(pb.net), (size_t)m * sizeof *th);
+    }
+    double worst = 0.0, gmax = 0.0, wh[2] = {0.0, 0.0}, gh[2] = {0.0, 0.0};
     const double h = 1e-5;
-    for (pln_idx e = 0; e < m; e++) {
+    for (pln_idx e = 0; e < nth; e++) {
+        const double rate = (dof == PLN_DOF_BOTH && e >= m && rate_l > 0.0) ? rate_l : 1.0;
         th[e] += h;
         cr_assert_eq(set_theta(&pb, dof, th), PLN_OK);
         const double cp = cost(&pb, x);
@@ -127,19 +142,69 @@ static void check_gradient(pln_kind kind, pln_dof dof)
         th[e] += h;
         cr_assert_eq(set_theta(&pb, dof, th), PLN_OK);
         const double fd = (cp - cm) / (2 * h);
-        worst = fmax(worst, fabs(dth[e] + fd));
+        worst = fmax(worst, fabs(dth[e] / rate + fd));
         gmax = fmax(gmax, fabs(fd));
+        wh[e >= m] = fmax(wh[e >= m], fabs(dth[e] / rate + fd));
+        gh[e >= m] = fmax(gh[e >= m], fabs(fd));
+    }
+    if (dof == PLN_DOF_BOTH) { /* each half on its own scale (the k gradient is ~40x smaller) */
+        cr_log_info("%s, both: stiffness half %.3g of %.3g, rest-length half %.3g of %.3g",
+                    pln_kind_name(kind), wh[0], gh[0], wh[1], gh[1]);
+        cr_assert(gh[0] > 1e-4 && wh[0] < 1e-4 * gh[0], "stiffness half off by %.3g", wh[0]);
+        cr_assert(gh[1] > 1e-4 && wh[1] < 1e-4 * gh[1], "rest-length half off by %.3g", wh[1]);
+        worst = fmax(wh[0] / gh[0], wh[1] / gh[1]) * gmax;
     }
     cr_log_info("%s, theta = %s: max |EP + dC/dtheta| = %.3g, max |dC/dtheta| = %.3g",
                 pln_kind_name(kind), pln_dof_name(dof), worst, gmax);
     cr_assert(gmax > 1e-4, "the cost must depend on theta");
     cr_assert(worst < 1e-4 * gmax, "%s %s: EP gradient off by %.3g (gradient %.3g)",
               pln_kind_name(kind), pln_dof_name(dof), worst, gmax);
+    if (dth_out != NULL) {
+        memcpy(dth_out, dth, (size_t)nth * sizeof *dth);
+    }
     free(x);
     free(dth);
     free(th);
     free(work);
     free_problem(&pb);
+    return worst / gmax;
+}
+
+static void check_gradient(pln_kind kind, pln_dof dof)
+{
+    (void)check_gradient_rates(kind, dof, 0.0, NULL);
+}
+
+/* theta = both (issue #5): the combined update passes the same finite-difference check, and
+ * its halves are exactly the separate updates (the same two states, the same signals), the
+ * rest-length half scaled by its own rate. */
+static void check_both(pln_kind kind)
+{
+    double dk[64], dl[64], db[128], db2[128];
+    const double ek = check_gradient_rates(kind, PLN_DOF_CONDUCTANCE, 0.0, dk);
+    const double el = check_gradient_rates(kind, PLN_DOF_REST_LENGTH, 0.0, dl);
+    const double eb = check_gradient_rates(kind, PLN_DOF_BOTH, 0.0, db);
+    const double eb2 = check_gradient_rates(kind, PLN_DOF_BOTH, 0.25, db2);
+    cr_log_info("%s: relative EP error k %.3g, l %.3g, both %.3g, both (rate_l 0.25) %.3g",
+                pln_kind_name(kind), ek, el, eb, eb2);
+    problem pb;
+    make_problem(&pb, kind);
+    const pln_idx m = pln_network_n_edges(pb.net);
+    free_problem(&pb);
+    cr_assert(m <= 64);
+    cr_assert_eq(memcmp(db, dk, (size_t)m * sizeof *db), 0, "stiffness half differs");
+    cr_assert_eq(memcmp(db + m, dl, (size_t)m * sizeof *db), 0, "rest-length half differs");
+    cr_assert_eq(memcmp(db2, dk, (size_t)m * sizeof *db), 0);
+    for (pln_idx e = 0; e < m; e++) {
+        cr_assert(fabs(db2[m + e] - 0.25 * dl[e]) <= 1e-14 * fabs(dl[e]) + 1e-300,
+                  "edge %" PRId64 ": %.17g vs 0.25 x %.17g", (int64_t)e, db2[m + e], dl[e]);
+    }
+}
+
+Test(spring_learning, equilibrium_rule_is_the_gradient_for_both)
+{
+    check_both(PLN_KIND_SPRING);
+    check_both(PLN_KIND_SPRING_LINEAR);
 }
 
 Test(spring_learning, equilibrium_rule_is_the_gradient_for_stiffness)

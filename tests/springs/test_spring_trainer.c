@@ -87,6 +87,15 @@ static void allo_make(allo *a, pln_idx N, pln_kind kind, pln_dof dof, double rat
     to.rule.rate = rate;
     to.rule.nudge = 0.1;
     to.rule.dof = dof;
+    /* theta = both: `rate` is the stiffness's alpha; the rest lengths keep the 0.1 of their
+     * own tests, and clip to [0.5, 2] m while the stiffnesses clip to [1e-3, 1e3] */
+    if (dof == PLN_DOF_BOTH) {
+        to.rule.rate_rest_length = 0.1;
+        to.hardware.clip = true;
+        to.hardware_rest_length.clip = true;
+        to.hardware_rest_length.min = 0.5;
+        to.hardware_rest_length.max = 2.0;
+    }
     cr_assert_eq(pln_trainer_create(ctx, a->net, a->st, a->task, &to, &a->tr), PLN_OK, "%s",
                  pln_ctx_last_error(ctx)->message);
 }
@@ -113,6 +122,12 @@ static double allo_train(pln_kind kind, pln_dof dof, double rate, double dT, int
     allo a;
     allo_make(&a, 8, kind, dof, rate, dT);
     double l0 = allo_loss(&a);
+    double k_init[256], l_init[256];
+    cr_assert(pln_network_n_edges(a.net) <= 256);
+    memcpy(k_init, pln_network_conductances(a.net),
+           (size_t)pln_network_n_edges(a.net) * sizeof *k_init);
+    memcpy(l_init, pln_network_rest_lengths(a.net),
+           (size_t)pln_network_n_edges(a.net) * sizeof *l_init);
     for (int s = 0; s < steps; s++) {
         cr_assert_eq(pln_trainer_step(a.tr), PLN_OK, "step %d: %s", s,
                      pln_ctx_last_error(ctx)->message);
@@ -120,9 +135,22 @@ static double allo_train(pln_kind kind, pln_dof dof, double rate, double dT, int
     double l1 = allo_loss(&a);
     /* theta went into the network */
     const double *theta = pln_trainer_theta(a.tr);
+    const pln_idx m = pln_network_n_edges(a.net);
     const double *in_net = dof == PLN_DOF_REST_LENGTH ? pln_network_rest_lengths(a.net)
                                                       : pln_network_conductances(a.net);
-    cr_assert_eq(memcmp(theta, in_net, (size_t)pln_network_n_edges(a.net) * sizeof *theta), 0);
+    cr_assert_eq(memcmp(theta, in_net, (size_t)m * sizeof *theta), 0);
+    if (dof == PLN_DOF_BOTH) {
+        cr_assert_eq(memcmp(theta + m, pln_network_rest_lengths(a.net), (size_t)m * sizeof *theta),
+                     0);
+        double moved_k = 0.0, moved_l = 0.0; /* both halves learned */
+        for (pln_idx e = 0; e < m; e++) {
+            moved_k = fmax(moved_k, fabs(theta[e] - k_init[e]));
+            moved_l = fmax(moved_l, fabs(theta[m + e] - l_init[e]));
+        }
+        cr_log_info("both: max |k - k0| = %.3g, max |l - l0| = %.3g", moved_k, moved_l);
+        cr_assert(moved_k > 1e-3 && moved_l > 1e-4, "k moved %.3g, l moved %.3g", moved_k,
+                  moved_l);
+    }
     allo_free(&a);
     return l0 / fmax(l1, 1e-300);
 }
@@ -180,7 +208,8 @@ static void resume_case(pln_kind kind, pln_dof dof, double rate)
         cr_assert_eq(pln_trainer_step(b.tr), PLN_OK);
     }
     const pln_idx m = pln_network_n_edges(a.net);
-    cr_assert_eq(memcmp(pln_trainer_theta(a.tr), pln_trainer_theta(b.tr), (size_t)m * 8), 0);
+    const size_t nth = (size_t)(dof == PLN_DOF_BOTH ? 2 * m : m);
+    cr_assert_eq(memcmp(pln_trainer_theta(a.tr), pln_trainer_theta(b.tr), nth * 8), 0);
     cr_assert_eq(memcmp(pln_network_rest_lengths(a.net), pln_network_rest_lengths(b.net),
                         (size_t)m * 8),
                  0);
@@ -200,6 +229,49 @@ static void resume_case(pln_kind kind, pln_dof dof, double rate)
 Test(spring_trainer, resume_bit_for_bit_rest_length_nonlinear)
 {
     resume_case(PLN_KIND_SPRING, PLN_DOF_REST_LENGTH, 0.1);
+}
+
+Test(spring_trainer, both_allostery_nonlinear)
+{
+    double red = allo_train(PLN_KIND_SPRING, PLN_DOF_BOTH, 1000.0, 0.02, 200);
+    cr_log_info("both, nonlinear: error reduced %gx", red);
+    cr_assert(red >= 100.0, "error reduced %gx", red);
+}
+
+Test(spring_trainer, both_allostery_linear)
+{
+    double red = allo_train(PLN_KIND_SPRING_LINEAR, PLN_DOF_BOTH, 1000.0, 0.02, 200);
+    cr_log_info("both, linear: error reduced %gx", red);
+    cr_assert(red >= 100.0, "error reduced %gx", red);
+}
+
+/* theta = both: the Landauer count covers both halves, each at its own hardware. */
+Test(spring_trainer, both_ledger_counts_both_halves)
+{
+    allo a;
+    allo_make(&a, 6, PLN_KIND_SPRING, PLN_DOF_BOTH, 1000.0, 0.02);
+    const pln_idx m = pln_network_n_edges(a.net);
+    double old[512];
+    cr_assert(2 * m <= 512);
+    memcpy(old, pln_trainer_theta(a.tr), (size_t)(2 * m) * sizeof *old);
+    cr_assert_eq(pln_trainer_step(a.tr), PLN_OK);
+    const double *du = pln_trainer_last_update(a.tr);
+    pln_hardware hk, hl;
+    pln_hardware_default(&hk);
+    pln_hardware_default(&hl);
+    hk.clip = hl.clip = true;
+    hl.min = 0.5;
+    hl.max = 2.0;
+    const double bk = pln_ledger_bits(&hk, 1e-3, m, old, du);
+    const double bl = pln_ledger_bits(&hl, 1e-3, m, old + m, du + m);
+    cr_assert(bk > 0.0 && bl > 0.0, "bits k %g, l %g", bk, bl);
+    cr_assert_eq(pln_trainer_ledger(a.tr)->bits, bk + bl);
+    allo_free(&a);
+}
+
+Test(spring_trainer, resume_bit_for_bit_both_nonlinear)
+{
+    resume_case(PLN_KIND_SPRING, PLN_DOF_BOTH, 1000.0);
 }
 
 Test(spring_trainer, resume_bit_for_bit_stiffness_linear)

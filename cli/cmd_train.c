@@ -155,7 +155,8 @@ static plnet_mark mark_of_key(const plnet_config *c, const char *key, bool *foun
     const plnet_task_cfg *t = &c->task;
     const plnet_protocol_cfg *p = &c->protocol;
     const plnet_edge_init *bounds = l->dof.v == PLNET_DOF_RADIUS        ? &c->network.radius
-                                    : l->dof.v == PLNET_DOF_STIFFNESS   ? &c->network.stiffness
+                                    : l->dof.v == PLNET_DOF_STIFFNESS || l->dof.v == PLNET_DOF_BOTH
+                                        ? &c->network.stiffness
                                     : l->dof.v == PLNET_DOF_REST_LENGTH ? &c->network.rest_length
                                                                         : &c->network.conductance;
     struct {
@@ -164,6 +165,7 @@ static plnet_mark mark_of_key(const plnet_config *c, const char *key, bool *foun
     } map[] = {
         {"learning.rule", l->rule.at},
         {"learning.rate", l->rate.at},
+        {"learning.rate_rest_length", l->rate_rest_length.at},
         {"learning.nudge", l->nudge.at},
         {"learning.asymmetry", l->asymmetry.at},
         {"learning.dof", l->dof.at},
@@ -353,10 +355,14 @@ static int make_task(run *r, pln_rng *rng, FILE *err)
 
 /* ------------------------------------------------------------------ trainers */
 
-static void hardware_of(const plnet_config *c, pln_hardware *hw)
+/* The hardware of theta; with dof: both, `rest_half` picks the rest-length half (same
+ * options, its own bounds edges.rest_length.min/max) over the stiffness half. */
+static void hardware_of(const plnet_config *c, bool rest_half, pln_hardware *hw)
 {
     const plnet_hardware_cfg *h = &c->learning.hardware;
-    const int dof = c->learning.dof.v;
+    const int dof = c->learning.dof.v == PLNET_DOF_BOTH
+                        ? (rest_half ? PLNET_DOF_REST_LENGTH : PLNET_DOF_STIFFNESS)
+                        : c->learning.dof.v;
     const plnet_edge_init *bounds = dof == PLNET_DOF_RADIUS        ? &c->network.radius
                                     : dof == PLNET_DOF_STIFFNESS   ? &c->network.stiffness
                                     : dof == PLNET_DOF_REST_LENGTH ? &c->network.rest_length
@@ -388,8 +394,11 @@ static int engine_contrastive(run *r, uint64_t seed, FILE *err)
     o.rule.asymmetry = c->learning.asymmetry.v;
     o.rule.dof = c->learning.dof.v == PLNET_DOF_RADIUS        ? PLN_DOF_RADIUS
                  : c->learning.dof.v == PLNET_DOF_REST_LENGTH ? PLN_DOF_REST_LENGTH
+                 : c->learning.dof.v == PLNET_DOF_BOTH        ? PLN_DOF_BOTH
                                                               : PLN_DOF_CONDUCTANCE;
-    hardware_of(c, &o.hardware);
+    o.rule.rate_rest_length = c->learning.rate_rest_length.v;
+    hardware_of(c, false, &o.hardware);
+    hardware_of(c, true, &o.hardware_rest_length);
     o.batch = (pln_idx)c->train.batch.v;
     o.seed = seed;
     o.temperature = c->energy.temperature.v;
@@ -403,11 +412,11 @@ static int engine_temporal(run *r, uint64_t seed, FILE *err)
 {
     const plnet_config *c = &r->cfg;
     const plnet_protocol_cfg *p = &c->protocol;
-    if (c->learning.dof.v == PLNET_DOF_RADIUS) {
+    if (c->learning.dof.v == PLNET_DOF_RADIUS || c->learning.dof.v == PLNET_DOF_BOTH) {
         plnet_report_at(err, c, c->learning.dof.at.line > 0 ? c->learning.dof.at
                                                             : c->learning.rule.at,
                         "learning.dof: rule: temporal learns conductances, stiffnesses or rest "
-                        "lengths (not radii)");
+                        "lengths (not radii, nor both at once)");
         return 2;
     }
     pln_tcl_options o;
@@ -452,7 +461,7 @@ static int engine_temporal(run *r, uint64_t seed, FILE *err)
     o.apply = p->apply.v == PLNET_APPLY_PERIOD ? PLN_APPLY_PERIOD : PLN_APPLY_STEP;
     o.dof = c->learning.dof.v == PLNET_DOF_REST_LENGTH ? PLN_DOF_REST_LENGTH
                                                        : PLN_DOF_CONDUCTANCE;
-    hardware_of(c, &o.hardware);
+    hardware_of(c, false, &o.hardware);
     o.seed = seed;
     o.temperature = c->energy.temperature.v;
     o.resolution = c->energy.resolution.v;

@@ -30,7 +30,8 @@ static const char *const init_names[] = {"constant", "uniform", "loguniform", "f
 static const char *const task_names[] = {"allostery", "regression", "classification", "dataset"};
 static const char *const rule_names[] = {"coupled",     "coupled_centered", "equilibrium",
                                          "equilibrium_centered", "dyadic", "temporal"};
-static const char *const dof_names[] = {"conductance", "radius", "stiffness", "rest_length"};
+static const char *const dof_names[] = {"conductance", "radius", "stiffness", "rest_length",
+                                        "both"};
 static const char *const axis_names[] = {"x", "y", "z"};
 static const char *const spacing_names[] = {"log", "linear"};
 static const char *const proto_names[] = {"two_phase", "sawtooth", "triangle", "random_phases"};
@@ -607,6 +608,7 @@ void plnet_config_defaults(plnet_config *cfg, const char *path)
     plnet_learning_cfg *l = &cfg->learning;
     l->rule = E(PLNET_RULE_COUPLED);
     l->rate = R(0.05);
+    l->rate_rest_length = R(0.0);
     l->nudge = R(0.1);
     l->asymmetry = R(0.5);
     l->dof = E(PLNET_DOF_CONDUCTANCE);
@@ -1267,6 +1269,11 @@ static int read_learning(reader *r, yd_node *nd)
     CHECK(get_enum(r, nd, "rule", "learning.rule", "learning.rule", &l->rule));
     CHECK(get_real(r, nd, "rate", "learning.rate", &l->rate));
     CHECK(need_pos(r, &l->rate, "learning.rate"));
+    CHECK(get_real(r, nd, "rate_rest_length", "learning.rate_rest_length",
+                   &l->rate_rest_length));
+    if (l->rate_rest_length.at.line > 0) {
+        CHECK(need_pos(r, &l->rate_rest_length, "learning.rate_rest_length"));
+    }
     CHECK(get_real(r, nd, "nudge", "learning.nudge", &l->nudge));
     /* eta of the coupled rules is a fraction of the way to the target; beta is any size. */
     if (l->rule.v == PLNET_RULE_COUPLED || l->rule.v == PLNET_RULE_COUPLED_CENTERED ||
@@ -1281,14 +1288,19 @@ static int read_learning(reader *r, yd_node *nd)
     if (l->dof.v == PLNET_DOF_RADIUS && r->cfg->network.kind.v != PLNET_KIND_FLOW) {
         FAIL_MARK(r, l->dof.at, "learning.dof: radius needs network.kind: flow");
     }
-    if ((l->dof.v == PLNET_DOF_STIFFNESS || l->dof.v == PLNET_DOF_REST_LENGTH) !=
-        is_spring(r->cfg)) {
+    if ((l->dof.v == PLNET_DOF_STIFFNESS || l->dof.v == PLNET_DOF_REST_LENGTH ||
+         l->dof.v == PLNET_DOF_BOTH) != is_spring(r->cfg)) {
         if (l->dof.at.line > 0 || !is_spring(r->cfg)) {
             FAIL_MARK(r, l->dof.at, "learning.dof: %s", is_spring(r->cfg)
-                      ? "a spring network learns its stiffness or rest_length"
-                      : "stiffness and rest_length need network.kind: spring or spring_linear");
+                      ? "a spring network learns its stiffness, rest_length or both"
+                      : "stiffness, rest_length and both need network.kind: spring or "
+                        "spring_linear");
         }
         l->dof.v = PLNET_DOF_STIFFNESS; /* the default for springs */
+    }
+    if (l->rate_rest_length.at.line > 0 && l->dof.v != PLNET_DOF_BOTH) {
+        FAIL_MARK(r, l->rate_rest_length.at, "learning.rate_rest_length: only with "
+                  "learning.dof: both (otherwise learning.rate is the one rate)");
     }
     yd_node *hw = yd_get(nd, "hardware");
     if (hw != NULL) {
@@ -1322,7 +1334,8 @@ static int read_learning(reader *r, yd_node *nd)
                          "levels, spacing, update_noise, measurement_noise, sign_updates, "
                          "sign_step, desync"));
     }
-    CHECK(finish_map(r, nd, "learning", "rule, rate, nudge, asymmetry, dof, hardware"));
+    CHECK(finish_map(r, nd, "learning",
+                     "rule, rate, rate_rest_length, nudge, asymmetry, dof, hardware"));
     return 0;
 }
 

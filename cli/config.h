@@ -100,7 +100,8 @@ enum {
     PLNET_RULE_DYADIC,
     PLNET_RULE_TEMPORAL
 };
-enum { PLNET_DOF_CONDUCTANCE, PLNET_DOF_RADIUS, PLNET_DOF_STIFFNESS, PLNET_DOF_REST_LENGTH };
+enum { PLNET_DOF_CONDUCTANCE, PLNET_DOF_RADIUS, PLNET_DOF_STIFFNESS, PLNET_DOF_REST_LENGTH,
+       PLNET_DOF_BOTH };
 enum { PLNET_AXIS_X, PLNET_AXIS_Y, PLNET_AXIS_Z };
 enum { PLNET_SPACING_LOG, PLNET_SPACING_LINEAR };
 enum { PLNET_PROTO_TWO_PHASE, PLNET_PROTO_SAWTOOTH, PLNET_PROTO_TRIANGLE, PLNET_PROTO_RANDOM_PHASES };
@@ -206,6 +207,7 @@ typedef struct plnet_hardware_cfg {
 typedef struct plnet_learning_cfg {
     plnet_enum rule;
     plnet_real rate;
+    plnet_real rate_rest_length; /* dof: both, the rest lengths' alpha; 0 = same as rate */
     plnet_real nudge;
     plnet_real asymmetry;
     plnet_enum dof;

@@ -254,6 +254,10 @@ int plnet_config_write(const plnet_config *cfg, FILE *out)
     const plnet_hardware_cfg *h = &l->hardware;
     fprintf(out, "\n\nlearning:\n  rule: %s\n  rate: ", ename("learning.rule", &l->rule));
     put_real(out, l->rate.v);
+    if (l->dof.v == PLNET_DOF_BOTH && l->rate_rest_length.v > 0.0) {
+        fputs("\n  rate_rest_length: ", out);
+        put_real(out, l->rate_rest_length.v);
+    }
     fputs("\n  nudge: ", out);
     put_real(out, l->nudge.v);
     fputs("\n  asymmetry: ", out);

@@ -79,8 +79,10 @@ PLN_API pln_status pln_states_create(pln_ctx *ctx, pln_network *net, pln_idx n_o
                                      pln_states **out);
 PLN_API void pln_states_destroy(pln_states *st);
 
-/** @brief Numeric factorization of the network's current matrix (nonlinear springs: nothing
- *  to do; each state factors its own Hessians). Linear networks: Z and S follow with the next
+/** @brief Numeric factorization of the network's current matrix (nonlinear springs: each
+ *  state factors its own Hessians, and the next free solve factors one at least once even
+ *  when it converges without a step, e.g. a floppy network under no load at its reference
+ *  positions, so that a singular stiffness is reported there as "under-constrained ..."). Linear networks: Z and S follow with the next
  *  pln_states_free, whose first block of right-hand sides solves E alongside (one pass over
  *  the factor), or with the next clamp or nudge. With the solver's PCG route (pln_refactor)
  *  the factor may be an older one and the solves conjugate gradients on it.

@@ -10,6 +10,10 @@ typedef enum cmode { C_FREE, C_CLAMP, C_NUDGE } cmode;
 
 struct pln_i_spring_states {
     bool linear;
+    /* Nonlinear: a Hessian was factored since the last pln_states_factor. A free solve that
+     * converges at once (a floppy network under no load sits at its reference positions)
+     * factors it anyway, so that a singular stiffness is reported, not passed over. */
+    bool checked;
     int d;
     pln_idx nx, nr, n_src, n_cur, c_all;
     double tol, f_scale, l_scale;
@@ -181,6 +185,7 @@ static pln_status factor_or_explain(pln_states *st, bool *ok)
     const pln_csc *A = pln_network_matrix(st->net);
     pln_status s = pln_solver_factor(st->solver, A);
     *ok = s == PLN_OK;
+    st->sp->checked = st->sp->checked || *ok;
     if (s != PLN_ESINGULAR) {
         return s;
     }
@@ -360,6 +365,22 @@ static pln_status newton(pln_states *st, double *x, const double *forces, pln_id
                      (long long)it);
         }
         if (fres <= ftol && cres <= sp->tol) {
+            if (!sp->linear && !sp->checked) {
+                /* converged without a step: the Hessian here must still factor (full, else
+                 * Gauss-Newton, as a step would), or a floppy mode goes unreported */
+                bool ok = false;
+                if (sp->hessian == PLN_HESSIAN_FULL) {
+                    PLN_TRY(pln_network_spring_hessian(net, x, PLN_HESSIAN_FULL));
+                    PLN_TRY(factor_or_explain(st, &ok));
+                }
+                if (!ok) {
+                    PLN_TRY(pln_network_spring_hessian(net, x, PLN_HESSIAN_GAUSS_NEWTON));
+                    PLN_TRY(factor_or_explain(st, &ok));
+                    if (!ok) {
+                        return underconstrained(st);
+                    }
+                }
+            }
             return PLN_OK;
         }
         if (it >= sp->max_iter) {
@@ -491,7 +512,11 @@ static pln_status newton(pln_states *st, double *x, const double *forces, pln_id
 pln_status pln_i_spring_states_factor(pln_states *st)
 {
     pln_i_spring_states *sp = st->sp;
-    if (!sp->linear || sp->nr == 0) {
+    if (!sp->linear) {
+        sp->checked = false; /* the next free solve factors a Hessian at least once */
+        return PLN_OK;
+    }
+    if (sp->nr == 0) {
         return PLN_OK;
     }
     bool ok = false;

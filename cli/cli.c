@@ -30,7 +30,7 @@ static void print_help(FILE *out)
 {
     fprintf(out, "usage: plnet COMMAND [options] CONFIG.yaml\n"
                  "       plnet --help | --version\n\n"
-                 "Physical learning networks: resistor and flow networks that learn in place.\n\n"
+                 "Physical learning networks: resistor, flow and spring networks that learn in place.\n\n"
                  "commands:\n");
     for (size_t k = 0; k < n_commands; k++) {
         fprintf(out, "  %-8s %s\n", commands[k].name, commands[k].help);

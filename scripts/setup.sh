@@ -10,7 +10,6 @@ ninja -C build
 example=examples/02-flow-allostery-coupled/experiment.yaml
 if [ -f "$example" ]; then
     ./build/cli/plnet train "$example" -o runs/02-flow-allostery-coupled
-    echo "results in runs/02-flow-allostery-coupled/ (metrics.csv, network.graphml, ...)"
 else
     ./build/cli/plnet solve examples/01-resistor-divider/experiment.yaml -o runs/01-resistor-divider
 fi

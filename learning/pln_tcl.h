@@ -260,7 +260,18 @@ PLN_API double pln_tcl_time(const pln_tcl *tr);
 /** @brief Time steps so far. */
 PLN_API int64_t pln_tcl_time_steps(const pln_tcl *tr);
 PLN_API const double *pln_tcl_theta(const pln_tcl *tr);
-/** @brief The ledger: "last step" fields describe the last period. */
+/** @brief The ledger: "last step" fields describe the last period (one phase for
+ *  random_phases). Its powers there:
+ *  - power_free: power of the free state sum_e k_e dp_e^2 at eta = 0, with theta and the
+ *    example as they are at the period's start (before any write of the period).
+ *  - power_clamped: mean power of the physical state over the period, the state at eta(t)
+ *    (nudged, or free where eta(t) = 0): joule / time, i.e. the time average of
+ *    sum_e k_e dp_e^2 over the period's steps by the rule the Joule term integrates with
+ *    (the trapezoid over the steps of a periodic protocol, the value at each step's end times
+ *    its length for random_phases), at the theta in force at each step.
+ *  Springs: power_free = 0 (nothing is dissipated at rest) and power_clamped the mean rate
+ *  of the heat of releasing the clamp, joule / time, as the contrastive trainer's
+ *  power_clamped is its heat per step. */
 PLN_API const pln_ledger *pln_tcl_ledger(const pln_tcl *tr);
 /** @brief Dissipation rate of one edge's memory (k_B T per time unit), NaN if not modelled. */
 PLN_API double pln_tcl_memory_sigma(const pln_tcl *tr);

@@ -653,9 +653,27 @@ static pln_status random_phase(pln_tcl *tr, double *joule, double *bits, double 
     return PLN_OK;
 }
 
+/* Power of the free state, sum_e k_e dp_e^2 at eta = 0, from the edge drops of x^F
+ * (resistor and flow); springs dissipate nothing at rest: 0. */
+static double free_power(const pln_tcl *tr)
+{
+    if (tr->mode != TCL_RESISTIVE) {
+        return 0.0;
+    }
+    const double *k = pln_network_conductances(tr->net);
+    double P = 0.0;
+    for (pln_idx e = 0; e < tr->m; e++) {
+        P += k[e] * (tr->dpF[e] * tr->dpF[e]);
+    }
+    return P;
+}
+
 pln_status pln_tcl_period(pln_tcl *tr)
 {
     PLN_TRY(begin_period(tr));
+    /* begin_period left x^F exact for the current theta and example (a write always marks
+     * the state stale, and a stale state is refreshed here). */
+    const double power_free = free_power(tr);
     double joule = 0.0, bits = 0.0, duration = 0.0;
     if (tr->o.protocol.kind == PLN_PROTO_RANDOM_PHASES) {
         PLN_TRY(random_phase(tr, &joule, &bits, &duration));
@@ -663,6 +681,8 @@ pln_status pln_tcl_period(pln_tcl *tr)
         PLN_TRY(periodic(tr, &joule, &bits, &duration));
     }
     pln_ledger_record_time(&tr->ledger, joule, bits, duration);
+    tr->ledger.power_free = power_free;
+    tr->ledger.power_clamped = duration > 0.0 ? joule / duration : 0.0;
     tr->periods++;
     return PLN_OK;
 }

@@ -435,3 +435,107 @@ Test(tcl, bad_options_name_the_key)
     pln_tcl_destroy(NULL);
     rig_free(&r);
 }
+
+/* ------------------------------------------------------------------ ledger powers */
+
+/* Independent powers: at every time step the state at the traced eta is solved afresh (free
+ * state, then a direct clamp at o^C = o^F + eta (T - o^F)) on a states object of our own,
+ * and sum_e k_e dp_e^2 of it is summed by the trapezoid and by the value at the step's end. */
+typedef struct power_sum {
+    const pln_network *net;
+    pln_states *st;
+    const double *targets;
+    double t_prev, P_prev, trap, right;
+    double *q; /* scratch: n_nodes */
+} power_sum;
+
+static double power_of(const pln_network *net, const double *p)
+{
+    const pln_idx *tail = pln_network_tails(net), *head = pln_network_heads(net);
+    const double *k = pln_network_conductances(net);
+    double P = 0.0;
+    for (pln_idx e = 0; e < pln_network_n_edges(net); e++) {
+        double dp = p[tail[e]] - p[head[e]];
+        P += k[e] * dp * dp;
+    }
+    return P;
+}
+
+static double solve_power(power_sum *ps, double eta)
+{
+    double of[2], oc[2];
+    cr_assert(pln_states_factor(ps->st) == PLN_OK);
+    cr_assert(pln_states_free(ps->st, 1, NULL, ps->q, of) == PLN_OK);
+    if (eta != 0.0) {
+        for (int j = 0; j < 2; j++) {
+            oc[j] = of[j] + eta * (ps->targets[j] - of[j]);
+        }
+        cr_assert(pln_states_clamp(ps->st, 1, ps->q, of, oc, ps->q, NULL) == PLN_OK);
+    }
+    return power_of(ps->net, ps->q);
+}
+
+static void on_step_power(double t, double eta, const double *p, void *user)
+{
+    (void)p;
+    power_sum *ps = user;
+    double P = solve_power(ps, eta);
+    ps->trap += 0.5 * (t - ps->t_prev) * (ps->P_prev + P);
+    ps->right += (t - ps->t_prev) * P;
+    ps->t_prev = t;
+    ps->P_prev = P;
+}
+
+static void check_powers(pln_tcl_options *o, bool trapezoid, int n_periods)
+{
+    rig r;
+    rig_make(&r, 5);
+    rig_tcl(&r, o);
+    power_sum ps;
+    memset(&ps, 0, sizeof ps);
+    ps.net = r.net;
+    ps.targets = r.targets;
+    ps.q = malloc(64 * sizeof *ps.q);
+    cr_assert(pln_states_create(r.ctx, r.net, 2, r.outs, NULL, &ps.st) == PLN_OK);
+    pln_tcl_set_trace(r.tr, on_step_power, &ps);
+    for (int k = 0; k < n_periods; k++) {
+        /* the free state with the theta written at the end of the last period */
+        double Pf = solve_power(&ps, 0.0);
+        ps.P_prev = Pf;
+        ps.t_prev = pln_tcl_time(r.tr);
+        ps.trap = ps.right = 0.0;
+        periods(&r, 1);
+        const pln_ledger *l = pln_tcl_ledger(r.tr);
+        cr_assert(Pf > 0.0 && l->time > 0.0);
+        cr_assert(ts_rel_diff(l->power_free, Pf, 1e-300) < 1e-12,
+                  "period %d: power_free %.15g, independent %.15g", k, l->power_free, Pf);
+        double mean = (trapezoid ? ps.trap : ps.right) / l->time;
+        cr_assert(ts_rel_diff(l->power_clamped, mean, 1e-300) < 1e-10,
+                  "period %d: power_clamped %.15g, independent %.15g", k, l->power_clamped,
+                  mean);
+        cr_assert(fabs(l->power_clamped * l->time - l->joule) <= 1e-14 * l->joule);
+        /* a nudge toward the targets raises the power above the free state's */
+        if (trapezoid) {
+            cr_assert(l->power_clamped > l->power_free, "period %d: %g <= %g", k,
+                      l->power_clamped, l->power_free);
+        }
+    }
+    pln_states_destroy(ps.st);
+    free(ps.q);
+    rig_free(&r);
+}
+
+Test(tcl, ledger_powers_equal_independent_solves)
+{
+    pln_tcl_options o;
+    sawtooth_options(&o); /* apply: period, theta fixed within a period */
+    check_powers(&o, true, 6);
+    /* random phases: the Joule term takes each step's end value, so does the mean */
+    sawtooth_options(&o);
+    o.protocol.kind = PLN_PROTO_RANDOM_PHASES;
+    o.protocol.eta_max = 1.0;
+    o.rate = 0.01;
+    o.apply = PLN_APPLY_STEP;
+    check_powers(&o, false, 8);
+    ts_check_leaks();
+}

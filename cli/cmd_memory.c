@@ -1,5 +1,6 @@
 /* cmd_memory.c — `plnet memory`: a memory's kernel K(t) as CSV and its dissipation rate sigma. */
 #include "commands.h"
+#include "fmt.h"
 
 #include "plnet.h"
 
@@ -87,10 +88,11 @@ int plnet_option_value(int argc, char **argv, int *k, const char **name, const c
 
 int plnet_print_memory_header(FILE *out, const pln_memory_options *o)
 {
-    fprintf(out, "# memory: kind=%s tau=%.17g leak=%.17g B=%.17g I=%.17g gamma=%.17g R=%.17g "
-                 "s0=%.17g window=%.17g dissipation=%.17g\n",
-            pln_memory_name(o->kind), o->tau, o->leak, o->B, o->I, o->gamma, o->R, o->s0,
-            o->window, o->dissipation);
+    fprintf(out, "# memory: kind=%s tau=%s leak=%s B=%s I=%s gamma=%s R=%s s0=%s window=%s "
+                 "dissipation=%s\n",
+            pln_memory_name(o->kind), plnet_real(o->tau).s, plnet_real(o->leak).s,
+            plnet_real(o->B).s, plnet_real(o->I).s, plnet_real(o->gamma).s, plnet_real(o->R).s,
+            plnet_real(o->s0).s, plnet_real(o->window).s, plnet_real(o->dissipation).s);
     return 0;
 }
 
@@ -174,12 +176,13 @@ int plnet_cmd_memory(int argc, char **argv, FILE *out, FILE *err)
         goto done;
     }
     plnet_print_memory_header(out, &o);
-    fprintf(out, "# dt=%.17g t_max=%.17g\n", dt, t_max);
-    fprintf(out, "# area=%.17g first_moment=%.17g delta_at_0=%.17g\n", area, fm, delta);
+    fprintf(out, "# dt=%s t_max=%s\n", plnet_real(dt).s, plnet_real(t_max).s);
+    fprintf(out, "# area=%s first_moment=%s delta_at_0=%s\n", plnet_real(area).s,
+            plnet_real(fm).s, plnet_real(delta).s);
     if (isnan(sigma)) {
         fprintf(out, "# sigma=not modelled (set --dissipation)\n");
     } else {
-        fprintf(out, "# sigma=%.17g k_B T per time unit per edge\n", sigma);
+        fprintf(out, "# sigma=%s k_B T per time unit per edge\n", plnet_real(sigma).s);
     }
     fprintf(out, "t,K\n");
     for (pln_idx i = 0; i < n; i++) {

@@ -1,5 +1,6 @@
 /* cmd_probe.c — `plnet probe`: one memory driven by a protocol; update per period vs amplitude. */
 #include "commands.h"
+#include "fmt.h"
 
 #include "plnet.h"
 
@@ -192,22 +193,22 @@ int plnet_cmd_probe(int argc, char **argv, FILE *out, FILE *err)
         rc = st == PLN_EINVAL ? 2 : 1;
         goto done;
     }
-    fprintf(out, "# probe: protocol=%s tau_fast=%.17g tau_slow=%.17g dt=%.17g reverse=%s "
-                 "periods=%ld\n",
-            pln_protocol_name(p.proto.kind), p.proto.tau_fast, p.proto.tau_slow, h,
-            p.proto.reverse ? "true" : "false", p.periods);
-    fprintf(out, "# g=%s theta=%.17g alpha=%.17g background=%.17g amp_min=%.17g amp_max=%.17g "
-                 "n_amp=%ld\n",
+    fprintf(out, "# probe: protocol=%s tau_fast=%s tau_slow=%s dt=%s reverse=%s periods=%ld\n",
+            pln_protocol_name(p.proto.kind), plnet_real(p.proto.tau_fast).s,
+            plnet_real(p.proto.tau_slow).s, plnet_real(h).s, p.proto.reverse ? "true" : "false",
+            p.periods);
+    fprintf(out, "# g=%s theta=%s alpha=%s background=%s amp_min=%s amp_max=%s n_amp=%ld\n",
             p.g.kind == PLN_NONLIN_THRESHOLD ? "threshold"
             : p.g.kind == PLN_NONLIN_CUBIC   ? "cubic"
                                              : "linear",
-            p.g.theta, p.alpha, p.background, p.amp_min, p.amp_max, p.n_amp);
+            plnet_real(p.g.theta).s, plnet_real(p.alpha).s, plnet_real(p.background).s,
+            plnet_real(p.amp_min).s, plnet_real(p.amp_max).s, p.n_amp);
     plnet_print_memory_header(out, &p.mem);
     double sigma = pln_memory_sigma(mem);
     if (isnan(sigma)) {
         fprintf(out, "# sigma=not modelled\n");
     } else {
-        fprintf(out, "# sigma=%.17g k_B T per time unit per edge\n", sigma);
+        fprintf(out, "# sigma=%s k_B T per time unit per edge\n", plnet_real(sigma).s);
     }
     fprintf(out, "amplitude,update,ratio\n");
     for (long j = 0; j < p.n_amp; j++) {

@@ -183,3 +183,22 @@ Test(probe, memory_command_prints_kernel_and_sigma)
     fclose(out);
     fclose(err);
 }
+
+/* The '#' header lines echo options in the shortest text that reads back to the same double:
+ * "tau=0.05", not %.17g's "tau=0.050000000000000003"; a value needing 17 digits keeps them. */
+Test(probe, header_echoes_options_in_shortest_round_trip_text)
+{
+    FILE *out = tmpfile(), *err = tmpfile();
+    char *argv[] = {"memory", "--kind", "markov_ladder", "--tau", "0.05", "--gamma",
+                    "0.30000000000000004", "--t-max", "0.1", NULL};
+    cr_assert(plnet_cmd_memory(9, argv, out, err) == 0);
+    rewind(out);
+    char line[1024];
+    cr_assert(fgets(line, sizeof line, out) != NULL);
+    cr_assert(strstr(line, " tau=0.05 ") != NULL, "%s", line);
+    cr_assert(strstr(line, " gamma=0.30000000000000004 ") != NULL, "%s", line);
+    cr_assert(fgets(line, sizeof line, out) != NULL);
+    cr_assert(strcmp(line, "# dt=0.01 t_max=0.1\n") == 0, "%s", line);
+    fclose(out);
+    fclose(err);
+}

@@ -55,7 +55,7 @@ static void on_signal(int sig)
  * (SPEC 4). Everything below the engine set-up is shared. */
 typedef struct engine {
     bool temporal;
-    pln_trainer *tr;  /* contrastive; for temporal runs only to read outputs at the end */
+    pln_trainer *tr;  /* contrastive */
     pln_tcl *tcl;     /* temporal */
 } engine;
 
@@ -676,20 +676,11 @@ static int write_graphml(run *r, FILE *err)
     return rc;
 }
 
-/* Free-state outputs of a split. A temporal run has no outputs call of its own: a plain
- * trainer on the same network (default options, nothing stepped) reads them. */
+/* Free-state outputs of a split, from the engine that trained. */
 static pln_status split_outputs(run *r, pln_split split, double *o)
 {
-    if (r->eng.tr == NULL) {
-        pln_trainer_options to;
-        pln_trainer_options_default(&to);
-        pln_status st = pln_trainer_create(r->b.ctx, r->b.net, r->states, r->task, &to,
-                                           &r->eng.tr);
-        if (st != PLN_OK) {
-            return st;
-        }
-    }
-    return pln_trainer_outputs(r->eng.tr, split, o);
+    return r->eng.temporal ? pln_tcl_outputs(r->eng.tcl, split, o)
+                           : pln_trainer_outputs(r->eng.tr, split, o);
 }
 
 static int write_predictions(run *r, FILE *err)

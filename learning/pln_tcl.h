@@ -254,6 +254,12 @@ PLN_API pln_status pln_tcl_period(pln_tcl *tr);
 /** @brief TEST: loss over a split with the current theta (no draws). */
 PLN_API pln_status pln_tcl_evaluate(pln_tcl *tr, pln_split split, pln_metrics *m);
 
+/** @brief Free-state outputs of every example of a split with the current theta, n_out x n
+ *  column-major (as pln_trainer_outputs); no draws, the run's state is left as it was
+ *  (springs: Newton starts from the last free state of the training example).
+ *  @return PLN_OK, PLN_ESINGULAR, PLN_ENOCONV (springs). */
+PLN_API pln_status pln_tcl_outputs(pln_tcl *tr, pln_split split, double *o);
+
 PLN_API int64_t pln_tcl_periods(const pln_tcl *tr);
 /** @brief Simulated time so far (time units). */
 PLN_API double pln_tcl_time(const pln_tcl *tr);

@@ -722,6 +722,23 @@ pln_status pln_tcl_evaluate(pln_tcl *tr, pln_split split, pln_metrics *met)
     return PLN_OK;
 }
 
+pln_status pln_tcl_outputs(pln_tcl *tr, pln_split split, double *o)
+{
+    pln_idx ne = pln_task_n_examples(tr->task, split);
+    /* as pln_tcl_evaluate: pF/oF of the current period stay intact, p_now is scratch */
+    for (pln_idx i = 0; i < ne; i++) {
+        load_example(tr, tr->edir_buf, tr->esrc_buf, NULL, split, i);
+        if (tr->sd > 1) {
+            PLN_TRY(pln_states_set_warm(tr->st, 1, tr->have_free ? tr->pF : NULL));
+        }
+        PLN_TRY(pln_states_free(tr->st, 1, &tr->ebc, tr->p_now, o + i * tr->n_out));
+    }
+    if (tr->mode == TCL_SPRING && ne > 0) {
+        PLN_TRY(restore_columns(tr));
+    }
+    return PLN_OK;
+}
+
 int64_t pln_tcl_periods(const pln_tcl *tr) { return tr->periods; }
 double pln_tcl_time(const pln_tcl *tr) { return tr->time; }
 int64_t pln_tcl_time_steps(const pln_tcl *tr) { return tr->steps; }

@@ -637,3 +637,67 @@ Test(tcl, step_refresh_stays_close_to_every_step_and_refresh_1_is_exact)
     }
     ts_check_leaks();
 }
+
+/* ------------------------------------------------------------------ outputs */
+
+Test(tcl, outputs_equal_the_trainers_on_the_same_network)
+{
+    rig r;
+    rig_make(&r, 7);
+    /* a regression task: several examples in both splits, input at node 63 */
+    pln_task_destroy(r.task);
+    pln_input in = {PLN_IN_NODE, 63};
+    pln_regression_options ro;
+    pln_regression_options_default(&ro);
+    ro.n_train = 6;
+    ro.n_test = 4;
+    pln_rng rng;
+    pln_rng_seed(&rng, 21);
+    cr_assert(pln_task_regression(r.ctx, 1, &in, 2, r.outs, &ro, &rng, &r.task) == PLN_OK);
+    pln_tcl_options o;
+    sawtooth_options(&o);
+    o.rate = 2.0;
+    rig_tcl(&r, &o);
+    periods(&r, 5);
+    pln_trainer_options to;
+    pln_trainer_options_default(&to);
+    pln_trainer *ct = NULL;
+    cr_assert(pln_trainer_create(r.ctx, r.net, r.st, r.task, &to, &ct) == PLN_OK);
+    const pln_split splits[2] = {PLN_SPLIT_TRAIN, PLN_SPLIT_TEST};
+    double a[12], b[12];
+    for (int k = 0; k < 2; k++) {
+        pln_idx n = pln_task_n_examples(r.task, splits[k]) * 2;
+        cr_assert(n == (k == 0 ? 12 : 8));
+        cr_assert(pln_tcl_outputs(r.tr, splits[k], a) == PLN_OK);
+        cr_assert(pln_trainer_outputs(ct, splits[k], b) == PLN_OK);
+        double err = ts_max_rel_err(a, b, (size_t)n);
+        cr_log_info("split %d: max relative difference %g", k, err);
+        cr_assert(err < 1e-13, "split %d: tcl vs trainer outputs differ by %g", k, err);
+        /* and they are the run's own: the loss of pln_tcl_evaluate from them */
+        double c = 0.0;
+        for (pln_idx i = 0; i < n / 2; i++) {
+            const double *t = pln_task_example_targets(r.task, splits[k], i);
+            c += 0.5 * ((a[2 * i] - t[0]) * (a[2 * i] - t[0]) +
+                        (a[2 * i + 1] - t[1]) * (a[2 * i + 1] - t[1]));
+        }
+        pln_metrics met;
+        cr_assert(pln_tcl_evaluate(r.tr, splits[k], &met) == PLN_OK);
+        cr_assert(ts_rel_diff(met.loss, c / (double)(n / 2), 1e-300) < 1e-14);
+    }
+    /* reading outputs leaves the run as it was: the next period is unchanged */
+    rig r2;
+    rig_make(&r2, 7);
+    pln_task_destroy(r2.task);
+    pln_rng_seed(&rng, 21);
+    cr_assert(pln_task_regression(r2.ctx, 1, &in, 2, r2.outs, &ro, &rng, &r2.task) == PLN_OK);
+    rig_tcl(&r2, &o);
+    periods(&r2, 5);
+    periods(&r, 2);
+    periods(&r2, 2);
+    cr_assert(memcmp(pln_tcl_theta(r.tr), pln_tcl_theta(r2.tr),
+                     (size_t)pln_network_n_edges(r.net) * sizeof(double)) == 0);
+    pln_trainer_destroy(ct);
+    rig_free(&r2);
+    rig_free(&r);
+    ts_check_leaks();
+}

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 secs=${1:-20}
 shift || true
 harnesses=("$@")
-[ ${#harnesses[@]} -gt 0 ] || harnesses=(edgelist graphml spice config)
+[ ${#harnesses[@]} -gt 0 ] || harnesses=(edgelist graphml spice spice_solve config)
 build=${PLNET_FUZZ_BUILD:-build-fuzz}
 
 if [ ! -f "$build/build.ninja" ]; then

@@ -1,4 +1,5 @@
 /* tcl.c — the TCL loop of SPEC 4: state at eta(t), memories, g, updates, ledger, checkpoints. */
+#include "learning_impl.h"
 #include "tcl_impl.h"
 
 #include <inttypes.h>
@@ -123,71 +124,6 @@ void pln_tcl_destroy(pln_tcl *tr)
     }
     pln_memory_destroy(tr->mem);
     pln_i_free(tr);
-}
-
-/* Map each task input onto the boundary entry that carries it (as the contrastive trainer:
- * a spring network's node input is a displacement along one axis of a pinned node). */
-static pln_status resolve_inputs(pln_tcl *tr)
-{
-    const pln_boundary *bc = pln_network_boundary(tr->net);
-    const pln_input *in = pln_task_inputs(tr->task);
-    for (pln_idx j = 0; j < tr->n_in; j++) {
-        pln_idx slot = -1;
-        const bool node = in[j].kind != PLN_IN_EDGE;
-        if (node) {
-            const int axis = in[j].kind == PLN_IN_NODE ? 0 : (int)in[j].kind - (int)PLN_IN_NODE_X;
-            if ((in[j].kind == PLN_IN_NODE) != (tr->sd == 1) || axis < 0 || axis >= tr->sd) {
-                return pln_i_error(tr->ctx, PLN_EINVAL, __FILE__, __LINE__, in[j].index, -1,
-                                   "task.inputs", "input node %" PRId64 ": %s",
-                                   (int64_t)in[j].index,
-                                   tr->sd == 1 ? "an axis input needs a spring network"
-                                               : "a spring network's input node needs an axis "
-                                                 "(a displacement along x, y or z) within the "
-                                                 "dimension");
-            }
-            for (pln_idx d = 0; d < bc->n_dirichlet; d++) {
-                if (bc->dirichlet_nodes[d] == in[j].index) {
-                    slot = d;
-                }
-            }
-            if (slot >= 0 && tr->sd > 1 && bc->dirichlet_axes != NULL &&
-                (bc->dirichlet_axes[slot] & (1 << axis)) == 0) {
-                return pln_i_error(tr->ctx, PLN_EINVAL, __FILE__, __LINE__, in[j].index, -1,
-                                   "task.inputs", "input node %" PRId64 ": its pin leaves axis %c "
-                                   "free, so no displacement can be imposed along it",
-                                   (int64_t)in[j].index, "xyz"[axis]);
-            }
-            slot = slot >= 0 ? slot * tr->sd + axis : -1;
-        } else {
-            for (pln_idx d = 0; d < bc->n_sources; d++) {
-                if (bc->source_edges[d] == in[j].index) {
-                    slot = d;
-                }
-            }
-        }
-        if (slot < 0) {
-            return pln_i_error(tr->ctx, PLN_EINVAL, __FILE__, __LINE__, node ? in[j].index : -1,
-                               node ? -1 : in[j].index, "task.inputs",
-                               "input %s %" PRId64 " is not fixed by the network's boundary",
-                               node ? "node" : "edge", (int64_t)in[j].index);
-        }
-        tr->in_slot[j] = slot;
-    }
-    const pln_output *a = pln_task_outputs(tr->task);
-    const pln_output *b = pln_states_outputs(tr->st);
-    if (pln_states_n_out(tr->st) != tr->n_out) {
-        PLN_FAIL_KEY(tr->ctx, PLN_EDIM, "task.outputs", "the states have %" PRId64
-                     " outputs, the task %" PRId64, (int64_t)pln_states_n_out(tr->st),
-                     (int64_t)tr->n_out);
-    }
-    for (pln_idx j = 0; j < tr->n_out; j++) {
-        if (a[j].kind != b[j].kind || a[j].index != b[j].index) {
-            PLN_FAIL_KEY(tr->ctx, PLN_EINVAL, "task.outputs",
-                         "output %" PRId64 " of the task differs from the states' output",
-                         (int64_t)j);
-        }
-    }
-    return PLN_OK;
 }
 
 static void load_example(pln_tcl *tr, double *dir, double *src, double *targets, pln_split split,
@@ -434,7 +370,7 @@ pln_status pln_tcl_create(pln_ctx *ctx, pln_network *net, pln_states *states,
     for (size_t k = 0; k < sizeof em / sizeof em[0]; k++) {
         PLN_ALLOC_GOTO(ctx, st, *em[k], m);
     }
-    PLN_TRY_GOTO(st, resolve_inputs(tr));
+    PLN_TRY_GOTO(st, pln_i_task_bind(ctx, net, states, task, tr->sd, tr->in_slot));
     const double *dv = pln_network_dirichlet_values(net);
     const double *sv = pln_network_source_values(net);
     for (pln_idx d = 0; d < ndir; d++) {

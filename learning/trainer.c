@@ -1,4 +1,5 @@
 /* trainer.c — the training loop of SPEC 3 as GSL-style INITIALIZE / ITERATE / TEST, with checkpoints that resume bit for bit. */
+#include "learning_impl.h"
 #include "pln_learning.h"
 #include "pln_internal.h"
 
@@ -91,38 +92,55 @@ static void load_example(pln_trainer *tr, pln_idx b, pln_split split, pln_idx i)
            (size_t)tr->n_out * sizeof *tr->targets);
 }
 
-/* Map each task input onto the boundary entry that carries it. */
-static pln_status resolve_inputs(pln_trainer *tr)
+/* Map each task input onto the boundary value that carries it, and check that the states'
+ * outputs are the task's (declared in learning_impl.h; the trainer and the TCL loop share it). */
+pln_status pln_i_task_bind(pln_ctx *ctx, const pln_network *net, const pln_states *st,
+                           const pln_task *task, int sd, pln_idx *in_slot)
 {
-    const pln_boundary *bc = pln_network_boundary(tr->net);
-    const pln_input *in = pln_task_inputs(tr->task);
-    for (pln_idx j = 0; j < tr->n_in; j++) {
+    const pln_idx n_in = pln_task_n_in(task), n_out = pln_task_n_out(task);
+    const pln_output *a = pln_task_outputs(task);
+    const pln_output *b = pln_states_outputs(st);
+    if (pln_states_n_out(st) != n_out) {
+        PLN_FAIL_KEY(ctx, PLN_EDIM, "task.outputs",
+                     "the states have %" PRId64 " outputs, the task %" PRId64,
+                     (int64_t)pln_states_n_out(st), (int64_t)n_out);
+    }
+    for (pln_idx j = 0; j < n_out; j++) {
+        if (a[j].kind != b[j].kind || a[j].index != b[j].index) {
+            PLN_FAIL_KEY(ctx, PLN_EINVAL, "task.outputs",
+                         "output %" PRId64 " of the task differs from the states' output",
+                         (int64_t)j);
+        }
+    }
+    const pln_boundary *bc = pln_network_boundary(net);
+    const pln_input *in = pln_task_inputs(task);
+    for (pln_idx j = 0; j < n_in; j++) {
         pln_idx slot = -1;
         if (in[j].kind != PLN_IN_EDGE) {
             const int axis = in[j].kind == PLN_IN_NODE ? 0 : (int)in[j].kind - (int)PLN_IN_NODE_X;
-            if ((in[j].kind == PLN_IN_NODE) != (tr->sd == 1) || axis < 0 || axis >= tr->sd) {
-                return pln_i_error(tr->ctx, PLN_EINVAL, __FILE__, __LINE__, in[j].index, -1,
+            if ((in[j].kind == PLN_IN_NODE) != (sd == 1) || axis < 0 || axis >= sd) {
+                return pln_i_error(ctx, PLN_EINVAL, __FILE__, __LINE__, in[j].index, -1,
                                    "task.inputs", "input node %" PRId64 ": %s", (int64_t)in[j].index,
-                                   tr->sd == 1 ? "an axis input needs a spring network"
-                                               : "a spring network's input node needs an axis "
-                                                 "(a displacement along x, y or z) within the "
-                                                 "dimension");
+                                   sd == 1 ? "an axis input needs a spring network"
+                                           : "a spring network's input node needs an axis "
+                                             "(a displacement along x, y or z) within the "
+                                             "dimension");
             }
             for (pln_idx d = 0; d < bc->n_dirichlet; d++) {
                 if (bc->dirichlet_nodes[d] == in[j].index) {
                     slot = d;
                 }
             }
-            if (slot >= 0 && tr->sd > 1 && bc->dirichlet_axes != NULL &&
+            if (slot >= 0 && sd > 1 && bc->dirichlet_axes != NULL &&
                 (bc->dirichlet_axes[slot] & (1 << axis)) == 0) {
-                return pln_i_error(tr->ctx, PLN_EINVAL, __FILE__, __LINE__, in[j].index, -1,
+                return pln_i_error(ctx, PLN_EINVAL, __FILE__, __LINE__, in[j].index, -1,
                                    "task.inputs", "input node %" PRId64 ": its pin leaves axis %c "
                                    "free, so no displacement can be imposed along it",
                                    (int64_t)in[j].index, "xyz"[axis]);
             }
-            slot = slot >= 0 ? slot * tr->sd + axis : -1;
+            slot = slot >= 0 ? slot * sd + axis : -1;
             if (slot < 0) {
-                return pln_i_error(tr->ctx, PLN_EINVAL, __FILE__, __LINE__, in[j].index, -1,
+                return pln_i_error(ctx, PLN_EINVAL, __FILE__, __LINE__, in[j].index, -1,
                                    "task.inputs", "input node %" PRId64 " is not a fixed-potential"
                                    " (Dirichlet) node of the network", (int64_t)in[j].index);
             }
@@ -133,31 +151,12 @@ static pln_status resolve_inputs(pln_trainer *tr)
                 }
             }
             if (slot < 0) {
-                return pln_i_error(tr->ctx, PLN_EINVAL, __FILE__, __LINE__, -1, in[j].index,
+                return pln_i_error(ctx, PLN_EINVAL, __FILE__, __LINE__, -1, in[j].index,
                                    "task.inputs", "input edge %" PRId64 " is not an edge source "
                                    "of the network", (int64_t)in[j].index);
             }
         }
-        tr->in_slot[j] = slot;
-    }
-    return PLN_OK;
-}
-
-static pln_status check_outputs(pln_trainer *tr)
-{
-    const pln_output *a = pln_task_outputs(tr->task);
-    const pln_output *b = pln_states_outputs(tr->st);
-    if (pln_states_n_out(tr->st) != tr->n_out) {
-        PLN_FAIL_KEY(tr->ctx, PLN_EDIM, "task.outputs",
-                     "the states have %" PRId64 " outputs, the task %" PRId64,
-                     (int64_t)pln_states_n_out(tr->st), (int64_t)tr->n_out);
-    }
-    for (pln_idx j = 0; j < tr->n_out; j++) {
-        if (a[j].kind != b[j].kind || a[j].index != b[j].index) {
-            PLN_FAIL_KEY(tr->ctx, PLN_EINVAL, "task.outputs",
-                         "output %" PRId64 " of the task differs from the states' output",
-                         (int64_t)j);
-        }
+        in_slot[j] = slot;
     }
     return PLN_OK;
 }
@@ -257,8 +256,7 @@ pln_status pln_trainer_create(pln_ctx *ctx, pln_network *net, pln_states *states
     if (tr->sd > 1) {
         PLN_ALLOC_GOTO(ctx, st, tr->warm, nd * B);
     }
-    PLN_TRY_GOTO(st, check_outputs(tr));
-    PLN_TRY_GOTO(st, resolve_inputs(tr));
+    PLN_TRY_GOTO(st, pln_i_task_bind(ctx, net, states, task, tr->sd, tr->in_slot));
 
     /* The boundary values that are not inputs never change: fill every column once. */
     const double *dv = pln_network_dirichlet_values(net);

@@ -472,6 +472,29 @@ static int check_ids(plnet_config *cfg, const plnet_ids *l, pln_idx n, const cha
     return 0;
 }
 
+
+/* The network from the graph and the boundary gathered in b (dir_axes is NULL but for
+ * springs), reporting a library error; 0 or an exit status. */
+static int create_network(plnet_built *b, const pln_network_options *opts, FILE *err)
+{
+    pln_boundary bc;
+    pln_boundary_default(&bc);
+    bc.n_dirichlet = b->n_dir;
+    bc.dirichlet_nodes = b->dir_nodes;
+    bc.dirichlet_values = b->dir_values;
+    bc.dirichlet_axes = b->dir_axes;
+    bc.n_currents = b->n_cur;
+    bc.current_nodes = b->cur_nodes;
+    bc.current_values = b->cur_values;
+    bc.n_sources = b->n_src;
+    bc.source_edges = b->src_edges;
+    bc.source_values = b->src_values;
+    pln_status st = pln_network_create(b->ctx, b->graph, opts, &bc, &b->net);
+    if (st != PLN_OK) {
+        return plnet_report_lib(err, b->ctx, st, NULL);
+    }
+    return 0;
+}
 /* Springs (SPEC 1.2): pins (plus input nodes not pinned, held in every axis), forces, and
  * imposed strains (edge_strains, then input edges). */
 static int build_spring(plnet_config *cfg, plnet_built *b, FILE *err)
@@ -581,23 +604,7 @@ static int build_spring(plnet_config *cfg, plnet_built *b, FILE *err)
     opts.kind = cfg->network.kind.v == PLNET_KIND_SPRING ? PLN_KIND_SPRING
                                                          : PLN_KIND_SPRING_LINEAR;
     opts.default_stiffness = cfg->network.stiffness.value.v;
-    pln_boundary bc;
-    pln_boundary_default(&bc);
-    bc.n_dirichlet = b->n_dir;
-    bc.dirichlet_nodes = b->dir_nodes;
-    bc.dirichlet_values = b->dir_values;
-    bc.dirichlet_axes = b->dir_axes;
-    bc.n_currents = b->n_cur;
-    bc.current_nodes = b->cur_nodes;
-    bc.current_values = b->cur_values;
-    bc.n_sources = b->n_src;
-    bc.source_edges = b->src_edges;
-    bc.source_values = b->src_values;
-    pln_status st = pln_network_create(b->ctx, b->graph, &opts, &bc, &b->net);
-    if (st != PLN_OK) {
-        return plnet_report_lib(err, b->ctx, st, NULL);
-    }
-    return 0;
+    return create_network(b, &opts, err);
 }
 
 int plnet_build_network(plnet_config *cfg, plnet_built *b, FILE *err)
@@ -660,20 +667,8 @@ int plnet_build_network(plnet_config *cfg, plnet_built *b, FILE *err)
     opts.kind = cfg->network.kind.v == PLNET_KIND_FLOW ? PLN_KIND_FLOW : PLN_KIND_RESISTOR;
     opts.viscosity = cfg->network.viscosity.v;
     opts.default_conductance = cfg->network.conductance.value.v;
-    pln_boundary bc;
-    pln_boundary_default(&bc);
-    bc.n_dirichlet = b->n_dir;
-    bc.dirichlet_nodes = b->dir_nodes;
-    bc.dirichlet_values = b->dir_values;
-    bc.n_currents = b->n_cur;
-    bc.current_nodes = b->cur_nodes;
-    bc.current_values = b->cur_values;
-    bc.n_sources = b->n_src;
-    bc.source_edges = b->src_edges;
-    bc.source_values = b->src_values;
-    pln_status st = pln_network_create(b->ctx, b->graph, &opts, &bc, &b->net);
-    if (st != PLN_OK) {
-        return plnet_report_lib(err, b->ctx, st, NULL);
+    if (create_network(b, &opts, err) != 0) {
+        return 1;
     }
     if (cfg->network.radius.given) {
         pln_rng base;
@@ -688,7 +683,7 @@ int plnet_build_network(plnet_config *cfg, plnet_built *b, FILE *err)
             return 1;
         }
         if (r != NULL) {
-            st = pln_network_set_radii(b->net, r);
+            pln_status st = pln_network_set_radii(b->net, r);
             free(r);
             if (st != PLN_OK) {
                 return plnet_report_lib(err, b->ctx, st, "network.edges.radius");

@@ -41,6 +41,23 @@ static pln_status check_lattice(pln_ctx *ctx, const char *what, pln_idx nx, pln_
     return PLN_OK;
 }
 
+/* The graph of a lattice's edges (tail and head are adopted: freed by the graph, or here on
+ * failure) with its 2-D positions (copied). *out is set only on success. */
+static pln_status lattice_finish(pln_ctx *ctx, pln_idx n, pln_idx m, pln_idx *tail,
+                                 pln_idx *head, const double *pos, pln_graph **out)
+{
+    pln_graph *g = NULL;
+    /* Adopt frees the arrays even when it fails. */
+    PLN_TRY(pln_i_graph_adopt(ctx, n, m, tail, head, &g));
+    pln_status st = pln_graph_set_positions(g, 2, pos);
+    if (st != PLN_OK) {
+        pln_graph_destroy(g);
+        return st;
+    }
+    *out = g;
+    return PLN_OK;
+}
+
 pln_status pln_graph_square_lattice(pln_ctx *ctx, pln_idx nx, pln_idx ny, bool periodic,
                                     pln_graph **out)
 {
@@ -48,7 +65,6 @@ pln_status pln_graph_square_lattice(pln_ctx *ctx, pln_idx nx, pln_idx ny, bool p
     pln_idx *tail = NULL;
     pln_idx *head = NULL;
     double *pos = NULL;
-    pln_graph *g = NULL;
     PLN_TRY(check_lattice(ctx, "square", nx, ny, periodic, 3, 3));
     pln_idx n = nx * ny;
     pln_idx cap = 2 * n;
@@ -69,21 +85,13 @@ pln_status pln_graph_square_lattice(pln_ctx *ctx, pln_idx nx, pln_idx ny, bool p
             }
         }
     }
-    /* Adopt frees the arrays even when it fails. */
-    st = pln_i_graph_adopt(ctx, n, m, tail, head, &g);
+    st = lattice_finish(ctx, n, m, tail, head, pos, out);
     tail = NULL;
     head = NULL;
-    if (st != PLN_OK) {
-        goto done;
-    }
-    PLN_TRY_GOTO(st, pln_graph_set_positions(g, 2, pos));
-    *out = g;
-    g = NULL;
 done:
     pln_i_free(tail);
     pln_i_free(head);
     pln_i_free(pos);
-    pln_graph_destroy(g);
     return st;
 }
 
@@ -94,7 +102,6 @@ pln_status pln_graph_triangular_lattice(pln_ctx *ctx, pln_idx nx, pln_idx ny, bo
     pln_idx *tail = NULL;
     pln_idx *head = NULL;
     double *pos = NULL;
-    pln_graph *g = NULL;
     PLN_TRY(check_lattice(ctx, "triangular", nx, ny, periodic, 3, 4));
     if (periodic && ny % 2 != 0) {
         /* Odd rows are shifted by 1/2; wrapping an odd number of rows would meet a row with
@@ -135,21 +142,13 @@ pln_status pln_graph_triangular_lattice(pln_ctx *ctx, pln_idx nx, pln_idx ny, bo
             }
         }
     }
-    /* Adopt frees the arrays even when it fails. */
-    st = pln_i_graph_adopt(ctx, n, m, tail, head, &g);
+    st = lattice_finish(ctx, n, m, tail, head, pos, out);
     tail = NULL;
     head = NULL;
-    if (st != PLN_OK) {
-        goto done;
-    }
-    PLN_TRY_GOTO(st, pln_graph_set_positions(g, 2, pos));
-    *out = g;
-    g = NULL;
 done:
     pln_i_free(tail);
     pln_i_free(head);
     pln_i_free(pos);
-    pln_graph_destroy(g);
     return st;
 }
 

@@ -10,6 +10,19 @@
 /* Columns a line may carry; more is almost certainly not an edge list. */
 enum { MAX_COLS = 64 };
 
+/* Edge attributes the library reads (networks/: conductance, resistance, flow radius and
+ * length, spring stiffness and rest length). A header column with another name would be
+ * carried along and never used, leaving every edge at its default: an error instead. */
+static const char *const KNOWN_COLUMNS[] = {"conductance", "resistance", "radius", "length",
+                                            "stiffness",   "rest_length"};
+
+/* networkx's write_weighted_edgelist and igraph's "ncol"/CSV writers call the value column
+ * "weight"; it is read as the caller's value_name. */
+static const char WEIGHT_COLUMN[] = "weight";
+
+/* The UTF-8 byte-order mark some editors put at the start of a text file. */
+static const char UTF8_BOM[] = "\xEF\xBB\xBF";
+
 /* Split a line in place on whitespace and commas, after cutting '#' comments. */
 static int split(char *line, char **tok, int max)
 {
@@ -35,6 +48,89 @@ static int split(char *line, char **tok, int max)
         }
     }
     return count;
+}
+
+/* A column name: a letter or '_' then letters, digits, '_', '.', '-'. Nothing that starts
+ * like a number (or holds ';', quotes, ...) is a name, so a malformed edge line is never taken
+ * for a header. */
+static bool is_name(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || *p == '_')) {
+        return false;
+    }
+    for (p++; *p != '\0'; p++) {
+        if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+              *p == '_' || *p == '.' || *p == '-')) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool is_known_column(const char *name, const char *value_name)
+{
+    if (value_name != NULL && strcmp(name, value_name) == 0) {
+        return true;
+    }
+    for (size_t i = 0; i < sizeof KNOWN_COLUMNS / sizeof KNOWN_COLUMNS[0]; i++) {
+        if (strcmp(name, KNOWN_COLUMNS[i]) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Check a header's names (tok[0..nt-1], all names) and store the value columns' names:
+ * "weight" becomes value_name, the rest must be known when the caller reads a value. */
+static pln_status header_names(pln_ctx *ctx, const char *path, long lineno, char **tok, int nt,
+                               const char *value_name, char **names, int *n_names)
+{
+    if (nt < 2) {
+        PLN_FAIL(ctx, PLN_EPARSE, "%s:%ld: a header needs at least two names (tail, head), "
+                 "found '%s'", path, lineno, tok[0]);
+    }
+    for (int c = 0; c < nt; c++) {
+        for (int d = 0; d < c; d++) {
+            if (strcmp(tok[c], tok[d]) == 0) {
+                PLN_FAIL(ctx, PLN_EPARSE, "%s:%ld: header names column '%s' twice (columns %d "
+                         "and %d)", path, lineno, tok[c], d + 1, c + 1);
+            }
+        }
+    }
+    for (int c = 2; c < nt; c++) {
+        const char *nm = tok[c];
+        if (value_name != NULL && strcmp(nm, WEIGHT_COLUMN) == 0) {
+            nm = value_name;
+        }
+        if (value_name != NULL && !is_known_column(nm, value_name)) {
+            PLN_FAIL(ctx, PLN_EPARSE, "%s:%ld: header column %d '%s' is not an edge value plnet "
+                     "reads (conductance, resistance, radius, length, stiffness, rest_length, "
+                     "or weight read as %s)", path, lineno, c + 1, tok[c], value_name);
+        }
+        for (int d = 0; d < *n_names; d++) {
+            if (strcmp(nm, names[d]) == 0) {
+                PLN_FAIL(ctx, PLN_EPARSE, "%s:%ld: header columns %d and %d both give the %s",
+                         path, lineno, d + 3, c + 1, nm);
+            }
+        }
+        names[*n_names] = pln_i_strdup(nm);
+        if (names[*n_names] == NULL) {
+            PLN_FAIL(ctx, PLN_ENOMEM, "out of memory reading %s", path);
+        }
+        (*n_names)++;
+    }
+    bool has_k = false;
+    bool has_r = false;
+    for (int d = 0; d < *n_names; d++) {
+        has_k = has_k || strcmp(names[d], "conductance") == 0;
+        has_r = has_r || strcmp(names[d], "resistance") == 0;
+    }
+    if (value_name != NULL && has_k && has_r) {
+        PLN_FAIL(ctx, PLN_EPARSE, "%s:%ld: header gives both conductance and resistance (one "
+                 "must go)", path, lineno);
+    }
+    return PLN_OK;
 }
 
 static bool parse_node(const char *s, pln_idx *out)
@@ -109,8 +205,12 @@ pln_status pln_graph_read_edgelist(pln_ctx *ctx, const char *path, const char *v
     ssize_t len;
     while ((len = getline(&line, &line_cap, fp)) >= 0) {
         lineno++;
+        char *text = line;
+        if (lineno == 1 && strncmp(text, UTF8_BOM, sizeof UTF8_BOM - 1) == 0) {
+            text += sizeof UTF8_BOM - 1;
+        }
         char *tok[MAX_COLS];
-        int nt = split(line, tok, MAX_COLS);
+        int nt = split(text, tok, MAX_COLS);
         if (nt == 0) {
             continue;
         }
@@ -122,23 +222,19 @@ pln_status pln_graph_read_edgelist(pln_ctx *ctx, const char *path, const char *v
         pln_idx a = 0;
         pln_idx b = 0;
         bool numeric = parse_node(tok[0], &a) && nt >= 2 && parse_node(tok[1], &b);
-        if (!numeric && n_cols < 0) {
-            /* A first line that does not start with two node ids is the header of names. */
-            if (nt < 2) {
-                st = PLN_ERR(ctx, PLN_EPARSE,
-                             "%s:%ld: header needs at least two names (tail, head)", path,
-                             lineno);
-                goto done;
-            }
-            n_cols = nt;
-            for (int c = 2; c < nt; c++) {
-                names[n_names] = pln_i_strdup(tok[c]);
-                if (names[n_names] == NULL) {
-                    st = PLN_ERR(ctx, PLN_ENOMEM, "out of memory reading %s", path);
+        if (!numeric && n_cols < 0 && is_name(tok[0])) {
+            /* The first line may be a header: then every column is a name. */
+            for (int c = 1; c < nt; c++) {
+                if (!is_name(tok[c])) {
+                    st = PLN_ERR(ctx, PLN_EPARSE, "%s:%ld: neither an edge (two node ids) nor a "
+                                 "header (column names): column %d is '%s'", path, lineno,
+                                 c + 1, tok[c]);
                     goto done;
                 }
-                n_names++;
             }
+            n_cols = nt;
+            PLN_TRY_GOTO(st, header_names(ctx, path, lineno, tok, nt, value_name, names,
+                                          &n_names));
             continue;
         }
         if (!numeric) {

@@ -135,12 +135,22 @@ PLN_API pln_status pln_graph_pick_nodes(const pln_graph *g, pln_idx count, bool 
 /* ------------------------------------------------------------------ files */
 
 /** @brief Read an edge list: one edge per line "tail head [value ...]", whitespace or comma
- *  separated, '#' comments, an optional header line of names (then extra columns become edge
- *  attributes of those names; without a header the third column is named `value_name`, or
- *  "weight" when NULL, and further columns "col3", "col4", ...). Node ids are 0-based
- *  integers; n = max id + 1 (so nodes above the largest id in the file are lost). Every line
- *  must have the same number of columns; self-loops are parse errors.
- *  @return PLN_OK, PLN_EIO (cannot open, naming the file), PLN_EPARSE ("file:line: ..."). */
+ *  separated, '#' comments, a UTF-8 byte-order mark at the start skipped. The first line may
+ *  be a header naming the columns: then every token on it is a name (a letter or '_', then
+ *  letters, digits, '_', '.', '-'), no name twice, and the value columns (third on) become
+ *  edge attributes of those names, read by name. When `value_name` is not NULL the caller reads
+ *  edge values: a header column "weight" (networkx's and igraph's name) is read as
+ *  `value_name`, and every other value column must be one the library reads (conductance,
+ *  resistance, radius, length, stiffness, rest_length, or `value_name`), with not both
+ *  conductance and resistance. Without a header the third column is named `value_name`
+ *  ("weight" when NULL) and further columns "col3", "col4", .... A first line that is neither
+ *  two node ids nor a header is an error, as is any later line that is not an edge. Node ids
+ *  are 0-based integers; n = max id + 1 (so nodes above the largest id in the file are lost).
+ *  Every line must have the same number of columns; self-loops are parse errors.
+ *  @param[in] value_name  the attribute the caller reads edge values from; may be NULL (then
+ *                         any header names are kept as they are)
+ *  @return PLN_OK, PLN_EIO (cannot open, naming the file), PLN_EPARSE ("file:line: ..."),
+ *          PLN_ENOMEM. Complexity: O(m) time and memory. */
 PLN_API pln_status pln_graph_read_edgelist(pln_ctx *ctx, const char *path, const char *value_name,
                                            pln_graph **out);
 /** @brief Write "tail,head[,attr...]" CSV with a header line, every edge attribute as a

@@ -179,6 +179,123 @@ Test(io, edgelist_bad_line_names_file_and_line)
     cr_assert(not(eq(ptr, strstr(msg(), want), NULL)), "message: %s", msg());
 }
 
+/* Issue 12: a header "source,target,weight" made every weight ignored (the column was kept as
+ * "weight" while the network reads "conductance"): with a header the value column is read by
+ * name, and networkx's and igraph's "weight" is the column `value_name` asks for. */
+Test(io, edgelist_header_weight_column_is_the_value_column)
+{
+    const char *p = in_dir("nx.csv");
+    write_text(p, "source,target,weight\n0,1,2.5\n1,2,0.25\n");
+    pln_graph *r = NULL;
+    cr_assert(eq(int, pln_graph_read_edgelist(ctx, p, "conductance", &r), PLN_OK), "%s", msg());
+    cr_assert(eq(i64, pln_graph_n_edges(r), 2));
+    const double *k = pln_graph_edge_attr(r, "conductance");
+    cr_assert(not(eq(ptr, (void *)k, NULL)), "the weight column was not read as conductance");
+    cr_assert(eq(dbl, k[0], 2.5));
+    cr_assert(eq(dbl, k[1], 0.25));
+    cr_assert(eq(ptr, (void *)pln_graph_edge_attr(r, "weight"), NULL));
+    pln_graph_destroy(r);
+    r = NULL;
+    /* The same file read for resistances gives resistances (the `weights` choice). */
+    cr_assert(eq(int, pln_graph_read_edgelist(ctx, p, "resistance", &r), PLN_OK), "%s", msg());
+    cr_assert(not(eq(ptr, (void *)pln_graph_edge_attr(r, "resistance"), NULL)));
+    cr_assert(eq(ptr, (void *)pln_graph_edge_attr(r, "conductance"), NULL));
+    pln_graph_destroy(r);
+}
+
+/* A header that names a physical column is read by that name, whatever `value_name` says. */
+Test(io, edgelist_header_names_the_column_it_holds)
+{
+    const char *p = in_dir("named.csv");
+    write_text(p, "tail head resistance\n0 1 100\n1 2 200\n");
+    pln_graph *r = NULL;
+    cr_assert(eq(int, pln_graph_read_edgelist(ctx, p, "conductance", &r), PLN_OK), "%s", msg());
+    const double *res = pln_graph_edge_attr(r, "resistance");
+    cr_assert(not(eq(ptr, (void *)res, NULL)));
+    cr_assert(eq(dbl, res[1], 200.0));
+    cr_assert(eq(ptr, (void *)pln_graph_edge_attr(r, "conductance"), NULL));
+    pln_graph_destroy(r);
+}
+
+/* A value column whose name plnet does not read would leave every edge at the default: an
+ * error naming the line and the column, not a network of 1 S edges. */
+Test(io, edgelist_header_with_an_unknown_value_column_is_an_error)
+{
+    const char *p = in_dir("unknown.csv");
+    write_text(p, "# comment first\nu,v,g\n0,1,2.5\n");
+    pln_graph *r = NULL;
+    cr_assert(eq(int, pln_graph_read_edgelist(ctx, p, "conductance", &r), PLN_EPARSE));
+    char want[4200];
+    snprintf(want, sizeof want, "%s:2:", p);
+    cr_assert(not(eq(ptr, strstr(msg(), want), NULL)), "message: %s", msg());
+    cr_assert(not(eq(ptr, strstr(msg(), "'g'"), NULL)), "message: %s", msg());
+    cr_assert(eq(ptr, r, NULL));
+    /* Read without a value name (a plain graph), any column names are kept. */
+    cr_assert(eq(int, pln_graph_read_edgelist(ctx, p, NULL, &r), PLN_OK), "%s", msg());
+    cr_assert(not(eq(ptr, (void *)pln_graph_edge_attr(r, "g"), NULL)));
+    pln_graph_destroy(r);
+}
+
+/* Two columns that both give the conductance are ambiguous. */
+Test(io, edgelist_header_with_two_value_columns_for_one_quantity_is_an_error)
+{
+    const char *p = in_dir("twice.csv");
+    write_text(p, "source,target,weight,conductance\n0,1,2.5,3\n");
+    pln_graph *r = NULL;
+    cr_assert(eq(int, pln_graph_read_edgelist(ctx, p, "conductance", &r), PLN_EPARSE));
+    cr_assert(not(eq(ptr, strstr(msg(), ":1:"), NULL)), "message: %s", msg());
+    write_text(p, "source,target,conductance,resistance\n0,1,2.5,3\n");
+    cr_assert(eq(int, pln_graph_read_edgelist(ctx, p, "conductance", &r), PLN_EPARSE));
+    write_text(p, "a,b,a\n0,1,2\n");
+    cr_assert(eq(int, pln_graph_read_edgelist(ctx, p, NULL, &r), PLN_EPARSE));
+    cr_assert(not(eq(ptr, strstr(msg(), "'a'"), NULL)), "message: %s", msg());
+    cr_assert(eq(ptr, r, NULL));
+}
+
+/* Issue 12: a UTF-8 byte-order mark made the first edge look like a header, which was
+ * dropped. The mark is skipped; the first edge is kept. */
+Test(io, edgelist_utf8_bom_does_not_drop_the_first_edge)
+{
+    const char *p = in_dir("bom.csv");
+    write_text(p, "\xEF\xBB\xBF" "0,1,2.5\n1,2,0.5\n");
+    pln_graph *r = NULL;
+    cr_assert(eq(int, pln_graph_read_edgelist(ctx, p, "conductance", &r), PLN_OK), "%s", msg());
+    cr_assert(eq(i64, pln_graph_n_edges(r), 2));
+    cr_assert(eq(dbl, pln_graph_edge_attr(r, "conductance")[0], 2.5));
+    pln_graph_destroy(r);
+    r = NULL;
+    /* ... and before a header too. */
+    write_text(p, "\xEF\xBB\xBF" "source,target,weight\n0,1,2.5\n");
+    cr_assert(eq(int, pln_graph_read_edgelist(ctx, p, "conductance", &r), PLN_OK), "%s", msg());
+    cr_assert(eq(i64, pln_graph_n_edges(r), 1));
+    cr_assert(eq(dbl, pln_graph_edge_attr(r, "conductance")[0], 2.5));
+    pln_graph_destroy(r);
+}
+
+/* Issue 12: a malformed first line was taken as a header and the first edge dropped. A header
+ * names columns (every token a name); anything else is an error naming the line. */
+Test(io, edgelist_malformed_first_line_is_an_error_not_a_header)
+{
+    const char *bad[] = {"0 1a 2\n1 2 3\n", "0;1;2\n1 2 3\n", "x1 1 2\n1 2 3\n"};
+    const char *p = in_dir("bad1.csv");
+    char want[4200];
+    snprintf(want, sizeof want, "%s:1:", p);
+    for (int i = 0; i < 3; i++) {
+        write_text(p, bad[i]);
+        pln_graph *r = NULL;
+        cr_assert(eq(int, pln_graph_read_edgelist(ctx, p, "conductance", &r), PLN_EPARSE),
+                  "input %d was accepted", i);
+        cr_assert(not(eq(ptr, strstr(msg(), want), NULL)), "input %d: %s", i, msg());
+        cr_assert(eq(ptr, r, NULL));
+    }
+    /* A BOM inside the file (not at its start) is not skipped. */
+    write_text(p, "0 1 2\n\xEF\xBB\xBF" "1 2 3\n");
+    pln_graph *r = NULL;
+    cr_assert(eq(int, pln_graph_read_edgelist(ctx, p, "conductance", &r), PLN_EPARSE));
+    snprintf(want, sizeof want, "%s:2:", p);
+    cr_assert(not(eq(ptr, strstr(msg(), want), NULL)), "message: %s", msg());
+}
+
 Test(io, edgelist_missing_file_is_eio_naming_it)
 {
     const char *p = in_dir("no-such-file.csv");

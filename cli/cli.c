@@ -51,6 +51,13 @@ int plnet_parse_args(int argc, char **argv, const char *usage, bool allow_spice,
             fputs(usage, out);
             return -1;
         }
+        int set_rc = only_positional ? 1 : plnet_set_option(argc, argv, &k, &a->sets, err);
+        if (set_rc == 0) {
+            continue;
+        }
+        if (set_rc != 1) {
+            return set_rc;
+        }
         if (!only_positional && strcmp(s, "--") == 0) {
             only_positional = true;
         } else if (!only_positional && (strcmp(s, "-o") == 0 || strcmp(s, "--output") == 0)) {
@@ -79,6 +86,29 @@ int plnet_parse_args(int argc, char **argv, const char *usage, bool allow_spice,
         return 2;
     }
     return 0;
+}
+
+void plnet_args_free(plnet_args *a)
+{
+    plnet_overrides_free(&a->sets);
+}
+
+int plnet_set_option(int argc, char **argv, int *k, plnet_overrides *sets, FILE *err)
+{
+    const char *s = argv[*k];
+    const char *arg = NULL;
+    if (strcmp(s, "--set") == 0) {
+        if (*k + 1 >= argc) {
+            fprintf(err, "plnet: %s: --set needs KEY=VALUE\n", argv[0]);
+            return 2;
+        }
+        arg = argv[++*k];
+    } else if (strncmp(s, "--set=", 6) == 0) {
+        arg = s + 6;
+    } else {
+        return 1;
+    }
+    return plnet_overrides_add_arg(sets, argv[0], arg, err);
 }
 
 int pln_cli_run(int argc, char **argv, FILE *out, FILE *err)

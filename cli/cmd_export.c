@@ -7,7 +7,7 @@
 #include <string.h>
 
 static const char usage[] =
-    "usage: plnet export --spice CONFIG.yaml [-o FILE]\n\n"
+    "usage: plnet export --spice CONFIG.yaml [-o FILE] [--set KEY=VALUE]...\n\n"
     "Write the network of CONFIG.yaml as a SPICE netlist (to FILE, else standard output):\n"
     "node i is SPICE node n<i>, ground nodes are SPICE node 0, every edge e is a resistor\n"
     "R<e> = 1/k_e, every other fixed-potential node i a source V<i> n<i> 0, every current\n"
@@ -16,6 +16,7 @@ static const char usage[] =
     "options:\n"
     "  --spice           SPICE netlist (the one format so far)\n"
     "  -o, --output FILE output file (written atomically)\n"
+    PLNET_SET_HELP
     "  -h, --help        this help\n";
 
 static void node_name(const bool *is_zero, pln_idx i, char *buf, size_t size)
@@ -79,17 +80,19 @@ int plnet_cmd_export(int argc, char **argv, FILE *out, FILE *err)
     plnet_args a;
     int rc = plnet_parse_args(argc, argv, usage, true, &a, out, err);
     if (rc != 0) {
+        plnet_args_free(&a);
         return rc < 0 ? 0 : rc;
     }
     if (!a.spice) {
         fprintf(err, "plnet: export: give the format: --spice\n");
+        plnet_args_free(&a);
         return 2;
     }
     plnet_config cfg;
     plnet_built b;
     memset(&b, 0, sizeof b);
     bool *is_zero = NULL;
-    rc = plnet_config_load(a.config, &cfg, err);
+    rc = plnet_config_load_with(a.config, a.sets.v, a.sets.n, &cfg, err);
     if (rc == 0) {
         rc = plnet_build_graph(&cfg, &b, err);
     }
@@ -126,5 +129,6 @@ int plnet_cmd_export(int argc, char **argv, FILE *out, FILE *err)
     free(is_zero);
     plnet_built_free(&b);
     plnet_config_free(&cfg);
+    plnet_args_free(&a);
     return rc;
 }

@@ -6,27 +6,30 @@
 #include <string.h>
 
 static const char usage[] =
-    "usage: plnet info CONFIG.yaml\n\n"
+    "usage: plnet info CONFIG.yaml [--set KEY=VALUE]...\n\n"
     "Build the graph of CONFIG.yaml and print its number of nodes and edges, degree\n"
     "statistics, connected components and the node roles (ground, inputs, outputs).\n\n"
     "options:\n"
-    "  -h, --help  this help\n";
+    PLNET_SET_HELP
+    "  -h, --help        this help\n";
 
 int plnet_cmd_info(int argc, char **argv, FILE *out, FILE *err)
 {
     plnet_args a;
     int rc = plnet_parse_args(argc, argv, usage, false, &a, out, err);
     if (rc != 0) {
+        plnet_args_free(&a);
         return rc < 0 ? 0 : rc;
     }
     if (a.output != NULL) {
         fprintf(err, "plnet: info: -o is not used by info\n");
+        plnet_args_free(&a);
         return 2;
     }
     plnet_config cfg;
     plnet_built b;
     memset(&b, 0, sizeof b);
-    rc = plnet_config_load(a.config, &cfg, err);
+    rc = plnet_config_load_with(a.config, a.sets.v, a.sets.n, &cfg, err);
     if (rc == 0) {
         rc = plnet_build_graph(&cfg, &b, err);
     }
@@ -97,5 +100,6 @@ int plnet_cmd_info(int argc, char **argv, FILE *out, FILE *err)
     free(sizes);
     plnet_built_free(&b);
     plnet_config_free(&cfg);
+    plnet_args_free(&a);
     return rc;
 }

@@ -7,7 +7,7 @@
 #include <string.h>
 
 static const char usage[] =
-    "usage: plnet solve CONFIG.yaml [-o DIR]\n\n"
+    "usage: plnet solve CONFIG.yaml [-o DIR] [--set KEY=VALUE]...\n\n"
     "Solve the steady state of the network described by CONFIG.yaml (ground, fixed\n"
     "potentials, task inputs, current injections and edge sources all applied) and write,\n"
     "into DIR (default: output.dir of the config, else runs/<name>):\n"
@@ -22,6 +22,7 @@ static const char usage[] =
     "Nothing is written when the configuration or the solve fails.\n\n"
     "options:\n"
     "  -o, --output DIR  output folder (overrides output.dir)\n"
+    PLNET_SET_HELP
     "  -h, --help        this help\n";
 
 /* The numbers a solve produces, kept until every file can be written. */
@@ -214,13 +215,14 @@ int plnet_cmd_solve(int argc, char **argv, FILE *out, FILE *err)
     plnet_args a;
     int rc = plnet_parse_args(argc, argv, usage, false, &a, out, err);
     if (rc != 0) {
+        plnet_args_free(&a);
         return rc < 0 ? 0 : rc;
     }
     plnet_config cfg;
     plnet_built b;
     solution s = {NULL, NULL, NULL, 0.0, 0.0, 0};
     memset(&b, 0, sizeof b);
-    rc = plnet_config_load(a.config, &cfg, err);
+    rc = plnet_config_load_with(a.config, a.sets.v, a.sets.n, &cfg, err);
     if (rc == 0) {
         rc = plnet_build_graph(&cfg, &b, err);
     }
@@ -271,5 +273,6 @@ int plnet_cmd_solve(int argc, char **argv, FILE *out, FILE *err)
     free(s.q);
     plnet_built_free(&b);
     plnet_config_free(&cfg);
+    plnet_args_free(&a);
     return rc;
 }

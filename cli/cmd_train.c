@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 static const char usage[] =
-    "usage: plnet train CONFIG.yaml [-o DIR] [--resume DIR] [--quiet]\n\n"
+    "usage: plnet train CONFIG.yaml [-o DIR] [--resume DIR] [--set KEY=VALUE]... [--quiet]\n\n"
     "Train the network described by CONFIG.yaml in place with its local learning rule\n"
     "(learning.rule) on its task, for train.steps steps, and write into DIR (default:\n"
     "output.dir of the config, else runs/<name>):\n"
@@ -34,8 +34,9 @@ static const char usage[] =
     "options:\n"
     "  -o, --output DIR  output folder (overrides output.dir)\n"
     "  --resume DIR      continue the run in DIR from its checkpoint.bin, bit for bit, up to\n"
-    "                    train.steps; the configuration must be the run's own except for\n"
-    "                    train.steps, train.checkpoint_every and output.dir\n"
+    "                    train.steps; the configuration (with its --set) must be the run's\n"
+    "                    own except for train.steps, train.checkpoint_every and output.dir\n"
+    PLNET_SET_HELP
     "  -q, --quiet       no progress bar and no summary\n"
     "  -h, --help        this help\n";
 
@@ -110,6 +111,7 @@ typedef struct run {
     plnet_config cfg;
     plnet_built b;
     const char *config_arg; /* CONFIG as given, for the resume hint */
+    plnet_overrides sets;   /* --set KEY=VALUE */
     const char *dir;
     bool resume;
     bool quiet;
@@ -144,6 +146,7 @@ static void run_free(run *r)
     free(r->metrics);
     plnet_built_free(&r->b);
     plnet_config_free(&r->cfg);
+    plnet_overrides_free(&r->sets);
 }
 
 /* The YAML position of a key that the library names in its error context, so that a library
@@ -1029,6 +1032,25 @@ static void progress_end(progress *pg, FILE *err)
 
 /* ------------------------------------------------------------------ the command */
 
+/* A word the shell reads back as it is: quoted when it holds anything but safe characters. */
+static void put_shell_word(FILE *f, const char *w)
+{
+    if (w[0] != '\0' && strspn(w, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                   "0123456789_.,=+-/:@") == strlen(w)) {
+        fputs(w, f);
+        return;
+    }
+    fputc('\'', f);
+    for (const char *c = w; *c != '\0'; c++) {
+        if (*c == '\'') {
+            fputs("'\\''", f);
+        } else {
+            fputc(*c, f);
+        }
+    }
+    fputc('\'', f);
+}
+
 static int parse_train_args(int argc, char **argv, run *r, const char **output, FILE *out,
                             FILE *err)
 {
@@ -1040,6 +1062,13 @@ static int parse_train_args(int argc, char **argv, run *r, const char **output, 
         if (!only_positional && (strcmp(s, "--help") == 0 || strcmp(s, "-h") == 0)) {
             fputs(usage, out);
             return -1;
+        }
+        int set_rc = only_positional ? 1 : plnet_set_option(argc, argv, &k, &r->sets, err);
+        if (set_rc == 0) {
+            continue;
+        }
+        if (set_rc != 1) {
+            return set_rc;
         }
         if (!only_positional && strcmp(s, "--") == 0) {
             only_positional = true;
@@ -1093,7 +1122,7 @@ static int parse_train_args(int argc, char **argv, run *r, const char **output, 
 /* Everything that can fail on the configuration, before any file is written. */
 static int set_up(run *r, FILE *err)
 {
-    int rc = plnet_config_load(r->config_arg, &r->cfg, err);
+    int rc = plnet_config_load_with(r->config_arg, r->sets.v, r->sets.n, &r->cfg, err);
     if (rc != 0) {
         return rc;
     }
@@ -1218,6 +1247,7 @@ int plnet_cmd_train(int argc, char **argv, FILE *out, FILE *err)
     const char *output = NULL;
     int rc = parse_train_args(argc, argv, &r, &output, out, err);
     if (rc != 0) {
+        plnet_overrides_free(&r.sets);
         return rc < 0 ? 0 : rc;
     }
     rc = set_up(&r, err);
@@ -1253,8 +1283,13 @@ int plnet_cmd_train(int argc, char **argv, FILE *out, FILE *err)
         rc = write_all(&r, false, err);
     }
     if (rc == 0 && stopped_at >= 0) {
-        fprintf(err, "plnet: interrupted at step %lld; resume with: plnet train %s --resume %s\n",
-                (long long)stopped_at, r.config_arg, r.dir);
+        fprintf(err, "plnet: interrupted at step %lld; resume with: plnet train %s",
+                (long long)stopped_at, r.config_arg);
+        for (size_t k = 0; k < r.sets.n; k++) {
+            fputs(" --set ", err);
+            put_shell_word(err, r.sets.v[k].origin + 6); /* "--set KEY=VALUE" */
+        }
+        fprintf(err, " --resume %s\n", r.dir);
         rc = stop_signal == SIGINT ? 130 : 143;
     } else if (rc == 0 && !r.quiet) {
         pln_metrics tr, te;

@@ -2,6 +2,8 @@
 #ifndef PLNET_CLI_COMMANDS_H
 #define PLNET_CLI_COMMANDS_H
 
+#include "override.h"
+
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -24,12 +26,25 @@ typedef struct plnet_args {
     const char *config; /* the experiment file */
     const char *output; /* -o/--output, or NULL */
     bool spice;         /* --spice (export) */
+    plnet_overrides sets; /* --set KEY=VALUE, in order; freed with plnet_args_free */
 } plnet_args;
 
-/* Parse `CONFIG [-o PATH] [--spice] [--help]` for a subcommand. `usage` is printed for
- * --help. Returns 0 to go on, -1 when help was printed (exit 0), 2 on a usage error. */
+/* Parse `CONFIG [-o PATH] [--set KEY=VALUE]... [--spice] [--help]` for a subcommand. `usage`
+ * is printed for --help. Returns 0 to go on, -1 when help was printed (exit 0), 2 on a
+ * usage error. Free a with plnet_args_free in every case. */
 int plnet_parse_args(int argc, char **argv, const char *usage, bool allow_spice, plnet_args *a,
                      FILE *out, FILE *err);
+void plnet_args_free(plnet_args *a);
+
+/* `--set KEY=VALUE` or `--set=KEY=VALUE` at argv[*k]: 1 when it is not one, else 0 (added to
+ * sets, *k advanced past a separate value) or the exit code of a bad one (reported). */
+int plnet_set_option(int argc, char **argv, int *k, plnet_overrides *sets, FILE *err);
+
+/* The help lines every command that reads an experiment shares. */
+#define PLNET_SET_HELP                                                                       \
+    "  --set KEY=VALUE   override a configuration key (repeatable), e.g. --set\n"            \
+    "                    learning.rate=0.2 or --set network.graph.size=[32,32]; the value\n"  \
+    "                    is YAML and is checked as if written in the file\n"
 
 /* `--name value` or `--name=value` at argv[*k] (advances *k past a separate value); name
  * may point into buf. Returns 0, or 2 with a message when the value is missing. */

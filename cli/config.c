@@ -4,6 +4,7 @@
 
 #include "config.h"
 
+#include "overrides.h"
 #include "yaml_doc.h"
 
 #include <errno.h>
@@ -92,7 +93,10 @@ void plnet_report_at(FILE *err, const plnet_config *cfg, plnet_mark at, const ch
     vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
     const char *file = cfg != NULL && cfg->path != NULL ? cfg->path : "config";
-    if (at.line > 0) {
+    if (at.line >= PLNET_MARK_OVERRIDE && cfg != NULL &&
+        (size_t)(at.line - PLNET_MARK_OVERRIDE) < cfg->n_origins) {
+        fprintf(err, "plnet: %s: %s\n", cfg->origins[at.line - PLNET_MARK_OVERRIDE], text);
+    } else if (at.line > 0) {
         fprintf(err, "plnet: %s:%d:%d: %s\n", file, at.line, at.col, text);
     } else {
         fprintf(err, "plnet: %s: %s\n", file, text);
@@ -690,6 +694,10 @@ void plnet_config_free(plnet_config *cfg)
         return;
     }
     free(cfg->path);
+    for (size_t k = 0; k < cfg->n_origins; k++) {
+        free(cfg->origins[k]);
+    }
+    free(cfg->origins);
     free(cfg->base_dir);
     free(cfg->name.v);
     free(cfg->network.graph.file.v);
@@ -1522,19 +1530,66 @@ static int read_root(reader *r, yd_node *root)
     return 0;
 }
 
-int plnet_config_load(const char *path, plnet_config *cfg, FILE *err)
+/* The document (already parsed, consumed here) with its overrides, read into cfg. */
+static int load_document(yd_node *root, const plnet_override *sets, size_t n_sets,
+                         plnet_config *cfg, FILE *err)
+{
+    reader r = {cfg, err};
+    int rc = plnet_i_overrides_apply(root, sets, n_sets, cfg, err);
+    if (rc == 0) {
+        rc = read_root(&r, root) == 0 ? 0 : 2;
+    }
+    yd_free(root);
+    return rc;
+}
+
+static void report_parse(FILE *err, const char *name, const char *msg)
+{
+    /* Positioned messages start with "line:col:"; others (cannot open) do not. */
+    bool positioned = msg[0] >= '0' && msg[0] <= '9';
+    fprintf(err, "plnet: %s:%s%s\n", name, positioned ? "" : " ", msg);
+}
+
+int plnet_config_load_with(const char *path, const plnet_override *sets, size_t n_sets,
+                           plnet_config *cfg, FILE *err)
 {
     plnet_config_defaults(cfg, path);
-    reader r = {cfg, err};
     char msg[1024];
     yd_node *root = yd_load(path, msg, sizeof msg);
     if (root == NULL) {
-        /* Positioned messages start with "line:col:"; others (cannot open) do not. */
-        bool positioned = msg[0] >= '0' && msg[0] <= '9';
-        fprintf(err, "plnet: %s:%s%s\n", path, positioned ? "" : " ", msg);
+        report_parse(err, path, msg);
         return 2;
     }
-    int rc = read_root(&r, root) == 0 ? 0 : 2;
-    yd_free(root);
-    return rc;
+    return load_document(root, sets, n_sets, cfg, err);
+}
+
+int plnet_config_load(const char *path, plnet_config *cfg, FILE *err)
+{
+    return plnet_config_load_with(path, NULL, 0, cfg, err);
+}
+
+int plnet_config_load_text(const char *text, size_t len, const char *name, const char *base_dir,
+                           const plnet_override *sets, size_t n_sets, plnet_config *cfg,
+                           FILE *err)
+{
+    plnet_config_defaults(cfg, name != NULL ? name : "config");
+    if (base_dir != NULL) {
+        char *d = dup_str(base_dir);
+        if (d == NULL) {
+            fprintf(err, "plnet: out of memory\n");
+            return 1;
+        }
+        free(cfg->base_dir);
+        cfg->base_dir = d;
+    } else {
+        free(cfg->base_dir);
+        cfg->base_dir = dup_str(".");
+    }
+    char msg[1024];
+    yd_node *root = yd_load_text(text, len, msg, sizeof msg);
+    if (root == NULL) {
+        report_parse(err, cfg->path, msg);
+        return 2;
+    }
+    return load_document(root, sets, n_sets, cfg, err);
 }

@@ -2,6 +2,7 @@
 #ifndef PLNET_CLI_CONFIG_H
 #define PLNET_CLI_CONFIG_H
 
+#include "override.h"
 #include "plnet.h"
 
 #include <stdbool.h>
@@ -9,11 +10,16 @@
 #include <stdio.h>
 
 /* Where a value came from: 1-based line and column in the experiment file; line 0 means
- * "not in the file" (a default), so errors about it name the file only. */
+ * "not in the file" (a default), so errors about it name the file only. A value set by an
+ * override (--set, a sweep axis) has line PLNET_MARK_OVERRIDE + k for the config's k-th
+ * origin (cfg->origins[k]): errors about it name that origin instead of file:line:col, and
+ * `line > 0` still means "given". */
 typedef struct plnet_mark {
     int line;
     int col;
 } plnet_mark;
+
+#define PLNET_MARK_OVERRIDE (1 << 28)
 
 typedef struct plnet_real {
     double v;
@@ -269,6 +275,8 @@ typedef struct plnet_output_cfg {
 
 typedef struct plnet_config {
     char *path; /* the YAML file as given on the command line */
+    char **origins; /* the overrides' origins ("--set learning.rate=0.2"), owned */
+    size_t n_origins;
     char *base_dir; /* its directory, for relative data paths */
     plnet_str name;
     plnet_int seed;
@@ -290,6 +298,18 @@ void plnet_config_defaults(plnet_config *cfg, const char *path);
  * "plnet: file:line:col: message" to err and returns 2 (the CLI's usage/config exit code);
  * cfg is then still safe to free. Returns 0 on success. */
 int plnet_config_load(const char *path, plnet_config *cfg, FILE *err);
+
+/* plnet_config_load with overrides applied in order (a later one wins); sets may be NULL
+ * when n_sets is 0. Errors about an overridden value are "plnet: ORIGIN: message". */
+int plnet_config_load_with(const char *path, const plnet_override *sets, size_t n_sets,
+                           plnet_config *cfg, FILE *err);
+
+/* The same from YAML text in memory (len bytes; flow or block style, e.g. a dict written
+ * as JSON): `name` stands for the file in messages and gives the default experiment name
+ * (its stem); relative data and graph paths resolve against base_dir ("." when NULL). */
+int plnet_config_load_text(const char *text, size_t len, const char *name, const char *base_dir,
+                           const plnet_override *sets, size_t n_sets, plnet_config *cfg,
+                           FILE *err);
 
 void plnet_config_free(plnet_config *cfg);
 

@@ -209,29 +209,16 @@ static yd_node *parse_node(parse_state *ps, yaml_event_t *ev, int depth)
     return nd;
 }
 
-yd_node *yd_load(const char *path, char *msg, size_t msg_size)
+/* The document of a parser whose input is set; deletes the parser. */
+static yd_node *load_document(parse_state *ps)
 {
-    parse_state ps;
-    ps.msg = msg;
-    ps.msg_size = msg_size;
-    msg[0] = '\0';
-    FILE *fp = fopen(path, "rb");
-    if (fp == NULL) {
-        snprintf(msg, msg_size, "cannot open: %s", strerror(errno));
-        return NULL;
-    }
-    if (!yaml_parser_initialize(&ps.parser)) {
-        fclose(fp);
-        snprintf(msg, msg_size, "out of memory");
-        return NULL;
-    }
-    yaml_parser_set_input_file(&ps.parser, fp);
+    char *msg = ps->msg;
     yd_node *root = NULL;
     yaml_event_t ev;
     bool done = false;
     int n_docs = 0;
     while (!done) {
-        if (next_event(&ps, &ev) != 0) {
+        if (next_event(ps, &ev) != 0) {
             yd_free(root);
             root = NULL;
             break;
@@ -244,7 +231,7 @@ yd_node *yd_load(const char *path, char *msg, size_t msg_size)
         case YAML_DOCUMENT_START_EVENT:
             n_docs++;
             if (n_docs > 1) {
-                fail_at(&ps, &ev.start_mark, "only one YAML document per file is allowed");
+                fail_at(ps, &ev.start_mark, "only one YAML document per file is allowed");
                 yaml_event_delete(&ev);
                 yd_free(root);
                 root = NULL;
@@ -268,13 +255,13 @@ yd_node *yd_load(const char *path, char *msg, size_t msg_size)
         }
         default: {
             yaml_mark_t m = ev.start_mark;
-            yd_node *nd = parse_node(&ps, &ev, 0);
+            yd_node *nd = parse_node(ps, &ev, 0);
             if (nd == NULL) {
                 yd_free(root);
                 root = NULL;
                 done = true;
                 if (msg[0] == '\0') {
-                    fail_at(&ps, &m, "out of memory");
+                    fail_at(ps, &m, "out of memory");
                 }
                 break;
             }
@@ -283,9 +270,44 @@ yd_node *yd_load(const char *path, char *msg, size_t msg_size)
         }
         }
     }
-    yaml_parser_delete(&ps.parser);
+    yaml_parser_delete(&ps->parser);
+    return root;
+}
+
+yd_node *yd_load(const char *path, char *msg, size_t msg_size)
+{
+    parse_state ps;
+    ps.msg = msg;
+    ps.msg_size = msg_size;
+    msg[0] = '\0';
+    FILE *fp = fopen(path, "rb");
+    if (fp == NULL) {
+        snprintf(msg, msg_size, "cannot open: %s", strerror(errno));
+        return NULL;
+    }
+    if (!yaml_parser_initialize(&ps.parser)) {
+        fclose(fp);
+        snprintf(msg, msg_size, "out of memory");
+        return NULL;
+    }
+    yaml_parser_set_input_file(&ps.parser, fp);
+    yd_node *root = load_document(&ps);
     fclose(fp);
     return root;
+}
+
+yd_node *yd_load_text(const char *text, size_t len, char *msg, size_t msg_size)
+{
+    parse_state ps;
+    ps.msg = msg;
+    ps.msg_size = msg_size;
+    msg[0] = '\0';
+    if (!yaml_parser_initialize(&ps.parser)) {
+        snprintf(msg, msg_size, "out of memory");
+        return NULL;
+    }
+    yaml_parser_set_input_string(&ps.parser, (const unsigned char *)text, len);
+    return load_document(&ps);
 }
 
 static long find(const yd_node *map, const char *key)

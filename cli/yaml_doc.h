@@ -23,6 +23,8 @@ struct yd_node {
 /* Parse a file holding one document. Returns the root (an empty map for an empty file) or NULL
  * with a message "line:col: text" (1-based) in msg. Aliases and anchors are refused. */
 yd_node *yd_load(const char *path, char *msg, size_t msg_size);
+/* The same from YAML text in memory (len bytes, no terminator needed). */
+yd_node *yd_load_text(const char *text, size_t len, char *msg, size_t msg_size);
 void yd_free(yd_node *node);
 
 /* Look up a key in a mapping (marks it used); NULL when absent or node is not a map. */

@@ -755,7 +755,7 @@ static int write_predictions(run *r, FILE *err)
  *   u64 n + n bytes: the configuration fingerprint (resolved YAML) |
  *   u64 n + n bytes: the engine's own state | u64 FNV-1a hash of everything before. */
 static const char ckpt_magic[8] = {'P', 'L', 'N', 'E', 'T', 'C', 'K', 'P'};
-enum { CKPT_VERSION = 1 };
+enum { CKPT_VERSION = 2 };
 
 static void put_u64(unsigned char *p, uint64_t v)
 {

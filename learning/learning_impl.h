@@ -12,4 +12,11 @@
 pln_status pln_i_task_bind(pln_ctx *ctx, const pln_network *net, const pln_states *st,
                            const pln_task *task, int sd, pln_idx *in_slot);
 
+/* The ledger in a checkpoint, the same layout for every learner (ledger.c): size in bytes;
+ * put writes it at p and returns the end; get reads it back (every field) and returns the
+ * end. */
+size_t pln_i_ledger_state_size(void);
+unsigned char *pln_i_ledger_state_put(const pln_ledger *l, unsigned char *p);
+const unsigned char *pln_i_ledger_state_get(pln_ledger *l, const unsigned char *p);
+
 #endif

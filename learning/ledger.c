@@ -1,4 +1,5 @@
 /* ledger.c — the energy ledger of SPEC 5: Joule, Landauer, memory dissipation, efficiency. */
+#include "learning_impl.h"
 #include "pln_learning.h"
 
 #include <math.h>
@@ -73,4 +74,62 @@ void pln_ledger_record(pln_ledger *l, const pln_rule_energy *e, double bits)
     l->time_total = (double)l->steps;
     l->memory_total = l->memory * (double)l->steps;
     l->efficiency_total = ratio(l->landauer_total, l->joule_total + l->memory_total);
+}
+
+/* ------------------------------------------------------------------ checkpoint codec
+ * The one layout of a ledger in every learner's checkpoint (native byte order): the integer
+ * fields, then the doubles, in the order of these tables. A field added to pln_ledger is a
+ * row here. */
+
+#define LEDGER_INTS 2 /* steps, memory_edges */
+
+static size_t ledger_doubles(pln_ledger *l, double **f)
+{
+    double *x[] = {&l->temperature,   &l->resolution,  &l->joule,         &l->bits,
+                   &l->landauer,      &l->power_free,  &l->power_clamped, &l->joule_total,
+                   &l->bits_total,    &l->landauer_total, &l->memory_rate, &l->time,
+                   &l->memory,        &l->efficiency,  &l->time_total,    &l->memory_total,
+                   &l->efficiency_total};
+    if (f != NULL) {
+        memcpy(f, x, sizeof x);
+    }
+    return sizeof x / sizeof x[0];
+}
+#define LEDGER_DOUBLES_MAX 64
+
+size_t pln_i_ledger_state_size(void)
+{
+    pln_ledger l;
+    return (size_t)LEDGER_INTS * 8 + ledger_doubles(&l, NULL) * 8;
+}
+
+unsigned char *pln_i_ledger_state_put(const pln_ledger *l, unsigned char *p)
+{
+    pln_ledger c = *l;
+    int64_t v[LEDGER_INTS] = {c.steps, (int64_t)c.memory_edges};
+    memcpy(p, v, sizeof v);
+    p += sizeof v;
+    double *f[LEDGER_DOUBLES_MAX];
+    size_t n = ledger_doubles(&c, f);
+    for (size_t k = 0; k < n; k++) {
+        memcpy(p, f[k], 8);
+        p += 8;
+    }
+    return p;
+}
+
+const unsigned char *pln_i_ledger_state_get(pln_ledger *l, const unsigned char *p)
+{
+    int64_t v[LEDGER_INTS];
+    memcpy(v, p, sizeof v);
+    p += sizeof v;
+    l->steps = v[0];
+    l->memory_edges = (pln_idx)v[1];
+    double *f[LEDGER_DOUBLES_MAX];
+    size_t n = ledger_doubles(l, f);
+    for (size_t k = 0; k < n; k++) {
+        memcpy(f[k], p, 8);
+        p += 8;
+    }
+    return p;
 }

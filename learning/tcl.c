@@ -690,28 +690,16 @@ void pln_tcl_set_trace(pln_tcl *tr, pln_tcl_trace_fn fn, void *user)
 
 /* ------------------------------------------------------------------ checkpoints
  * Layout (native byte order): magic "PLNTCL01"; int64 m, n, periods, steps, since_refresh,
- * example, started, stale, rng.has_spare, ledger.steps; double time; rng s[4] (uint64);
- * rng spare; the ledger's doubles; theta, dpF, dd, s_last (m each); pF, pC (n x state_dim
+ * example, started, stale, rng.has_spare; double time; rng s[4] (uint64);
+ * rng spare; the ledger (ledger.c's codec); theta, dpF, dd, s_last (m each); pF, pC (n x state_dim
  * each); targets (n_out); the memory state. Spring networks then add: int64 dof, x_valid,
  * pF_current, have_free; double x_eta, phiF, phiC, eta_prev, e_prev; x_cur (n x d) — pF and
  * x_cur are where the next Newton solves start, so a resumed run repeats them bit for bit. */
 
-static const char tcl_magic[8] = {'P', 'L', 'N', 'T', 'C', 'L', '0', '1'};
-#define TCL_NI 10
-#define TCL_LEDGER_DOUBLES 17
+static const char tcl_magic[8] = {'P', 'L', 'N', 'T', 'C', 'L', '0', '2'};
+#define TCL_NI 9
 #define TCL_SPRING_NI 4
 #define TCL_SPRING_ND 5
-
-static void ledger_fields(pln_ledger *l, double **f)
-{
-    double *x[TCL_LEDGER_DOUBLES] = {
-        &l->temperature,  &l->resolution,      &l->joule,        &l->bits,
-        &l->landauer,     &l->power_free,      &l->power_clamped, &l->joule_total,
-        &l->bits_total,   &l->landauer_total,  &l->memory_rate,  &l->memory,
-        &l->memory_total, &l->efficiency,      &l->time,         &l->time_total,
-        &l->efficiency_total};
-    memcpy(f, x, sizeof x);
-}
 
 static size_t spring_block_size(const pln_tcl *tr)
 {
@@ -720,7 +708,7 @@ static size_t spring_block_size(const pln_tcl *tr)
 
 size_t pln_tcl_state_size(const pln_tcl *tr)
 {
-    return 8 + TCL_NI * 8 + 8 + 4 * 8 + 8 + TCL_LEDGER_DOUBLES * 8 + 8 /* memory_edges */ +
+    return 8 + TCL_NI * 8 + 8 + 4 * 8 + 8 + pln_i_ledger_state_size() +
            (size_t)(4 * tr->m + 2 * tr->nd + tr->n_out) * 8 + pln_memory_state_size(tr->mem) +
            spring_block_size(tr);
 }
@@ -749,21 +737,13 @@ pln_status pln_tcl_state_save(const pln_tcl *tr, void *buf, size_t size)
     unsigned char *p = buf;
     int64_t hdr[TCL_NI] = {(int64_t)tr->m,   (int64_t)tr->n,      tr->periods,
                            tr->steps,        tr->since_refresh,   (int64_t)tr->example,
-                           tr->started,      tr->stale,           tr->rng.has_spare,
-                           tr->ledger.steps};
+                           tr->started,      tr->stale,           tr->rng.has_spare};
     p = put(p, tcl_magic, 8);
     p = put(p, hdr, sizeof hdr);
     p = put(p, &tr->time, 8);
     p = put(p, tr->rng.s, sizeof tr->rng.s);
     p = put(p, &tr->rng.spare_normal, 8);
-    pln_ledger l = tr->ledger;
-    double *f[TCL_LEDGER_DOUBLES];
-    ledger_fields(&l, f);
-    for (int k = 0; k < TCL_LEDGER_DOUBLES; k++) {
-        p = put(p, f[k], 8);
-    }
-    int64_t me = (int64_t)l.memory_edges;
-    p = put(p, &me, 8);
+    p = pln_i_ledger_state_put(&tr->ledger, p);
     size_t mb = (size_t)tr->m * 8, xb = (size_t)tr->nd * 8;
     p = put(p, tr->theta, mb);
     p = put(p, tr->dpF, mb);
@@ -819,16 +799,8 @@ pln_status pln_tcl_state_load(pln_tcl *tr, const void *buf, size_t size)
     p = get(p, &tr->time, 8);
     p = get(p, tr->rng.s, sizeof tr->rng.s);
     p = get(p, &tr->rng.spare_normal, 8);
-    pln_ledger l = tr->ledger;
-    double *f[TCL_LEDGER_DOUBLES];
-    ledger_fields(&l, f);
-    for (int k = 0; k < TCL_LEDGER_DOUBLES; k++) {
-        p = get(p, f[k], 8);
-    }
-    int64_t me;
-    p = get(p, &me, 8);
-    l.memory_edges = (pln_idx)me;
-    l.steps = hdr[9];
+    pln_ledger l;
+    p = pln_i_ledger_state_get(&l, p);
     p = get(p, tr->theta_new, mb);
     PLN_TRY(write_theta(tr, tr->theta_new));
     double *t = tr->theta;

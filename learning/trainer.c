@@ -415,13 +415,11 @@ const pln_ledger *pln_trainer_ledger(const pln_trainer *tr)
  * has_spare (int64), ledger (steps int64, then 11 doubles); spring networks then add the
  * free states the next step starts from (n x d x batch doubles). */
 
-static const char ckpt_magic[8] = {'P', 'L', 'N', 'T', 'R', 'N', '0', '1'};
-#define CKPT_LEDGER_DOUBLES 11
-
+static const char ckpt_magic[8] = {'P', 'L', 'N', 'T', 'R', 'N', '0', '2'};
 size_t pln_trainer_state_size(const pln_trainer *tr)
 {
     size_t warm = tr->warm != NULL ? (size_t)(tr->n * tr->sd * tr->batch) * 8 : 0;
-    return 8 + 3 * 8 + (size_t)tr->nth * 8 + 4 * 8 + 8 + 8 + 8 + CKPT_LEDGER_DOUBLES * 8 + warm;
+    return 8 + 3 * 8 + (size_t)tr->nth * 8 + 4 * 8 + 8 + 8 + pln_i_ledger_state_size() + warm;
 }
 
 static unsigned char *put(unsigned char *p, const void *v, size_t n)
@@ -433,16 +431,6 @@ static const unsigned char *get(const unsigned char *p, void *v, size_t n)
 {
     memcpy(v, p, n);
     return p + n;
-}
-
-static void ledger_doubles(pln_ledger *l, double **d)
-{
-    double *f[CKPT_LEDGER_DOUBLES] = {&l->temperature,   &l->resolution,    &l->joule,
-                                      &l->bits,          &l->landauer,      &l->power_free,
-                                      &l->power_clamped, &l->joule_total,   &l->bits_total,
-                                      &l->landauer_total, &l->temperature};
-    /* The last slot repeats the temperature as a cheap consistency check on load. */
-    memcpy(d, f, sizeof f);
 }
 
 pln_status pln_trainer_state_save(const pln_trainer *tr, void *buf, size_t size)
@@ -460,13 +448,7 @@ pln_status pln_trainer_state_save(const pln_trainer *tr, void *buf, size_t size)
     p = put(p, &tr->rng.spare_normal, 8);
     int64_t spare = tr->rng.has_spare;
     p = put(p, &spare, 8);
-    pln_ledger l = tr->ledger;
-    double *fields[CKPT_LEDGER_DOUBLES];
-    ledger_doubles(&l, fields);
-    p = put(p, &l.steps, 8);
-    for (int k = 0; k < CKPT_LEDGER_DOUBLES; k++) {
-        p = put(p, fields[k], 8);
-    }
+    p = pln_i_ledger_state_put(&tr->ledger, p);
     if (tr->warm != NULL) {
         (void)put(p, tr->warm, (size_t)(tr->n * tr->sd * tr->batch) * sizeof *tr->warm);
     }
@@ -499,13 +481,8 @@ pln_status pln_trainer_state_load(pln_trainer *tr, const void *buf, size_t size)
     p = get(p, &rng.spare_normal, 8);
     p = get(p, &spare, 8);
     rng.has_spare = (int)spare;
-    pln_ledger l = tr->ledger; /* keeps the fields the checkpoint does not hold */
-    double *fields[CKPT_LEDGER_DOUBLES];
-    ledger_doubles(&l, fields);
-    p = get(p, &l.steps, 8);
-    for (int k = 0; k < CKPT_LEDGER_DOUBLES; k++) {
-        p = get(p, fields[k], 8);
-    }
+    pln_ledger l;
+    p = pln_i_ledger_state_get(&l, p);
     PLN_TRY(write_theta(tr, tr->theta_new));
     if (tr->warm != NULL) {
         (void)get(p, tr->warm, (size_t)(tr->n * tr->sd * tr->batch) * sizeof *tr->warm);

@@ -8,5 +8,6 @@
 #include "pln_solver.h"
 #include "pln_states.h"
 #include "pln_learning.h"
+#include "pln_experiment.h"
 
 #endif

@@ -1,6 +1,6 @@
 /* cmd_export.c — `plnet export --spice`: the network and its sources as a SPICE netlist for a circuit simulator. */
-#include "build.h"
 #include "commands.h"
+#include "experiment_setup.h"
 #include "outfile.h"
 
 #include <stdlib.h>
@@ -28,10 +28,11 @@ static void node_name(const bool *is_zero, pln_idx i, char *buf, size_t size)
     }
 }
 
-static void write_netlist(FILE *f, const plnet_config *cfg, const plnet_built *b,
+static void write_netlist(FILE *f, const plnet_config *cfg, pln_experiment *x,
                           const bool *is_zero)
 {
-    const pln_network *net = b->net;
+    const pln_network *net = pln_experiment_network(x);
+    const pln_boundary *bc = pln_network_boundary(net);
     pln_idx n = pln_network_n_nodes(net);
     pln_idx m = pln_network_n_edges(net);
     const pln_idx *tail = pln_network_tails(net);
@@ -55,22 +56,25 @@ static void write_netlist(FILE *f, const plnet_config *cfg, const plnet_built *b
         }
         fprintf(f, "R%lld %s %s %.17g\n", (long long)e, a, c, 1.0 / k[e]);
     }
-    for (pln_idx d = 0; d < b->n_dir; d++) {
-        pln_idx i = b->dir_nodes[d];
+    const double *dv = pln_network_dirichlet_values(net);
+    const double *cv = pln_network_current_values(net);
+    const double *sv = pln_network_source_values(net);
+    for (pln_idx d = 0; d < bc->n_dirichlet; d++) {
+        pln_idx i = bc->dirichlet_nodes[d];
         if (!is_zero[i]) {
-            fprintf(f, "V%lld n%lld 0 DC %.17g\n", (long long)i, (long long)i, b->dir_values[d]);
+            fprintf(f, "V%lld n%lld 0 DC %.17g\n", (long long)i, (long long)i, dv[d]);
         }
     }
-    for (pln_idx j = 0; j < b->n_cur; j++) {
-        pln_idx i = b->cur_nodes[j];
+    for (pln_idx j = 0; j < bc->n_currents; j++) {
+        pln_idx i = bc->current_nodes[j];
         node_name(is_zero, i, a, sizeof a);
-        fprintf(f, "I%lld 0 %s DC %.17g\n", (long long)i, a, b->cur_values[j]);
+        fprintf(f, "I%lld 0 %s DC %.17g\n", (long long)i, a, cv[j]);
     }
-    for (pln_idx s = 0; s < b->n_src; s++) {
-        pln_idx e = b->src_edges[s];
+    for (pln_idx s = 0; s < bc->n_sources; s++) {
+        pln_idx e = bc->source_edges[s];
         node_name(is_zero, tail[e], a, sizeof a);
         node_name(is_zero, head[e], c, sizeof c);
-        fprintf(f, "VE%lld %s %s DC %.17g\n", (long long)e, a, c, b->src_values[s]);
+        fprintf(f, "VE%lld %s %s DC %.17g\n", (long long)e, a, c, sv[s]);
     }
     fprintf(f, ".op\n.end\n");
 }
@@ -89,27 +93,28 @@ int plnet_cmd_export(int argc, char **argv, FILE *out, FILE *err)
         return 2;
     }
     plnet_config cfg;
-    plnet_built b;
-    memset(&b, 0, sizeof b);
+    pln_ctx *ctx = NULL;
+    pln_experiment *x = NULL;
     bool *is_zero = NULL;
     rc = plnet_config_load_with(a.config, a.sets.v, a.sets.n, &cfg, err);
     if (rc == 0) {
-        rc = plnet_build_graph(&cfg, &b, err);
+        rc = plnet_experiment_open(&cfg, PLN_BUILD_NETWORK, &ctx, &x, err);
     }
     if (rc == 0) {
-        rc = plnet_build_network(&cfg, &b, err);
-    }
-    if (rc == 0) {
-        pln_idx n = pln_network_n_nodes(b.net);
+        const pln_network *net = pln_experiment_network(x);
+        const pln_boundary *bc = pln_network_boundary(net);
+        const double *dv = pln_network_dirichlet_values(net);
+        const bool *ground = pln_experiment_dirichlet_ground(x);
+        pln_idx n = pln_network_n_nodes(net);
         is_zero = calloc((size_t)n, sizeof *is_zero);
         if (is_zero == NULL) {
             fprintf(err, "plnet: out of memory\n");
             rc = 1;
         } else {
             /* Only ground nodes at 0 V become SPICE's node 0; other fixed nodes get a source. */
-            for (pln_idx d = 0; d < b.n_dir; d++) {
-                if (b.dir_is_ground[d] && b.dir_values[d] == 0.0) {
-                    is_zero[b.dir_nodes[d]] = true;
+            for (pln_idx d = 0; d < bc->n_dirichlet; d++) {
+                if (ground[d] && dv[d] == 0.0) {
+                    is_zero[bc->dirichlet_nodes[d]] = true;
                 }
             }
         }
@@ -119,15 +124,16 @@ int plnet_cmd_export(int argc, char **argv, FILE *out, FILE *err)
             plnet_outfile f;
             rc = plnet_outfile_open(&f, a.output, err);
             if (rc == 0) {
-                write_netlist(f.fp, &cfg, &b, is_zero);
+                write_netlist(f.fp, &cfg, x, is_zero);
                 rc = plnet_outfile_commit(&f, err);
             }
         } else {
-            write_netlist(out, &cfg, &b, is_zero);
+            write_netlist(out, &cfg, x, is_zero);
         }
     }
     free(is_zero);
-    plnet_built_free(&b);
+    pln_experiment_destroy(x);
+    pln_ctx_destroy(ctx);
     plnet_config_free(&cfg);
     plnet_args_free(&a);
     return rc;

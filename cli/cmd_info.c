@@ -1,6 +1,6 @@
 /* cmd_info.c — `plnet info`: size, degrees, components and roles of the configured graph. */
-#include "build.h"
 #include "commands.h"
+#include "experiment_setup.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -27,16 +27,17 @@ int plnet_cmd_info(int argc, char **argv, FILE *out, FILE *err)
         return 2;
     }
     plnet_config cfg;
-    plnet_built b;
-    memset(&b, 0, sizeof b);
+    pln_ctx *ctx = NULL;
+    pln_experiment *x = NULL;
     rc = plnet_config_load_with(a.config, a.sets.v, a.sets.n, &cfg, err);
     if (rc == 0) {
-        rc = plnet_build_graph(&cfg, &b, err);
+        rc = plnet_experiment_open(&cfg, PLN_BUILD_GRAPH, &ctx, &x, err);
     }
     pln_idx *memb = NULL;
     pln_idx *sizes = NULL;
     if (rc == 0) {
-        const pln_graph *g = b.graph;
+        const pln_graph *g = pln_experiment_graph(x);
+        const char *const *role = pln_experiment_roles(x);
         pln_idx n = pln_graph_n_nodes(g);
         pln_idx m = pln_graph_n_edges(g);
         pln_idx dmin = 0;
@@ -49,7 +50,7 @@ int plnet_cmd_info(int argc, char **argv, FILE *out, FILE *err)
         pln_status st = memb != NULL && sizes != NULL ? pln_graph_components(g, memb, &nc)
                                                       : PLN_ENOMEM;
         if (st != PLN_OK) {
-            rc = plnet_report_lib(err, b.ctx, st, "components");
+            rc = plnet_report_lib(err, ctx, st, "components");
         } else {
             for (pln_idx i = 0; i < n; i++) {
                 sizes[memb[i]]++;
@@ -82,12 +83,12 @@ int plnet_cmd_info(int argc, char **argv, FILE *out, FILE *err)
             for (int r = 0; r < 5; r++) {
                 pln_idx count = 0;
                 for (pln_idx i = 0; i < n; i++) {
-                    count += strcmp(b.role[i], roles[r]) == 0;
+                    count += strcmp(role[i], roles[r]) == 0;
                 }
                 fprintf(out, "%s nodes (%lld):", roles[r], (long long)count);
                 pln_idx shown = 0;
                 for (pln_idx i = 0; i < n && shown < 32; i++) {
-                    if (strcmp(b.role[i], roles[r]) == 0) {
+                    if (strcmp(role[i], roles[r]) == 0) {
                         fprintf(out, " %lld", (long long)i);
                         shown++;
                     }
@@ -98,7 +99,8 @@ int plnet_cmd_info(int argc, char **argv, FILE *out, FILE *err)
     }
     free(memb);
     free(sizes);
-    plnet_built_free(&b);
+    pln_experiment_destroy(x);
+    pln_ctx_destroy(ctx);
     plnet_config_free(&cfg);
     plnet_args_free(&a);
     return rc;

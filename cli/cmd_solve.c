@@ -1,6 +1,6 @@
 /* cmd_solve.c — `plnet solve`: steady state of the configured network, written as CSV, GraphML and the resolved config. */
-#include "build.h"
 #include "commands.h"
+#include "experiment_setup.h"
 #include "outfile.h"
 
 #include <stdlib.h>
@@ -33,9 +33,10 @@ typedef struct solution {
 } solution;
 
 /* Springs (SPEC 1.2): positions and displacements per node, strains and energies per edge. */
-static int write_spring(const char *dir, const plnet_built *b, const solution *s, FILE *err)
+static int write_spring(const char *dir, pln_experiment *x, const solution *s, FILE *err)
 {
-    const pln_network *net = b->net;
+    const pln_network *net = pln_experiment_network(x);
+    const char *const *role = pln_experiment_roles(x);
     int d = 0;
     const double *X0 = pln_network_positions(net, &d);
     const pln_idx n = pln_network_n_nodes(net), m = pln_network_n_edges(net);
@@ -54,7 +55,7 @@ static int write_spring(const char *dir, const plnet_built *b, const solution *s
         if (q == 0) {
             fprintf(f.fp, d == 3 ? "node,role,x,y,z,ux,uy,uz\n" : "node,role,x,y,ux,uy\n");
             for (pln_idx i = 0; i < n; i++) {
-                fprintf(f.fp, "%lld,%s", (long long)i, b->role[i]);
+                fprintf(f.fp, "%lld,%s", (long long)i, role[i]);
                 for (int c = 0; c < 2 * d; c++) {
                     double v = s->p[i * d + c % d] - (c >= d ? X0[i * d + c % d] : 0.0);
                     fprintf(f.fp, ",%.17g", v);
@@ -81,16 +82,12 @@ static int write_spring(const char *dir, const plnet_built *b, const solution *s
     return 0;
 }
 
-static int solve_network(const plnet_config *cfg, plnet_built *b, solution *s, FILE *err)
+static int solve_network(const plnet_config *cfg, pln_experiment *x, solution *s, FILE *err)
 {
-    pln_idx n = pln_network_n_nodes(b->net);
-    pln_idx m = pln_network_n_edges(b->net);
-    pln_states *st = NULL;
-    pln_states_options so;
-    pln_states_options_default(&so);
-    const int sd = pln_network_state_dim(b->net);
-    so.newton_tol = cfg->network.newton_tol.v;
-    so.newton_max_iter = (pln_idx)cfg->network.newton_max_iter.v;
+    const pln_network *net = pln_experiment_network(x);
+    pln_idx n = pln_network_n_nodes(net);
+    pln_idx m = pln_network_n_edges(net);
+    const int sd = pln_network_state_dim(net);
     s->p = calloc((size_t)(n * sd), sizeof *s->p);
     s->dp = calloc((size_t)(m > 0 ? m : 1), sizeof *s->dp);
     s->q = calloc((size_t)(m > 0 ? m : 1), sizeof *s->q);
@@ -98,31 +95,22 @@ static int solve_network(const plnet_config *cfg, plnet_built *b, solution *s, F
         fprintf(err, "plnet: out of memory\n");
         return 1;
     }
-    pln_status rc = pln_states_create(b->ctx, b->net, 0, NULL, &so, &st);
-    if (rc == PLN_OK) {
-        rc = pln_states_factor(st);
-    }
-    if (rc == PLN_OK) {
-        rc = pln_states_free(st, 1, NULL, s->p, NULL);
-    }
-    pln_newton_stats ns;
-    if (st != NULL) {
-        pln_states_newton_stats(st, &ns);
-        s->newton_iterations = ns.total_iterations;
-    }
-    pln_states_destroy(st);
+    pln_solve_result r;
+    pln_status rc = pln_experiment_solve(x, s->p, &r);
     if (rc != PLN_OK) {
-        return plnet_report_lib(err, b->ctx, rc, NULL);
+        return plnet_report_experiment(err, cfg, pln_experiment_ctx(x), rc, NULL);
     }
-    pln_network_edge_drops(b->net, s->p, s->dp);
-    pln_network_edge_currents(b->net, s->p, s->q);
-    s->power = sd > 1 ? pln_network_energy(b->net, s->p) : pln_network_power(b->net, s->p);
-    s->supplied = pln_network_supplied_power(b->net, s->p);
+    pln_network_edge_drops(net, s->p, s->dp);
+    pln_network_edge_currents(net, s->p, s->q);
+    s->power = r.power;
+    s->supplied = r.supplied;
+    s->newton_iterations = r.newton_iterations;
     return 0;
 }
 
-static int write_potentials(const char *dir, const plnet_built *b, const solution *s, FILE *err)
+static int write_potentials(const char *dir, pln_experiment *x, const solution *s, FILE *err)
 {
+    const pln_network *net = pln_experiment_network(x);
     char *path = plnet_path_join(dir, "potentials.csv");
     plnet_outfile f;
     if (path == NULL || plnet_outfile_open(&f, path, err) != 0) {
@@ -130,26 +118,27 @@ static int write_potentials(const char *dir, const plnet_built *b, const solutio
         return 1;
     }
     fprintf(f.fp, "node,role,potential\n");
-    for (pln_idx i = 0; i < pln_network_n_nodes(b->net); i++) {
-        fprintf(f.fp, "%lld,%s,%.17g\n", (long long)i, b->role[i], s->p[i]);
+    for (pln_idx i = 0; i < pln_network_n_nodes(net); i++) {
+        fprintf(f.fp, "%lld,%s,%.17g\n", (long long)i, pln_experiment_roles(x)[i], s->p[i]);
     }
     free(path);
     return plnet_outfile_commit(&f, err);
 }
 
-static int write_edges(const char *dir, const plnet_built *b, const solution *s, FILE *err)
+static int write_edges(const char *dir, pln_experiment *x, const solution *s, FILE *err)
 {
+    const pln_network *net = pln_experiment_network(x);
     char *path = plnet_path_join(dir, "edges.csv");
     plnet_outfile f;
     if (path == NULL || plnet_outfile_open(&f, path, err) != 0) {
         free(path);
         return 1;
     }
-    const pln_idx *tail = pln_network_tails(b->net);
-    const pln_idx *head = pln_network_heads(b->net);
-    const double *k = pln_network_conductances(b->net);
+    const pln_idx *tail = pln_network_tails(net);
+    const pln_idx *head = pln_network_heads(net);
+    const double *k = pln_network_conductances(net);
     fprintf(f.fp, "edge,tail,head,conductance,drop,current,power\n");
-    for (pln_idx e = 0; e < pln_network_n_edges(b->net); e++) {
+    for (pln_idx e = 0; e < pln_network_n_edges(net); e++) {
         fprintf(f.fp, "%lld,%lld,%lld,%.17g,%.17g,%.17g,%.17g\n", (long long)e,
                 (long long)tail[e], (long long)head[e], k[e], s->dp[e], s->q[e],
                 k[e] * s->dp[e] * s->dp[e]);
@@ -158,8 +147,9 @@ static int write_edges(const char *dir, const plnet_built *b, const solution *s,
     return plnet_outfile_commit(&f, err);
 }
 
-static int write_summary(const char *dir, const plnet_built *b, const solution *s, FILE *err)
+static int write_summary(const char *dir, pln_experiment *x, const solution *s, FILE *err)
 {
+    const pln_network *net = pln_experiment_network(x);
     char *path = plnet_path_join(dir, "summary.csv");
     plnet_outfile f;
     if (path == NULL || plnet_outfile_open(&f, path, err) != 0) {
@@ -167,7 +157,7 @@ static int write_summary(const char *dir, const plnet_built *b, const solution *
         return 1;
     }
     fprintf(f.fp, "n_nodes,n_edges,dissipated_power,supplied_power\n%lld,%lld,%.17g,%.17g\n",
-            (long long)pln_network_n_nodes(b->net), (long long)pln_network_n_edges(b->net),
+            (long long)pln_network_n_nodes(net), (long long)pln_network_n_edges(net),
             s->power, s->supplied);
     free(path);
     return plnet_outfile_commit(&f, err);
@@ -186,10 +176,11 @@ static int write_config(const char *dir, const plnet_config *cfg, FILE *err)
     return plnet_outfile_commit(&f, err);
 }
 
-static int write_graphml(const char *dir, plnet_built *b, const solution *s, FILE *err)
+static int write_graphml(const char *dir, pln_experiment *x, const solution *s, FILE *err)
 {
-    pln_graph *g = b->graph;
-    pln_status st = pln_graph_edge_attr_set(g, "conductance", pln_network_conductances(b->net));
+    pln_graph *g = pln_experiment_graph(x);
+    const pln_network *net = pln_experiment_network(x);
+    pln_status st = pln_graph_edge_attr_set(g, "conductance", pln_network_conductances(net));
     if (st == PLN_OK) {
         st = pln_graph_edge_attr_set(g, "drop", s->dp);
     }
@@ -200,14 +191,14 @@ static int write_graphml(const char *dir, plnet_built *b, const solution *s, FIL
         st = pln_graph_node_attr_set(g, "potential", s->p);
     }
     if (st == PLN_OK) {
-        st = pln_graph_node_label_set(g, "role", b->role);
+        st = pln_graph_node_label_set(g, "role", pln_experiment_roles(x));
     }
     char *path = plnet_path_join(dir, "network.graphml");
     if (st == PLN_OK && path != NULL) {
         st = pln_graph_write_graphml(g, path);
     }
     free(path);
-    return st == PLN_OK ? 0 : plnet_report_lib(err, b->ctx, st, "network.graphml");
+    return st == PLN_OK ? 0 : plnet_report_lib(err, pln_experiment_ctx(x), st, "network.graphml");
 }
 
 int plnet_cmd_solve(int argc, char **argv, FILE *out, FILE *err)
@@ -219,39 +210,36 @@ int plnet_cmd_solve(int argc, char **argv, FILE *out, FILE *err)
         return rc < 0 ? 0 : rc;
     }
     plnet_config cfg;
-    plnet_built b;
+    pln_ctx *ctx = NULL;
+    pln_experiment *x = NULL;
     solution s = {NULL, NULL, NULL, 0.0, 0.0, 0};
-    memset(&b, 0, sizeof b);
     rc = plnet_config_load_with(a.config, a.sets.v, a.sets.n, &cfg, err);
     if (rc == 0) {
-        rc = plnet_build_graph(&cfg, &b, err);
+        rc = plnet_experiment_open(&cfg, PLN_BUILD_NETWORK, &ctx, &x, err);
     }
     if (rc == 0) {
-        rc = plnet_build_network(&cfg, &b, err);
-    }
-    if (rc == 0) {
-        rc = solve_network(&cfg, &b, &s, err);
+        rc = solve_network(&cfg, x, &s, err);
     }
     /* Only now, with everything validated and solved, does the output folder appear. */
     const char *dir = a.output != NULL ? a.output : cfg.output.dir.v;
     if (rc == 0) {
         rc = plnet_mkdirs(dir, err);
     }
-    const bool spring = rc == 0 && pln_network_state_dim(b.net) > 1;
+    const bool spring = rc == 0 && pln_network_state_dim(pln_experiment_network(x)) > 1;
     if (rc == 0 && spring) {
-        rc = write_spring(dir, &b, &s, err);
+        rc = write_spring(dir, x, &s, err);
     }
     if (rc == 0 && !spring) {
-        rc = write_potentials(dir, &b, &s, err);
+        rc = write_potentials(dir, x, &s, err);
     }
     if (rc == 0 && !spring) {
-        rc = write_edges(dir, &b, &s, err);
+        rc = write_edges(dir, x, &s, err);
     }
     if (rc == 0 && !spring) {
-        rc = write_summary(dir, &b, &s, err);
+        rc = write_summary(dir, x, &s, err);
     }
     if (rc == 0 && !spring) {
-        rc = write_graphml(dir, &b, &s, err);
+        rc = write_graphml(dir, x, &s, err);
     }
     if (rc == 0) {
         rc = write_config(dir, &cfg, err);
@@ -259,19 +247,20 @@ int plnet_cmd_solve(int argc, char **argv, FILE *out, FILE *err)
     if (rc == 0 && spring) {
         fprintf(out, "%s: %lld nodes, %lld edges; elastic energy %.10g J after %lld Newton "
                      "iterations\nresults in %s/\n",
-                cfg.name.v, (long long)pln_network_n_nodes(b.net),
-                (long long)pln_network_n_edges(b.net), s.power, (long long)s.newton_iterations,
+                cfg.name.v, (long long)pln_network_n_nodes(pln_experiment_network(x)),
+                (long long)pln_network_n_edges(pln_experiment_network(x)), s.power, (long long)s.newton_iterations,
                 dir);
     } else if (rc == 0) {
         fprintf(out, "%s: %lld nodes, %lld edges; dissipated power %.10g W (supplied %.10g W)\n"
                      "results in %s/\n",
-                cfg.name.v, (long long)pln_network_n_nodes(b.net),
-                (long long)pln_network_n_edges(b.net), s.power, s.supplied, dir);
+                cfg.name.v, (long long)pln_network_n_nodes(pln_experiment_network(x)),
+                (long long)pln_network_n_edges(pln_experiment_network(x)), s.power, s.supplied, dir);
     }
     free(s.p);
     free(s.dp);
     free(s.q);
-    plnet_built_free(&b);
+    pln_experiment_destroy(x);
+    pln_ctx_destroy(ctx);
     plnet_config_free(&cfg);
     plnet_args_free(&a);
     return rc;

@@ -1,9 +1,26 @@
-/* fuzz_config.c — libFuzzer harness for the experiment-file loader (libyaml and plnet's checks): any bytes, no crash, no leak. */
+/* fuzz_config.c — libFuzzer harness for the experiment file: the loader (libyaml and plnet's checks), the resolved file, and the set-up the CLI runs on it (graph, network, task, learner and one learning step) for small experiments: any bytes, no crash, no leak. */
 #define _DEFAULT_SOURCE
 #include "config.h"
+#include "experiment_setup.h"
 #include "fuzz_input.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Set-ups larger than this are only loaded: a fuzzer input should run in milliseconds. */
+enum { MAX_NODES = 400, MAX_BATCH = 16 };
+
+static bool small(const plnet_config *cfg)
+{
+    const plnet_graph_cfg *g = &cfg->network.graph;
+    if (g->source == PLNET_GRAPH_FILE) {
+        return true; /* a file next to the input: the reader bounds it by its size */
+    }
+    bool lattice = g->generator.v == PLNET_GEN_SQUARE_LATTICE ||
+                   g->generator.v == PLNET_GEN_TRIANGULAR_LATTICE;
+    int64_t n = lattice ? g->nx.v * g->ny.v : g->n.v;
+    return n <= MAX_NODES && cfg->train.batch.v <= MAX_BATCH &&
+           cfg->task.n_examples.v <= 10 * MAX_NODES && cfg->task.test_examples.v <= 10 * MAX_NODES;
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -19,6 +36,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (plnet_config_load(path, &cfg, sink) == 0) {
         /* A loaded config must also write out as YAML (the resolved file). */
         plnet_config_write(&cfg, sink);
+        if (small(&cfg)) {
+            pln_ctx *ctx = NULL;
+            pln_experiment *x = NULL;
+            if (plnet_experiment_open(&cfg, PLN_BUILD_NETWORK, &ctx, &x, sink) == 0 &&
+                pln_experiment_build(x, PLN_BUILD_LEARNER) == PLN_OK) {
+                (void)pln_experiment_step(x);
+            }
+            pln_experiment_destroy(x);
+            pln_ctx_destroy(ctx);
+        }
     }
     plnet_config_free(&cfg);
     return 0;

@@ -1,19 +1,17 @@
-/* fuzz_spice_solve.c — libFuzzer harness for the SPICE -> network -> solve path: a netlist read
- * by pln_graph_read_spice, its sources mapped to a boundary as cli/build.c does (fixed
- * potentials, injected currents, edge sources; node 0 grounded when the netlist fixes no
- * potential, as the CLI's default `ground: [0]`), a resistor network built on it, factored and
- * solved by pln_states. Invariants for every input: no crash or leak; a rejected input returns
- * an error status with a non-empty message; a solved one has finite potentials and supplies
- * the power it dissipates (pln_network_supplied_power = pln_network_power to 1e-8 relative,
- * plus a roundoff allowance for extreme conductances, see below). */
+/* fuzz_spice_solve.c — libFuzzer harness for the SPICE -> network -> solve path through the
+ * library's experiment: a netlist as network.graph.file (format spice), its sources mapped to
+ * the boundary by pln_experiment (fixed potentials, injected currents, edge sources; node 0
+ * grounded when the netlist fixes no potential, the default ground), a resistor network built
+ * and its free state solved by pln_experiment_solve. Invariants for every input: no crash or
+ * leak; a rejected input returns an error status with a non-empty message; a solved one has
+ * finite potentials and supplies the power it dissipates (supplied = dissipated to 1e-8
+ * relative, plus a roundoff allowance for extreme conductances, see below). */
 #define _DEFAULT_SOURCE
 #include <float.h>
 #include <math.h>
 
 #include "fuzz_input.h"
-#include "pln_graph.h"
-#include "pln_network.h"
-#include "pln_states.h"
+#include "pln_experiment.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -28,54 +26,25 @@ static void check_error(const pln_ctx *ctx, pln_status st)
     }
 }
 
-static void solve(pln_ctx *ctx, const pln_graph *g, const pln_spice_sources *s)
+static void solve(pln_ctx *ctx, pln_experiment *x)
 {
-    pln_idx n = pln_graph_n_nodes(g);
-    pln_idx ground = 0;
-    pln_network_options opts;
-    pln_network_options_default(&opts);
-    opts.kind = PLN_KIND_RESISTOR;
-    pln_boundary bc;
-    pln_boundary_default(&bc);
-    if (s->n_dirichlet > 0) {
-        bc.n_dirichlet = s->n_dirichlet;
-        bc.dirichlet_nodes = s->dirichlet_nodes;
-        bc.dirichlet_values = s->dirichlet_values;
-    } else {
-        bc.n_dirichlet = 1;
-        bc.dirichlet_nodes = &ground;
-    }
-    bc.n_currents = s->n_currents;
-    bc.current_nodes = s->current_nodes;
-    bc.current_values = s->current_values;
-    bc.n_sources = s->n_sources;
-    bc.source_edges = s->source_edges;
-    bc.source_values = s->source_values;
-
-    pln_network *net = NULL;
-    pln_states *st = NULL;
-    double *p = NULL;
-    pln_status rc = pln_network_create(ctx, g, &opts, &bc, &net);
+    pln_status rc = pln_experiment_build(x, PLN_BUILD_NETWORK);
     if (rc != PLN_OK) {
         check_error(ctx, rc);
-        goto done;
+        return;
     }
-    pln_states_options so;
-    pln_states_options_default(&so);
-    rc = pln_states_create(ctx, net, 0, NULL, &so, &st);
-    if (rc == PLN_OK) {
-        rc = pln_states_factor(st);
-    }
-    p = malloc((size_t)n * sizeof *p);
+    const pln_network *net = pln_experiment_network(x);
+    const pln_idx n = pln_network_n_nodes(net);
+    double *p = malloc((size_t)n * sizeof *p);
     if (p == NULL) {
-        goto done;
+        return;
     }
-    if (rc == PLN_OK) {
-        rc = pln_states_free(st, 1, NULL, p, NULL);
-    }
+    pln_solve_result r;
+    rc = pln_experiment_solve(x, p, &r);
     if (rc != PLN_OK) {
         check_error(ctx, rc);
-        goto done;
+        free(p);
+        return;
     }
     for (pln_idx i = 0; i < n; i++) {
         if (isnan(p[i])) {
@@ -96,8 +65,8 @@ static void solve(pln_ctx *ctx, const pln_graph *g, const pln_spice_sources *s)
     for (pln_idx e = 0; e < pln_network_n_edges(net); e++) {
         ksum += k[e];
     }
-    double diss = pln_network_power(net, p);
-    double sup = pln_network_supplied_power(net, p);
+    double diss = r.power;
+    double sup = r.supplied;
     double roundoff = 1e3 * DBL_EPSILON * pmax * pmax * ksum;
     if (isfinite(diss) && isfinite(sup) && isfinite(roundoff)) {
         double scale = fmax(fabs(diss), fabs(sup));
@@ -106,10 +75,7 @@ static void solve(pln_ctx *ctx, const pln_graph *g, const pln_spice_sources *s)
             abort();
         }
     }
-done:
     free(p);
-    pln_states_destroy(st);
-    pln_network_destroy(net);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -119,19 +85,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (path == NULL || pln_ctx_create(&ctx) != PLN_OK) {
         return 0;
     }
-    pln_graph *g = NULL;
-    pln_spice_sources s;
-    pln_status rc = pln_graph_read_spice(ctx, path, &g, &s);
+    pln_experiment_desc d;
+    pln_experiment_desc_default(&d);
+    d.network.kind = PLN_KIND_RESISTOR;
+    d.network.graph.file = path;
+    d.network.graph.format = PLN_FORMAT_SPICE;
+    d.network.conductance.init = PLN_INIT_FROM_GRAPH;
+    pln_experiment *x = NULL;
+    pln_status rc = pln_experiment_create(ctx, &d, PLN_BUILD_GRAPH, &x);
     if (rc != PLN_OK) {
         check_error(ctx, rc);
     } else {
-        pln_idx n = pln_graph_n_nodes(g);
+        pln_idx n = pln_graph_n_nodes(pln_experiment_graph(x));
         if (n >= 1 && n <= MAX_NODES) {
-            solve(ctx, g, &s);
+            solve(ctx, x);
         }
-        pln_spice_sources_free(&s);
     }
-    pln_graph_destroy(g);
+    pln_experiment_destroy(x);
     pln_ctx_destroy(ctx);
     return 0;
 }

@@ -438,6 +438,14 @@ PLN_API int64_t pln_trainer_steps(const pln_trainer *tr);
 /** @brief View of theta (m values; k in S or r in m; 2 m with PLN_DOF_BOTH, k then l),
  *  valid until the next step or load. */
 PLN_API const double *pln_trainer_theta(const pln_trainer *tr);
+/** @brief Length of theta: m, or 2 m with PLN_DOF_BOTH. */
+PLN_API pln_idx pln_trainer_n_theta(const pln_trainer *tr);
+/** @brief Write theta (pln_trainer_n_theta values, in the units of pln_trainer_theta) into
+ *  the network and refactor, as a step's update is written but without the hardware
+ *  pipeline: the caller checks bounds. The step count, generator and ledger are unchanged.
+ *  @return PLN_OK; PLN_EINVAL (the network refuses a value: not finite or not positive);
+ *  PLN_ESINGULAR. Complexity: one factorization. */
+PLN_API pln_status pln_trainer_set_theta(pln_trainer *tr, const double *theta);
 /** @brief The last update written (theta_new - theta_old), m values (2 m with
  *  PLN_DOF_BOTH) (view). */
 PLN_API const double *pln_trainer_last_update(const pln_trainer *tr);
@@ -459,5 +467,6 @@ PLN_API pln_status pln_trainer_state_load(pln_trainer *tr, const void *buf, size
 #endif
 
 #include "pln_tcl.h"
+#include "pln_learner.h"
 
 #endif

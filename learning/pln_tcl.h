@@ -266,6 +266,12 @@ PLN_API double pln_tcl_time(const pln_tcl *tr);
 /** @brief Time steps so far. */
 PLN_API int64_t pln_tcl_time_steps(const pln_tcl *tr);
 PLN_API const double *pln_tcl_theta(const pln_tcl *tr);
+/** @brief Length of theta (the edges, m). */
+PLN_API pln_idx pln_tcl_n_theta(const pln_tcl *tr);
+/** @brief Write theta (m values) into the network between periods, as pln_trainer_set_theta
+ *  (no hardware pipeline; the caller checks bounds); the state of the old theta is dropped
+ *  and recomputed at the next period. @return PLN_OK, PLN_EINVAL, PLN_ESINGULAR. */
+PLN_API pln_status pln_tcl_set_theta(pln_tcl *tr, const double *theta);
 /** @brief The ledger: "last step" fields describe the last period (one phase for
  *  random_phases). Its powers there:
  *  - power_free: power of the free state sum_e k_e dp_e^2 at eta = 0, with theta and the

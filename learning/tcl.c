@@ -679,6 +679,18 @@ int64_t pln_tcl_periods(const pln_tcl *tr) { return tr->periods; }
 double pln_tcl_time(const pln_tcl *tr) { return tr->time; }
 int64_t pln_tcl_time_steps(const pln_tcl *tr) { return tr->steps; }
 const double *pln_tcl_theta(const pln_tcl *tr) { return tr->theta; }
+pln_idx pln_tcl_n_theta(const pln_tcl *tr) { return tr->m; }
+
+pln_status pln_tcl_set_theta(pln_tcl *tr, const double *theta)
+{
+    PLN_TRY(write_theta(tr, theta));
+    memcpy(tr->theta, theta, (size_t)tr->m * sizeof *tr->theta);
+    /* As after an update: the state of the old theta is stale. */
+    tr->stale = 1;
+    tr->x_valid = 0;
+    tr->pF_current = 0;
+    return PLN_OK;
+}
 const pln_ledger *pln_tcl_ledger(const pln_tcl *tr) { return &tr->ledger; }
 double pln_tcl_memory_sigma(const pln_tcl *tr) { return pln_memory_sigma(tr->mem); }
 

@@ -400,6 +400,18 @@ const double *pln_trainer_theta(const pln_trainer *tr)
 {
     return tr->theta;
 }
+
+pln_idx pln_trainer_n_theta(const pln_trainer *tr)
+{
+    return tr->nth;
+}
+
+pln_status pln_trainer_set_theta(pln_trainer *tr, const double *theta)
+{
+    PLN_TRY(write_theta(tr, theta));
+    memcpy(tr->theta, theta, (size_t)tr->nth * sizeof *tr->theta);
+    return PLN_OK;
+}
 const double *pln_trainer_last_update(const pln_trainer *tr)
 {
     return tr->dtheta;

@@ -282,7 +282,7 @@ Test(train, classification_with_the_wrong_number_of_outputs_names_the_outputs)
 Test(train, a_task_without_outputs_is_reported)
 {
     expect_train_error("train-noout", "task:\n  kind: regression\n  inputs: {nodes: [1, 2]}\n",
-                       "exp.yaml:2:9: task.outputs: plnet train needs at least one output");
+                       "exp.yaml:2:9: task.outputs: learning needs at least one output");
 }
 
 /* ------------------------------------------------------------------ signals */

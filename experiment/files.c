@@ -1,0 +1,457 @@
+/* files.c — an experiment's run files (metrics.csv, predictions.csv, network.graphml, config.resolved.yaml, checkpoint.bin), each written atomically, and checkpoints that resume bit for bit. */
+#include "experiment_impl.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char *dup_text(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = pln_i_malloc(n);
+    if (d != NULL) {
+        memcpy(d, s, n);
+    }
+    return d;
+}
+
+pln_status pln_experiment_set_config(pln_experiment *x, const char *resolved,
+                                     const char *fingerprint)
+{
+    char *r = resolved != NULL ? dup_text(resolved) : NULL;
+    char *f = fingerprint != NULL ? dup_text(fingerprint) : NULL;
+    if ((resolved != NULL && r == NULL) || (fingerprint != NULL && f == NULL)) {
+        pln_i_free(r);
+        pln_i_free(f);
+        PLN_FAIL(x->ctx, PLN_ENOMEM, "out of memory (configuration text)");
+    }
+    if (r != NULL) {
+        pln_i_free(x->resolved);
+        x->resolved = r;
+    }
+    if (f != NULL) {
+        pln_i_free(x->fingerprint);
+        x->fingerprint = f;
+    }
+    return PLN_OK;
+}
+
+static pln_status need_learner(const pln_experiment *x)
+{
+    if (x->learner == NULL) {
+        PLN_FAIL(x->ctx, PLN_EINVAL, "the experiment's learner is not built (PLN_BUILD_LEARNER)");
+    }
+    return PLN_OK;
+}
+
+/* ------------------------------------------------------------------ CSV files */
+
+pln_status pln_experiment_write_metrics(pln_experiment *x, const char *path)
+{
+    PLN_TRY(need_learner(x));
+    pln_i_afile f;
+    PLN_TRY(pln_i_afile_open(x->ctx, &f, path));
+    for (pln_idx k = 0; k < x->n_cols; k++) {
+        fprintf(f.fp, "%s%s", k > 0 ? "," : "", pln_experiment_metrics_column(x, k, NULL));
+    }
+    fputc('\n', f.fp);
+    for (pln_idx r = 0; r < x->n_rows; r++) {
+        const double *row = x->rows + r * x->n_cols;
+        /* The step first, as an integer; every other value round-trips. */
+        fprintf(f.fp, "%" PRId64, (int64_t)row[0]);
+        for (pln_idx k = 1; k < x->n_cols; k++) {
+            fprintf(f.fp, ",%.17g", row[k]);
+        }
+        fputc('\n', f.fp);
+    }
+    return pln_i_afile_commit(x->ctx, &f);
+}
+
+pln_status pln_experiment_write_predictions(pln_experiment *x, const char *path)
+{
+    PLN_TRY(need_learner(x));
+    const pln_idx n_out = x->n_out;
+    double *o = NULL;
+    pln_idx most = pln_task_n_examples(x->task, PLN_SPLIT_TRAIN);
+    if (pln_task_n_examples(x->task, PLN_SPLIT_TEST) > most) {
+        most = pln_task_n_examples(x->task, PLN_SPLIT_TEST);
+    }
+    PLN_ALLOC(x->ctx, o, most * n_out);
+    pln_i_afile f;
+    pln_status st = pln_i_afile_open(x->ctx, &f, path);
+    if (st != PLN_OK) {
+        pln_i_free(o);
+        return st;
+    }
+    fputs("split,index", f.fp);
+    for (pln_idx j = 0; j < n_out; j++) {
+        fprintf(f.fp, ",output_%" PRId64, (int64_t)j);
+    }
+    for (pln_idx j = 0; j < n_out; j++) {
+        fprintf(f.fp, ",target_%" PRId64, (int64_t)j);
+    }
+    fputs(x->classify ? ",predicted,true\n" : "\n", f.fp);
+    for (int s = 0; s < 2 && st == PLN_OK; s++) {
+        const pln_split split = s == 0 ? PLN_SPLIT_TRAIN : PLN_SPLIT_TEST;
+        const pln_idx ne = pln_task_n_examples(x->task, split);
+        st = pln_learner_outputs(x->learner, split, o);
+        for (pln_idx i = 0; i < ne && st == PLN_OK; i++) {
+            const double *oi = o + i * n_out;
+            const double *ti = pln_task_example_targets(x->task, split, i);
+            fprintf(f.fp, "%s,%" PRId64, s == 0 ? "train" : "test", (int64_t)i);
+            for (pln_idx j = 0; j < n_out; j++) {
+                fprintf(f.fp, ",%.17g", oi[j]);
+            }
+            for (pln_idx j = 0; j < n_out; j++) {
+                fprintf(f.fp, ",%.17g", ti[j]);
+            }
+            if (x->classify) {
+                const char *pred = pln_task_class_name(x->task, pln_task_predict(x->task, oi));
+                const char *truth =
+                    pln_task_class_name(x->task, pln_task_example_label(x->task, split, i));
+                fprintf(f.fp, ",%s,%s", pred != NULL ? pred : "", truth != NULL ? truth : "");
+            }
+            fputc('\n', f.fp);
+        }
+    }
+    pln_i_free(o);
+    if (st != PLN_OK) {
+        pln_i_afile_abort(&f);
+        return st;
+    }
+    return pln_i_afile_commit(x->ctx, &f);
+}
+
+pln_status pln_experiment_write_graphml(pln_experiment *x, const char *path)
+{
+    if (x->stage < PLN_BUILD_NETWORK) {
+        PLN_FAIL(x->ctx, PLN_EINVAL, "the experiment's network is not built");
+    }
+    pln_graph *g = x->graph;
+    pln_network *net = x->net;
+    const bool spring = pln_network_rest_lengths(net) != NULL;
+    PLN_TRY(pln_graph_edge_attr_set(g, spring ? "stiffness" : "conductance",
+                                    pln_network_conductances(net)));
+    if (spring) {
+        PLN_TRY(pln_graph_edge_attr_set(g, "rest_length", pln_network_rest_lengths(net)));
+    }
+    const double *radii = pln_network_kind(net) == PLN_KIND_FLOW ? pln_network_radii(net) : NULL;
+    if (radii != NULL) {
+        PLN_TRY(pln_graph_edge_attr_set(g, "radius", radii));
+    }
+    PLN_TRY(pln_graph_node_label_set(g, "role", x->role));
+    /* The writer takes a path: write a temporary beside it and rename, as pln_i_afile. */
+    size_t len = strlen(path) + 32;
+    char *tmp = pln_i_malloc(len);
+    if (tmp == NULL) {
+        PLN_FAIL(x->ctx, PLN_ENOMEM, "out of memory");
+    }
+    snprintf(tmp, len, "%s.tmp.%ld", path, (long)getpid());
+    pln_status st = pln_graph_write_graphml(g, tmp);
+    if (st != PLN_OK) {
+        remove(tmp);
+    } else if (rename(tmp, path) != 0) {
+        int e = errno;
+        remove(tmp);
+        st = PLN_ERR(x->ctx, PLN_EIO, "cannot rename %s to %s: %s", tmp, path, strerror(e));
+    }
+    pln_i_free(tmp);
+    return st;
+}
+
+static pln_status write_bytes(pln_experiment *x, const char *path, const void *data, size_t n)
+{
+    pln_i_afile f;
+    PLN_TRY(pln_i_afile_open(x->ctx, &f, path));
+    if (n > 0 && fwrite(data, 1, n, f.fp) != n) {
+        pln_i_afile_abort(&f);
+        PLN_FAIL(x->ctx, PLN_EIO, "cannot write %s", path);
+    }
+    return pln_i_afile_commit(x->ctx, &f);
+}
+
+pln_status pln_experiment_write_config(pln_experiment *x, const char *path)
+{
+    if (x->resolved == NULL) {
+        PLN_FAIL(x->ctx, PLN_EINVAL, "no resolved configuration was recorded "
+                 "(pln_experiment_set_config)");
+    }
+    return write_bytes(x, path, x->resolved, strlen(x->resolved));
+}
+
+/* ------------------------------------------------------------------ checkpoints */
+
+static const char ckpt_magic[8] = {'P', 'L', 'N', 'E', 'T', 'C', 'K', 'P'};
+enum { CKPT_VERSION = 2, CKPT_HEADER = 8 + 8 + 8 + 8 + 8 };
+
+static void put_u64(unsigned char *p, uint64_t v)
+{
+    for (int k = 0; k < 8; k++) {
+        p[k] = (unsigned char)(v >> (8 * k));
+    }
+}
+
+static uint64_t get_u64(const unsigned char *p)
+{
+    uint64_t v = 0;
+    for (int k = 0; k < 8; k++) {
+        v |= (uint64_t)p[k] << (8 * k);
+    }
+    return v;
+}
+
+static uint64_t fnv1a(const void *data, size_t len)
+{
+    const unsigned char *p = data;
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (size_t k = 0; k < len; k++) {
+        h ^= p[k];
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+static size_t fingerprint_len(const pln_experiment *x)
+{
+    return x->fingerprint != NULL ? strlen(x->fingerprint) : 0;
+}
+
+size_t pln_experiment_checkpoint_size(const pln_experiment *x)
+{
+    if (x->learner == NULL) {
+        return 0;
+    }
+    return CKPT_HEADER + (size_t)(x->n_grid * x->n_cols) * 8 + 8 + fingerprint_len(x) + 8 +
+           pln_learner_state_size(x->learner) + 8;
+}
+
+pln_status pln_experiment_checkpoint_save(const pln_experiment *x, void *buf, size_t size)
+{
+    PLN_TRY(need_learner(x));
+    const size_t total = pln_experiment_checkpoint_size(x);
+    if (size < total) {
+        PLN_FAIL(x->ctx, PLN_EDIM, "checkpoint buffer of %zu bytes, need %zu", size, total);
+    }
+    unsigned char *p = buf;
+    memcpy(p, ckpt_magic, 8);
+    const bool temporal = pln_learner_get_type(x->learner) == pln_learner_temporal;
+    put_u64(p + 8, (uint64_t)CKPT_VERSION | ((uint64_t)(temporal ? 1 : 0) << 32));
+    put_u64(p + 16, (uint64_t)pln_learner_steps(x->learner));
+    put_u64(p + 24, (uint64_t)x->n_cols);
+    put_u64(p + 32, (uint64_t)x->n_grid);
+    p += CKPT_HEADER;
+    for (pln_idx k = 0; k < x->n_grid * x->n_cols; k++) {
+        uint64_t bits;
+        memcpy(&bits, &x->rows[k], 8);
+        put_u64(p, bits);
+        p += 8;
+    }
+    const size_t flen = fingerprint_len(x);
+    put_u64(p, (uint64_t)flen);
+    if (flen > 0) {
+        memcpy(p + 8, x->fingerprint, flen);
+    }
+    p += 8 + flen;
+    const size_t ssz = pln_learner_state_size(x->learner);
+    put_u64(p, (uint64_t)ssz);
+    p += 8;
+    PLN_TRY(pln_learner_state_save(x->learner, p, ssz));
+    p += ssz;
+    put_u64(p, fnv1a(buf, (size_t)(p - (unsigned char *)buf)));
+    return PLN_OK;
+}
+
+/* The first line where two configuration texts differ, for the refusal. */
+static void first_difference(const char *a, const char *b, char *out, size_t size)
+{
+    const char *la = a;
+    const char *lb = b;
+    while (*la != '\0' || *lb != '\0') {
+        const char *ea = strchr(la, '\n');
+        const char *eb = strchr(lb, '\n');
+        size_t na = ea != NULL ? (size_t)(ea - la) : strlen(la);
+        size_t nb = eb != NULL ? (size_t)(eb - lb) : strlen(lb);
+        if (na != nb || memcmp(la, lb, na) != 0) {
+            snprintf(out, size, "the run has '%.*s', this configuration '%.*s'", (int)na, la,
+                     (int)nb, lb);
+            return;
+        }
+        la += na + (ea != NULL);
+        lb += nb + (eb != NULL);
+    }
+    snprintf(out, size, "they differ");
+}
+
+pln_status pln_experiment_checkpoint_load(pln_experiment *x, const void *buf, size_t size)
+{
+    PLN_TRY(need_learner(x));
+    const unsigned char *b = buf;
+    if (size < CKPT_HEADER + 24 || memcmp(b, ckpt_magic, 8) != 0) {
+        PLN_FAIL(x->ctx, PLN_EINVAL, "not a plnet checkpoint");
+    }
+    if (get_u64(b + size - 8) != fnv1a(b, size - 8)) {
+        PLN_FAIL(x->ctx, PLN_EINVAL, "damaged (checksum mismatch)");
+    }
+    const uint64_t vk = get_u64(b + 8);
+    if ((vk & 0xffffffffu) != CKPT_VERSION) {
+        PLN_FAIL(x->ctx, PLN_EINVAL, "format version %u; this plnet reads version %d",
+                 (unsigned)(vk & 0xffffffffu), CKPT_VERSION);
+    }
+    const bool temporal = (vk >> 32) != 0;
+    const int64_t step = (int64_t)get_u64(b + 16);
+    const uint64_t n_cols = get_u64(b + 24);
+    const uint64_t n_rows = get_u64(b + 32);
+    size_t at = CKPT_HEADER;
+    const size_t room = size - 8;
+    if (n_cols != (uint64_t)x->n_cols || n_rows > (room - at) / 8 / (n_cols > 0 ? n_cols : 1)) {
+        PLN_FAIL(x->ctx, PLN_EINVAL, "holds rows of %" PRIu64 " metrics columns, this run has %"
+                 PRId64, n_cols, (int64_t)x->n_cols);
+    }
+    const unsigned char *rows = b + at;
+    at += (size_t)(n_rows * n_cols) * 8;
+    if (at + 8 > room) {
+        PLN_FAIL(x->ctx, PLN_EINVAL, "truncated");
+    }
+    const size_t flen = (size_t)get_u64(b + at);
+    if (flen > room - at - 8) {
+        PLN_FAIL(x->ctx, PLN_EINVAL, "truncated");
+    }
+    const char *ftext = (const char *)b + at + 8;
+    at += 8 + flen;
+    if (at + 8 > room) {
+        PLN_FAIL(x->ctx, PLN_EINVAL, "truncated");
+    }
+    const size_t ssz = (size_t)get_u64(b + at);
+    at += 8;
+    if (ssz != room - at) {
+        PLN_FAIL(x->ctx, PLN_EINVAL, "truncated");
+    }
+    const bool mine = pln_learner_get_type(x->learner) == pln_learner_temporal;
+    const size_t mylen = fingerprint_len(x);
+    if (temporal != mine || flen != mylen ||
+        (flen > 0 && memcmp(ftext, x->fingerprint, flen) != 0)) {
+        char *theirs = pln_i_malloc(flen + 1);
+        if (theirs == NULL) {
+            PLN_FAIL(x->ctx, PLN_ENOMEM, "out of memory");
+        }
+        memcpy(theirs, ftext, flen);
+        theirs[flen] = '\0';
+        char diff[600];
+        if (temporal != mine) {
+            snprintf(diff, sizeof diff, "the run learned with the %s learner, this one with "
+                     "the %s", temporal ? "temporal" : "contrastive",
+                     mine ? "temporal" : "contrastive");
+        } else {
+            first_difference(theirs, x->fingerprint != NULL ? x->fingerprint : "", diff,
+                             sizeof diff);
+        }
+        pln_i_free(theirs);
+        return pln_i_error(x->ctx, PLN_EINVAL, __FILE__, __LINE__, -1, -1, "fingerprint",
+                           "the run was made with another configuration (%s)", diff);
+    }
+    /* Room for the rows before anything changes. */
+    if ((pln_idx)n_rows > x->cap_rows) {
+        double *p = pln_i_realloc(x->rows, (size_t)(n_rows * n_cols) * sizeof *p);
+        if (p == NULL) {
+            PLN_FAIL(x->ctx, PLN_ENOMEM, "out of memory (metrics rows)");
+        }
+        x->rows = p;
+        x->cap_rows = (pln_idx)n_rows;
+    }
+    PLN_TRY(pln_learner_state_load(x->learner, b + at, ssz));
+    if (pln_learner_steps(x->learner) != step) {
+        PLN_FAIL(x->ctx, PLN_EINVAL, "step %" PRId64 " in the header, %" PRId64 " in the state",
+                 step, pln_learner_steps(x->learner));
+    }
+    for (uint64_t k = 0; k < n_rows * n_cols; k++) {
+        uint64_t bits = get_u64(rows + 8 * k);
+        memcpy(&x->rows[k], &bits, 8);
+    }
+    x->n_rows = (pln_idx)n_rows;
+    x->n_grid = (pln_idx)n_rows;
+    return PLN_OK;
+}
+
+pln_status pln_experiment_write_checkpoint(pln_experiment *x, const char *path)
+{
+    PLN_TRY(need_learner(x));
+    const size_t size = pln_experiment_checkpoint_size(x);
+    unsigned char *buf = pln_i_calloc(1, size);
+    if (buf == NULL) {
+        PLN_FAIL(x->ctx, PLN_ENOMEM, "out of memory (%zu bytes of checkpoint)", size);
+    }
+    pln_status st = pln_experiment_checkpoint_save(x, buf, size);
+    if (st == PLN_OK) {
+        st = write_bytes(x, path, buf, size);
+    }
+    pln_i_free(buf);
+    return st;
+}
+
+pln_status pln_experiment_read_checkpoint(pln_experiment *x, const char *path)
+{
+    FILE *fp = fopen(path, "rb");
+    if (fp == NULL) {
+        PLN_FAIL(x->ctx, PLN_EIO, "cannot read %s: %s", path, strerror(errno));
+    }
+    unsigned char *data = NULL;
+    size_t len = 0;
+    size_t cap = 0;
+    pln_status st = PLN_OK;
+    for (;;) {
+        if (len + 65536 > cap) {
+            cap = cap > 0 ? 2 * cap : 65536 * 2;
+            unsigned char *p = pln_i_realloc(data, cap);
+            if (p == NULL) {
+                st = PLN_ERR(x->ctx, PLN_ENOMEM, "out of memory reading %s", path);
+                break;
+            }
+            data = p;
+        }
+        size_t got = fread(data + len, 1, 65536, fp);
+        len += got;
+        if (got < 65536) {
+            break;
+        }
+    }
+    if (st == PLN_OK && ferror(fp)) {
+        st = PLN_ERR(x->ctx, PLN_EIO, "cannot read %s", path);
+    }
+    fclose(fp);
+    if (st == PLN_OK) {
+        st = pln_experiment_checkpoint_load(x, data, len);
+    }
+    pln_i_free(data);
+    return st;
+}
+
+/* ------------------------------------------------------------------ the run folder */
+
+static pln_status write_in(pln_experiment *x, const char *dir, const char *name,
+                           pln_status (*fn)(pln_experiment *, const char *))
+{
+    size_t len = strlen(dir) + strlen(name) + 2;
+    char *path = pln_i_malloc(len);
+    if (path == NULL) {
+        PLN_FAIL(x->ctx, PLN_ENOMEM, "out of memory");
+    }
+    snprintf(path, len, "%s/%s", dir, name);
+    pln_status st = fn(x, path);
+    pln_i_free(path);
+    return st;
+}
+
+pln_status pln_experiment_save(pln_experiment *x, const char *dir, bool with_config)
+{
+    PLN_TRY(write_in(x, dir, "metrics.csv", pln_experiment_write_metrics));
+    PLN_TRY(write_in(x, dir, "checkpoint.bin", pln_experiment_write_checkpoint));
+    PLN_TRY(write_in(x, dir, "network.graphml", pln_experiment_write_graphml));
+    PLN_TRY(write_in(x, dir, "predictions.csv", pln_experiment_write_predictions));
+    if (with_config) {
+        PLN_TRY(write_in(x, dir, "config.resolved.yaml", pln_experiment_write_config));
+    }
+    return PLN_OK;
+}

@@ -1,0 +1,395 @@
+/* pln_experiment.h — a whole experiment from library option structs: graph, roles and initial values from named random streams, network, task, learner, stepping, metrics rows, run files and checkpoints. */
+#ifndef PLN_EXPERIMENT_H
+#define PLN_EXPERIMENT_H
+
+#include "pln_common.h"
+#include "pln_graph.h"
+#include "pln_learning.h"
+#include "pln_network.h"
+#include "pln_solver.h"
+#include "pln_states.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ================================================================== random streams */
+
+/** The named random streams of an experiment, each drawn from the experiment's seed: stream
+ *  s is the (s+1)-th child of a generator seeded with the seed (pln_rng_split), so what one
+ *  part draws never shifts another. The layout is a reproducibility contract: a run made
+ *  with a seed gives the same graph, roles, values, examples and learning with every plnet
+ *  that keeps these numbers. The random graph generators take the seed itself (igraph's
+ *  generator, seeded before each call), not a stream. */
+typedef enum pln_stream {
+    PLN_STREAM_ROLES = 0,       /**< random input and output nodes (inputs first) */
+    PLN_STREAM_EDGES = 1,       /**< initial conductances, or stiffnesses of springs */
+    PLN_STREAM_RADII = 2,       /**< initial pipe radii (flow networks) */
+    PLN_STREAM_TASK = 3,        /**< regression examples, the train/test split of a table */
+    PLN_STREAM_LEARNER = 4,     /**< the learner's seed: batches, noise, random phases */
+    /* 5 is never drawn: rest lengths have always been the 7th child. */
+    PLN_STREAM_REST_LENGTHS = 6 /**< initial rest lengths of springs */
+} pln_stream;
+
+/** @brief The generator of stream s of a seed (see pln_stream). Complexity O(s). */
+PLN_API void pln_experiment_stream(uint64_t seed, pln_stream s, pln_rng *out);
+
+/* ================================================================== the description */
+
+/** How a graph is made. */
+typedef enum pln_graph_generator {
+    PLN_GEN_SQUARE_LATTICE = 0,     /**< size[0] x size[1] nodes, unit spacing */
+    PLN_GEN_TRIANGULAR_LATTICE = 1, /**< size[0] x size[1] nodes, unit edges */
+    PLN_GEN_RANDOM_REGULAR = 2,     /**< n nodes of degree `degree` */
+    PLN_GEN_ERDOS_RENYI = 3,        /**< n nodes, mean degree `mean_degree` */
+    PLN_GEN_RANDOM_GEOMETRIC = 4    /**< n nodes in the unit square, edges shorter than radius */
+} pln_graph_generator;
+
+typedef enum pln_graph_format {
+    PLN_FORMAT_AUTO = 0, /**< by the file's extension: .graphml/.xml, .cir/.sp/.net/.spice, else an edge list */
+    PLN_FORMAT_GRAPHML = 1,
+    PLN_FORMAT_EDGELIST = 2,
+    PLN_FORMAT_SPICE = 3
+} pln_graph_format;
+
+/** The edge list's value column. */
+typedef enum pln_weights { PLN_WEIGHTS_CONDUCTANCE = 0, PLN_WEIGHTS_RESISTANCE = 1 } pln_weights;
+
+/** The graph: a file, or a generator (file NULL or ""). */
+typedef struct pln_graph_desc {
+    const char *file;         /**< path (borrowed), or NULL/"" for a generator; default NULL */
+    pln_graph_format format;  /**< default PLN_FORMAT_AUTO */
+    pln_weights weights;      /**< edge lists; default conductance */
+    pln_graph_generator generator; /**< default square lattice */
+    pln_idx size[2];          /**< lattices: nodes along x and y, default 8 x 8 */
+    bool periodic;            /**< lattices, default false */
+    pln_idx n;                /**< random graphs: nodes, default 100 */
+    pln_idx degree;           /**< random_regular, default 3 */
+    double mean_degree;       /**< erdos_renyi, default 4 */
+    double radius;            /**< random_geometric (unit square), default 0.15 */
+} pln_graph_desc;
+
+typedef enum pln_init_kind {
+    PLN_INIT_CONSTANT = 0,   /**< every edge `value` */
+    PLN_INIT_UNIFORM = 1,    /**< uniform in [low, high] */
+    PLN_INIT_LOGUNIFORM = 2, /**< log-uniform in [low, high] */
+    PLN_INIT_FROM_GRAPH = 3  /**< the graph's own values (a file's column), nothing drawn */
+} pln_init_kind;
+
+/** Initial values of one edge parameter and its bounds while learning (the hardware's clip
+ *  bounds when it is theta). Units: S (conductance), m (radius, rest length), N/m
+ *  (stiffness). */
+typedef struct pln_edge_init {
+    pln_init_kind init;
+    double value;    /**< constant init, and the fallback of from_graph */
+    double low, high;
+    double min, max; /**< clipping bounds kept during learning */
+} pln_edge_init;
+
+/** The network section. */
+typedef struct pln_network_desc {
+    pln_kind kind;                /**< default resistor */
+    double viscosity;             /**< flow: Pa s, default 1 */
+    pln_graph_desc graph;
+    pln_edge_init conductance;    /**< default constant 1 S in [1e-3, 1e3] */
+    /** Flow: initial radii; init PLN_INIT_FROM_GRAPH (default) draws none. */
+    pln_edge_init radius;
+    pln_edge_init stiffness;      /**< springs: default constant 1 N/m in [1e-3, 1e3] */
+    /** Springs: initial rest lengths; PLN_INIT_FROM_GRAPH (default) keeps the graph's, else
+     *  the lengths of the node positions. */
+    pln_edge_init rest_length;
+    double newton_tol;            /**< springs (pln_states_options), default 1e-10 */
+    pln_idx newton_max_iter;      /**< springs, default 50 */
+} pln_network_desc;
+
+/** A set of nodes or edges with a role: an explicit list, or `random` nodes drawn from
+ *  PLN_STREAM_ROLES among the nodes no other role holds; values per node or edge. Arrays
+ *  are borrowed by pln_experiment_create, which copies them. */
+typedef struct pln_role_desc {
+    pln_idx n_nodes;
+    const pln_idx *nodes;
+    pln_idx random;       /**< nodes to draw (0: none) */
+    pln_idx n_edges;
+    const pln_idx *edges; /**< edge roles (drops, or strains of springs) */
+    pln_idx n_values;     /**< 0 (all zero) or one per node or edge */
+    const double *values; /**< V, A, or m and strain for springs */
+    int axis;             /**< springs: 0, 1, 2 = x, y, z of node displacements; -1 none */
+} pln_role_desc;
+
+/** What every state applies (SPEC 1.1, 1.2). */
+typedef struct pln_boundary_desc {
+    /** Grounded nodes (0 V). n_ground < 0 (default) means node 0, unless the network is a
+     *  spring network (none) or a SPICE netlist fixes potentials (its own ground). */
+    pln_idx n_ground;
+    const pln_idx *ground;
+    pln_role_desc potentials;   /**< nodes at fixed potentials (V) */
+    pln_role_desc currents;     /**< injected currents (A, into the node) */
+    pln_role_desc edge_sources; /**< edges with a fixed drop p_tail - p_head (V) */
+    /* springs */
+    pln_idx n_pins;
+    const pln_idx *pins;
+    int pin_dim;                   /**< components per displacement (0: none given) */
+    const double *pin_displacements; /**< n_pins x pin_dim, row-major (m); NULL = 0 */
+    const int *pin_axes;           /**< per pin, mask of held axes (bit c = axis c); NULL = all */
+    pln_idx n_forces;
+    const pln_idx *force_nodes;
+    int force_dim;
+    const double *forces;          /**< n_forces x force_dim (N) */
+    pln_role_desc edge_strains;    /**< edges + imposed strains */
+} pln_boundary_desc;
+
+/** The task (SPEC 3). */
+typedef struct pln_task_desc {
+    pln_task_kind kind;      /**< default allostery */
+    pln_role_desc inputs;    /**< values: allostery's fixed inputs */
+    pln_role_desc outputs;
+    pln_idx n_targets;
+    const double *targets;   /**< allostery: one per output */
+    /** regression: n_train (default 100), n_test (default 50), input_low/high (V, default
+     *  [0, 1]), row_sum */
+    pln_regression_options regression;
+    const char *data;        /**< classification / dataset: CSV path (borrowed), or NULL */
+    /** classification / dataset: label, split, levels, columns (arrays borrowed). */
+    pln_data_options dataset;
+} pln_task_desc;
+
+/** Which learner: the contrastive trainer (SPEC 3) or temporal contrastive learning (SPEC
+ *  4). */
+typedef enum pln_learner_kind {
+    PLN_LEARNER_CONTRASTIVE = 0,
+    PLN_LEARNER_TEMPORAL = 1
+} pln_learner_kind;
+
+/** The learning section. */
+typedef struct pln_learning_desc {
+    pln_learner_kind learner;  /**< default contrastive */
+    /** The rule (contrastive; for temporal only rate, nudge and dof are read). dof
+     *  PLN_DOF_CONDUCTANCE is the stiffness of a spring network. */
+    pln_rule_options rule;
+    /** The hardware of theta; clip, min and max are taken from the edge parameter that
+     *  theta is (network.conductance, radius, stiffness or rest_length: min, max). */
+    pln_hardware hardware;
+} pln_learning_desc;
+
+/** The protocol of temporal learning (SPEC 4). */
+typedef struct pln_temporal_desc {
+    /** kind, dt, tau_fast, tau_slow, reverse, random phases; eta_max is ignored: it is
+     *  amplitude x learning.rule.nudge. */
+    pln_protocol_options protocol;
+    double amplitude;          /**< peak nudge in units of the nudge, default 1 */
+    pln_memory_options memory;
+    pln_nonlinearity nonlinearity;
+    pln_apply apply;           /**< default PLN_APPLY_STEP */
+    pln_idx refresh;           /**< default 1 */
+} pln_temporal_desc;
+
+/** Steps and cadences. */
+typedef struct pln_train_desc {
+    int64_t steps;            /**< learning steps (periods for temporal), default 5000 */
+    pln_idx batch;            /**< examples per step, default 1 */
+    int64_t log_every;        /**< a metrics row every log_every steps, default 50 */
+    int64_t checkpoint_every; /**< front ends checkpoint this often (0: never), default 1000 */
+} pln_train_desc;
+
+/** An experiment. Every pointer inside is borrowed by pln_experiment_create and copied. */
+typedef struct pln_experiment_desc {
+    uint64_t seed;             /**< default 1 (see pln_stream) */
+    pln_network_desc network;
+    pln_boundary_desc boundary;
+    pln_task_desc task;
+    pln_learning_desc learning;
+    pln_temporal_desc temporal;
+    double temperature;        /**< K, default 300 (SPEC 5) */
+    double resolution;         /**< Landauer delta without quantization (theta units), 1e-3 */
+    pln_solver_options solver;
+    pln_train_desc train;
+} pln_experiment_desc;
+
+/** @brief Every default (the values listed on each member). */
+PLN_API void pln_experiment_desc_default(pln_experiment_desc *d);
+
+/* ================================================================== the experiment */
+
+/** How far an experiment is built. Each stage adds to the one before. */
+typedef enum pln_build_stage {
+    PLN_BUILD_GRAPH = 1,   /**< graph, roles, initial edge values */
+    PLN_BUILD_NETWORK = 2, /**< boundary and network: solvable */
+    PLN_BUILD_LEARNER = 3  /**< task, states, learner and the metrics row of step 0 */
+} pln_build_stage;
+
+/** An experiment (opaque): owns its graph, network, task, states, learner and metrics. */
+typedef struct pln_experiment pln_experiment;
+
+/** @brief Build an experiment up to a stage.
+ *  @param[in] ctx  borrowed; must outlive the experiment; errors land here
+ *  @param[in] d    copied (arrays and strings too)
+ *  @param[out] out NULL on error
+ *  @return PLN_OK; PLN_EINVAL for a description the set-up refuses, with the error's key
+ *  naming the configuration key at fault (dotted, with "[k]" for element k of a list, e.g.
+ *  "task.outputs.nodes[1]", "boundary.ground", "network.graph.file") and its message
+ *  starting with that key (a floating component's ends with it); PLN_EIO/PLN_EPARSE (a graph or data file: key
+ *  "network.graph.file" or "task.data"); PLN_ESINGULAR (key-less: node or edge);
+ *  PLN_ENOMEM. Complexity: the graph, a factorization per state built and the metrics
+ *  row of step 0 (an evaluation of both splits). */
+PLN_API pln_status pln_experiment_create(pln_ctx *ctx, const pln_experiment_desc *d,
+                                         pln_build_stage upto, pln_experiment **out);
+/** @brief Continue building up to a stage (no-op when already there). Errors as create;
+ *  on error the stages built so far stay usable. */
+PLN_API pln_status pln_experiment_build(pln_experiment *x, pln_build_stage upto);
+/** @brief Destroy (NULL allowed). */
+PLN_API void pln_experiment_destroy(pln_experiment *x);
+
+PLN_API pln_build_stage pln_experiment_stage(const pln_experiment *x);
+/** @brief The experiment's own copy of its description (view). */
+PLN_API const pln_experiment_desc *pln_experiment_get_desc(const pln_experiment *x);
+PLN_API pln_ctx *pln_experiment_ctx(const pln_experiment *x);
+/** @brief The graph (view; the run-file writers set its attributes). */
+PLN_API pln_graph *pln_experiment_graph(pln_experiment *x);
+/** @brief The network (view; NULL before PLN_BUILD_NETWORK). */
+PLN_API pln_network *pln_experiment_network(pln_experiment *x);
+/** @brief The task and the learner (views; NULL before PLN_BUILD_LEARNER). */
+PLN_API const pln_task *pln_experiment_task(const pln_experiment *x);
+PLN_API pln_learner *pln_experiment_learner(pln_experiment *x);
+/** @brief Per node, its role: "ground", "potential", "current", "input", "output" or ""
+ *  (static strings; view of n_nodes). */
+PLN_API const char *const *pln_experiment_roles(const pln_experiment *x);
+/** @brief Per Dirichlet slot of the network's boundary, whether it is a ground (a
+ *  boundary.ground node or a netlist's ground) (view; NULL before PLN_BUILD_NETWORK). */
+PLN_API const bool *pln_experiment_dirichlet_ground(const pln_experiment *x);
+/** @brief The grounded nodes applied (view): boundary.ground, or its default (node 0; none
+ *  for springs or when a SPICE netlist fixes potentials). */
+PLN_API const pln_idx *pln_experiment_ground(const pln_experiment *x, pln_idx *n);
+/** @brief The input (which = 0) or output (1) nodes, random ones as drawn (view). */
+PLN_API const pln_idx *pln_experiment_role_nodes(const pln_experiment *x, int which,
+                                                 pln_idx *n);
+
+/* ---------------------------------------------------------------- solving */
+
+/** What one solve of the free state gives besides the state. */
+typedef struct pln_solve_result {
+    /** Dissipated power sum_e k_e dp_e^2 (W), or the elastic energy of a spring network
+     *  (J). */
+    double power;
+    double supplied;           /**< power supplied by the boundary (W); springs: 0 */
+    pln_idx newton_iterations; /**< springs: Newton iterations of the solve */
+} pln_solve_result;
+
+/** @brief Solve the free state with the boundary as described (inputs at their values)
+ *  and the current theta.
+ *  @param[out] x  n_nodes x pln_network_state_dim values: potentials (V), or positions
+ *                 (m, row-major) of a spring network
+ *  @param[out] r  may be NULL
+ *  @return PLN_OK, PLN_EINVAL (not built to PLN_BUILD_NETWORK), PLN_ESINGULAR,
+ *  PLN_ENOCONV, PLN_ENOMEM. Complexity: one factorization (Newton for springs). */
+PLN_API pln_status pln_experiment_solve(pln_experiment *x, double *state, pln_solve_result *r);
+
+/* ---------------------------------------------------------------- learning
+ * These need PLN_BUILD_LEARNER (else PLN_EINVAL). */
+
+/** @brief Steps taken (protocol periods for temporal learning). */
+PLN_API int64_t pln_experiment_steps(const pln_experiment *x);
+/** @brief One learning step; a metrics row is logged when the step count is a multiple of
+ *  train.log_every. A row logged by pln_experiment_finish off that grid is dropped first,
+ *  so stepping on after it gives the rows of an uninterrupted run.
+ *  @return PLN_OK or the learner's error (the step count is then unchanged). */
+PLN_API pln_status pln_experiment_step(pln_experiment *x);
+
+/** Called after every step of pln_experiment_run; a status other than PLN_OK stops the run
+ *  and is returned. */
+typedef pln_status (*pln_experiment_step_fn)(pln_experiment *x, int64_t step, void *user);
+
+/** @brief Step until the step count reaches `until` (absolute). Before each step the
+ *  context's progress callback is asked (fraction done, "train"): PLN_EINTERRUPTED stops
+ *  the run between steps, the experiment consistent and resumable.
+ *  @param on_step may be NULL
+ *  @return PLN_OK, PLN_EINTERRUPTED, on_step's status or the learner's error. */
+PLN_API pln_status pln_experiment_run(pln_experiment *x, int64_t until,
+                                      pln_experiment_step_fn on_step, void *user);
+/** @brief Log the last step's row when it is off the log_every grid (the end of a run). */
+PLN_API pln_status pln_experiment_finish(pln_experiment *x);
+
+/** @brief Loss, error and accuracy of a split (no learning, no random draws). */
+PLN_API pln_status pln_experiment_evaluate(pln_experiment *x, pln_split split, pln_metrics *m);
+PLN_API pln_idx pln_experiment_n_examples(const pln_experiment *x, pln_split split);
+PLN_API pln_idx pln_experiment_n_outputs(const pln_experiment *x);
+/** @brief Free-state outputs of every example of a split, n_out x n column-major (output
+ *  units: V, or m and strain for springs). */
+PLN_API pln_status pln_experiment_outputs(pln_experiment *x, pln_split split, double *o);
+
+/** @brief Length of theta: the edges, or 2 x edges for learning.dof both. */
+PLN_API pln_idx pln_experiment_n_theta(const pln_experiment *x);
+/** @brief View of theta (S, m or N/m by dof; stiffnesses then rest lengths for both), valid
+ *  until the next step, set or load. */
+PLN_API const double *pln_experiment_theta(const pln_experiment *x);
+/** @brief Replace theta between steps.
+ *  @param[in] theta n values, each finite and within the bounds of its edge parameter
+ *                   (network.<parameter>.min, max)
+ *  @return PLN_OK; PLN_EDIM (n is not pln_experiment_n_theta); PLN_EINVAL (a value not
+ *  finite or out of bounds: the edge is in the error); PLN_ESINGULAR. On error the
+ *  experiment is unchanged. Complexity: one factorization. */
+PLN_API pln_status pln_experiment_set_theta(pln_experiment *x, const double *theta, pln_idx n);
+/** @brief View of the energy ledger (SPEC 5). */
+PLN_API const pln_ledger *pln_experiment_ledger(const pln_experiment *x);
+
+/* ---------------------------------------------------------------- metrics */
+
+/** @brief Columns of a metrics row (they depend on the learner and the task). */
+PLN_API pln_idx pln_experiment_metrics_n_columns(const pln_experiment *x);
+/** @brief Name of column k (as in metrics.csv) and its unit (may be NULL): "1" for counts
+ *  and ratios, "W", "J", "bit", "time units", "output units^2". Static strings. */
+PLN_API const char *pln_experiment_metrics_column(const pln_experiment *x, pln_idx k,
+                                                  const char **unit);
+/** @brief Logged rows so far (step 0, every log_every steps, and a final off-grid row). */
+PLN_API pln_idx pln_experiment_metrics_n_rows(const pln_experiment *x);
+/** @brief View of the rows, row-major (n_rows x n_columns), valid until the next step. */
+PLN_API const double *pln_experiment_metrics_rows(const pln_experiment *x);
+/** @brief The current row (not logged): evaluates both splits. */
+PLN_API pln_status pln_experiment_metrics_row(pln_experiment *x, double *row);
+
+/* ---------------------------------------------------------------- files and checkpoints */
+
+/** @brief Record the configuration as the front end wrote it (copied): `resolved` goes into
+ *  config.resolved.yaml, `fingerprint` (the configuration a resume must match) into every
+ *  checkpoint. Either may be NULL (kept as it was). @return PLN_OK, PLN_ENOMEM. */
+PLN_API pln_status pln_experiment_set_config(pln_experiment *x, const char *resolved,
+                                             const char *fingerprint);
+
+/** @brief metrics.csv: a header of column names, then the logged rows ("%.17g"; the step
+ *  as an integer). Written atomically. @return PLN_OK, PLN_EIO, PLN_ENOMEM. */
+PLN_API pln_status pln_experiment_write_metrics(pln_experiment *x, const char *path);
+/** @brief predictions.csv: split,index,output_j...,target_j... (and predicted,true for
+ *  classification), every example of both splits. Written atomically. */
+PLN_API pln_status pln_experiment_write_predictions(pln_experiment *x, const char *path);
+/** @brief network.graphml: the graph with the current edge values (conductance or
+ *  stiffness, rest_length, radius) and each node's role. Written atomically. */
+PLN_API pln_status pln_experiment_write_graphml(pln_experiment *x, const char *path);
+/** @brief The resolved configuration recorded by pln_experiment_set_config. */
+PLN_API pln_status pln_experiment_write_config(pln_experiment *x, const char *path);
+/** @brief checkpoint.bin (see pln_experiment_checkpoint_save). Written atomically. */
+PLN_API pln_status pln_experiment_write_checkpoint(pln_experiment *x, const char *path);
+/** @brief The run files into folder dir (which must exist): metrics.csv, checkpoint.bin,
+ *  network.graphml, predictions.csv and, with with_config, config.resolved.yaml. */
+PLN_API pln_status pln_experiment_save(pln_experiment *x, const char *dir, bool with_config);
+
+/** @brief Bytes of a checkpoint. */
+PLN_API size_t pln_experiment_checkpoint_size(const pln_experiment *x);
+/** @brief A checkpoint (little-endian): "PLNETCKP", u32 version 2, u32 learner (0
+ *  contrastive, 1 temporal), u64 step, u64 columns, u64 rows, the logged rows on the
+ *  log_every grid (doubles), u64 n + the fingerprint text, u64 n + the learner's state,
+ *  u64 FNV-1a hash of everything before. @return PLN_OK, PLN_EDIM (size too small). */
+PLN_API pln_status pln_experiment_checkpoint_save(const pln_experiment *x, void *buf,
+                                                  size_t size);
+/** @brief Restore a checkpoint of the same experiment: the run continues bit for bit.
+ *  @return PLN_OK; PLN_EINVAL (not a checkpoint, damaged, another version or learner, or
+ *  another configuration: key "fingerprint", the message naming the first line that
+ *  differs); PLN_EDIM; PLN_ESINGULAR. On error the experiment may hold a partial state:
+ *  destroy it. */
+PLN_API pln_status pln_experiment_checkpoint_load(pln_experiment *x, const void *buf,
+                                                  size_t size);
+/** @brief pln_experiment_checkpoint_load from a file. @return also PLN_EIO. */
+PLN_API pln_status pln_experiment_read_checkpoint(pln_experiment *x, const char *path);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

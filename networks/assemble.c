@@ -255,6 +255,12 @@ void pln_network_edge_currents(const pln_network *net, const double *p, double *
         }
         return;
     }
+    if (net->circ != NULL) {
+        for (pln_idx e = 0; e < net->m; e++) {
+            q[e] = pln_i_edge_current(net, e, p[net->tail[e]] - p[net->head[e]]);
+        }
+        return;
+    }
     for (pln_idx e = 0; e < net->m; e++) {
         q[e] = net->k[e] * (p[net->tail[e]] - p[net->head[e]]);
     }
@@ -266,6 +272,13 @@ double pln_network_power(const pln_network *net, const double *p)
         return 0.0;
     }
     double w = 0.0;
+    if (net->circ != NULL) { /* V I of each element, exactly */
+        for (pln_idx e = 0; e < net->m; e++) {
+            const double d = p[net->tail[e]] - p[net->head[e]];
+            w += d * pln_i_edge_current(net, e, d);
+        }
+        return w;
+    }
     for (pln_idx e = 0; e < net->m; e++) {
         const double d = p[net->tail[e]] - p[net->head[e]];
         w += net->k[e] * d * d;
@@ -276,6 +289,12 @@ double pln_network_power(const pln_network *net, const double *p)
 double pln_network_energy(const pln_network *net, const double *x)
 {
     double w = 0.0;
+    if (net->circ != NULL) { /* the co-content, k dp^2 / 2 for each resistor */
+        for (pln_idx e = 0; e < net->m; e++) {
+            w += pln_i_edge_cocontent(net, e, x[net->tail[e]] - x[net->head[e]]);
+        }
+        return w;
+    }
     for (pln_idx e = 0; e < net->m; e++) {
         const double d = net->spring ? pln_i_spring_length(net, x, e) - net->l[e]
                                      : x[net->tail[e]] - x[net->head[e]];
@@ -292,6 +311,10 @@ void pln_network_param_signals(const pln_network *net, pln_param param, const do
             const double ext = pln_i_spring_length(net, p, e) - net->l[e];
             s[e] = param == PLN_PARAM_REST_LENGTH ? -net->k[e] * ext : 0.5 * ext * ext;
         }
+        return;
+    }
+    if (net->circ != NULL) { /* each edge's learnable parameter: dp^2 for a resistor */
+        pln_i_circuit_learn_signals(net, p, s);
         return;
     }
     for (pln_idx e = 0; e < net->m; e++) {
@@ -318,7 +341,7 @@ double pln_network_supplied_power(const pln_network *net, const double *p)
     double *c = net->work_n;
     memset(c, 0, (size_t)net->n * sizeof *c);
     for (pln_idx e = 0; e < net->m; e++) {
-        const double q = net->k[e] * (p[net->tail[e]] - p[net->head[e]]);
+        const double q = pln_i_edge_current(net, e, p[net->tail[e]] - p[net->head[e]]);
         c[net->tail[e]] += q;
         c[net->head[e]] -= q;
     }

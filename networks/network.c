@@ -26,6 +26,7 @@ void pln_network_options_default(pln_network_options *o)
     o->viscosity = 1.0;
     o->default_conductance = 1.0;
     o->default_stiffness = 1.0;
+    pln_element_options_default(&o->elements);
 }
 
 void pln_boundary_default(pln_boundary *bc) { memset(bc, 0, sizeof *bc); }
@@ -47,6 +48,7 @@ void pln_network_destroy(pln_network *net)
     for (size_t a = 0; a < sizeof arrays / sizeof arrays[0]; a++) {
         pln_i_free(arrays[a]);
     }
+    pln_i_circuit_destroy(net->circ);
     pln_i_free(net);
 }
 
@@ -377,16 +379,25 @@ done:
     return st;
 }
 
-static pln_status check_positive(pln_ctx *ctx, const char *what, const char *unit, pln_idx m,
-                                 const double *v)
+static pln_status check_positive_skip(pln_ctx *ctx, const pln_network *net, const char *what,
+                                      const char *unit, pln_idx m, const double *v)
 {
     for (pln_idx e = 0; e < m; e++) {
+        if (net != NULL && !pln_i_circuit_edge_linear(net, e)) {
+            continue; /* a nonlinear element: its parameters are checked by elements.c */
+        }
         if (!(isfinite(v[e]) && v[e] > 0.0)) {
             PLN_FAIL_EDGE(ctx, PLN_EINVAL, e, "edge %lld has %s %g %s: it must be finite and > 0",
                           (long long)e, what, v[e], unit);
         }
     }
     return PLN_OK;
+}
+
+static pln_status check_positive(pln_ctx *ctx, const char *what, const char *unit, pln_idx m,
+                                 const double *v)
+{
+    return check_positive_skip(ctx, NULL, what, unit, m, v);
 }
 
 static double poiseuille(double r, double mu, double l)
@@ -431,7 +442,7 @@ static pln_status init_parameters(pln_network *net, const pln_graph *g,
     if (kg != NULL) {
         memcpy(net->k, kg, (size_t)m * sizeof *net->k);
     } else if (rg != NULL) {
-        PLN_TRY(check_positive(ctx, "resistance", "ohm", m, rg));
+        PLN_TRY(check_positive_skip(ctx, net, "resistance", "ohm", m, rg));
         for (pln_idx e = 0; e < m; e++) {
             net->k[e] = 1.0 / rg[e];
         }
@@ -443,6 +454,13 @@ static pln_status init_parameters(pln_network *net, const pln_graph *g,
     } else {
         for (pln_idx e = 0; e < m; e++) {
             net->k[e] = o->default_conductance;
+        }
+    }
+    /* A nonlinear element's entry is set by pln_i_circuit_finish (its parameters are not a
+     * conductance, and a SPICE netlist leaves its conductance attribute NaN). */
+    for (pln_idx e = 0; e < m; e++) {
+        if (!pln_i_circuit_edge_linear(net, e)) {
+            net->k[e] = 1.0;
         }
     }
     PLN_TRY(check_positive(ctx, "conductance", "S", m, net->k));
@@ -508,6 +526,7 @@ pln_status pln_network_create(pln_ctx *ctx, const pln_graph *g, const pln_networ
             goto done;
         }
         net->sd = net->dim;
+        PLN_TRY_GOTO(st, pln_i_circuit_init(net, g, &o.elements)); /* refuses elements */
         PLN_ALLOC_GOTO(ctx, st, net->work_n, net->n * net->sd);
         PLN_TRY_GOTO(st, pln_i_network_copy_boundary(net, bc));
         PLN_TRY_GOTO(st, pln_i_spring_init(net, g, &o));
@@ -515,7 +534,11 @@ pln_status pln_network_create(pln_ctx *ctx, const pln_graph *g, const pln_networ
         return PLN_OK;
     }
     PLN_ALLOC_GOTO(ctx, st, net->work_n, net->n);
+    PLN_TRY_GOTO(st, pln_i_circuit_init(net, g, &o.elements));
     PLN_TRY_GOTO(st, init_parameters(net, g, &o));
+    if (net->circ != NULL) {
+        pln_i_circuit_finish(net);
+    }
     PLN_TRY_GOTO(st, pln_i_network_copy_boundary(net, bc));
     PLN_TRY_GOTO(st, build_groups(net));
     PLN_TRY_GOTO(st, check_floating(net));
@@ -634,8 +657,24 @@ pln_status pln_network_set_conductances(pln_network *net, const double *k)
         return PLN_OK;
     }
     PLN_TRY(check_positive(net->ctx, "conductance", "S", net->m, k));
+    if (net->circ != NULL) {
+        /* A nonlinear edge's entry is its small-signal view, not a parameter: writing it
+         * back unchanged is fine, changing it is refused rather than ignored. */
+        for (pln_idx e = 0; e < net->m; e++) {
+            if (!pln_i_circuit_edge_linear(net, e) && k[e] != net->k[e]) {
+                PLN_FAIL_EDGE(net->ctx, PLN_EINVAL, e,
+                              "edge %lld is a %s: its conductance is not a parameter (set its "
+                              "element parameters, or learn with learning.dof: element)",
+                              (long long)e,
+                              pln_element_kind_name(pln_network_element_kind(net, e)));
+            }
+        }
+    }
     if (k != net->k) {
         memcpy(net->k, k, (size_t)net->m * sizeof *k);
+    }
+    if (net->circ != NULL) {
+        pln_i_circuit_sync_conductances(net);
     }
     if (net->kind == PLN_KIND_FLOW) {
         for (pln_idx e = 0; e < net->m; e++) {

@@ -5,6 +5,8 @@
 #include "pln_internal.h"
 #include "pln_network.h"
 
+typedef struct pln_i_circuit pln_i_circuit;
+
 struct pln_network {
     pln_ctx *ctx;
     pln_kind kind;
@@ -51,7 +53,26 @@ struct pln_network {
     pln_idx *dof;      /* node*sd + c -> reduced index, or -1 when held */
     pln_idx *red_dof;  /* reduced index -> node*sd + c */
     pln_idx *slot_blk; /* per edge 3 d x d blocks (tt, hh, th) of slots into A.x, or -1 */
+
+    /* Nonlinear elements (SPEC 1.3, elements.c); NULL when every edge is a linear resistor. */
+    pln_i_circuit *circ;
 };
+
+/* Elements (elements.c). init reads kinds and parameters from the graph (circ stays NULL when
+ * every edge is a linear resistor); finish copies the conductances in once they are read. */
+pln_status pln_i_circuit_init(pln_network *net, const pln_graph *g, const pln_element_options *o);
+void pln_i_circuit_finish(pln_network *net);
+void pln_i_circuit_destroy(pln_i_circuit *c);
+/* Whether edge e is a linear resistor (always, without elements). */
+bool pln_i_circuit_edge_linear(const pln_network *net, pln_idx e);
+/* Copy the resistors' conductances net->k into the element parameters. */
+void pln_i_circuit_sync_conductances(pln_network *net);
+/* Current (A) and co-content (W) of edge e at drop v, whatever its kind (k v, k v^2/2 when
+ * linear). */
+double pln_i_edge_current(const pln_network *net, pln_idx e, double v);
+double pln_i_edge_cocontent(const pln_network *net, pln_idx e, double v);
+/* Each edge's learnable-parameter signal (0 where nothing learns). */
+void pln_i_circuit_learn_signals(const pln_network *net, const double *p, double *s);
 
 /* Copy the boundary (values per node: net->sd) into owned arrays (network.c). */
 pln_status pln_i_network_copy_boundary(pln_network *net, const pln_boundary *bc);

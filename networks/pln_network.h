@@ -3,6 +3,7 @@
 #define PLN_NETWORK_H
 
 #include "pln_common.h"
+#include "pln_elements.h"
 #include "pln_graph.h"
 
 #ifdef __cplusplus
@@ -36,9 +37,13 @@ typedef struct pln_network_options {
      *  attribute (default 1). Rest lengths come from the "rest_length" attribute, else the
      *  reference length (distance between the graph's node positions). */
     double default_stiffness;
+    /** Resistor networks: the edge elements (SPEC 1.3): kinds and parameters of edges that
+     *  are not given by the graph's edge attributes. Defaults: every edge a linear resistor. */
+    pln_element_options elements;
 } pln_network_options;
 
-/** @brief Defaults: resistor, viscosity 1, default conductance 1, default stiffness 1. */
+/** @brief Defaults: resistor, viscosity 1, default conductance 1, default stiffness 1,
+ *  pln_element_options_default. */
 PLN_API void pln_network_options_default(pln_network_options *o);
 
 /** Boundary conditions (SPEC 1.1, 1.2): which nodes and edges are fixed, and their values.
@@ -252,6 +257,62 @@ PLN_API double pln_network_spring_gradient(const pln_network *net, const double 
  *  tail's position (d values; the head's is the negative). */
 PLN_API double pln_network_edge_strain(const pln_network *net, const double *x, pln_idx e,
                                        double *grad);
+
+/* ------------------------------------------------------------------ elements (SPEC 1.3) */
+
+/** @brief Whether some edge holds a nonlinear element (diode, ideal diode, transistor,
+ *  table): the network is then solved by Newton (pln_states), its edge currents, power and
+ *  energy are the elements', and pln_network_conductances holds, for a nonlinear edge, its
+ *  small-signal conductance at zero drop (informative only). */
+PLN_API bool pln_network_is_nonlinear(const pln_network *net);
+/** @brief Element kind of edge e (PLN_ELEM_RESISTOR on a linear network or for a bad e). */
+PLN_API pln_element_kind pln_network_element_kind(const pln_network *net, pln_idx e);
+/** @brief Parameter p of edge e (its unit: pln_eparam_unit), NaN when edge e's kind has no
+ *  such parameter. */
+PLN_API double pln_network_element_param(const pln_network *net, pln_idx e, pln_eparam p);
+/** @brief Set parameter p of edge e. Changes no pattern; call pln_states_factor after.
+ *  @return PLN_OK; PLN_EINVAL naming the edge and the parameter (its key) when the kind has no
+ *  such parameter or the value is out of range (I_s, n, K', g_on <= 0; R_s, g_off, v_on,
+ *  lambda < 0; not finite; a table index that names no table). O(1). */
+PLN_API pln_status pln_network_set_element_param(pln_network *net, pln_idx e, pln_eparam p,
+                                                 double value);
+/** @brief Current I_e(v) (A, tail -> head) of edge e at drop v (V) and, when g is not NULL,
+ *  its conductance dI/dv (S); both include g_min for nonlinear elements. Allocates nothing. */
+PLN_API double pln_network_element_current(const pln_network *net, pln_idx e, double v,
+                                           double *g);
+/** @brief Co-content C_e(v) = integral_0^v I_e (W) of edge e at drop v: k v^2/2 for a
+ *  resistor. Its minimum over the free potentials (minus sum J p) is the steady state. */
+PLN_API double pln_network_element_cocontent(const pln_network *net, pln_idx e, double v);
+/** @brief Operating region of every edge at potentials p (n values) into r (m values). */
+PLN_API void pln_network_element_regions(const pln_network *net, const double *p,
+                                         pln_region *r);
+/** @brief Local signal of parameter p at potentials p (SPEC 3): s_e = 2 dC_e/d theta at the
+ *  edge's own drop, theta = parameter `param` of edge e (0 for edges without it). For a
+ *  resistor's conductance this is dp_e^2, today's signal (SPEC's factor 2 convention), so
+ *  equilibrium propagation's update tends to -2 alpha dC/d theta for every parameter. With
+ *  pln_element_options.gate_drop_squared, PLN_EP_GATE's signal is K' dp_e^2 (Dillavou et
+ *  al.). Length m. Allocates nothing (a diode with R_s solves its junction per call). */
+PLN_API void pln_network_element_signals(const pln_network *net, pln_eparam param,
+                                         const double *p, double *s);
+/** @brief theta of PLN_DOF_ELEMENT (m values): each edge's learnable parameter
+ *  (pln_element_learnable: the conductance of a resistor in S, the gate of a transistor in
+ *  V), 0 for an edge whose kind does not learn. */
+PLN_API void pln_network_element_theta(const pln_network *net, double *theta);
+/** @brief Set each edge's learnable parameter from theta (m values; entries of edges that do
+ *  not learn are ignored). @return PLN_OK or PLN_EINVAL naming the first bad edge and key
+ *  (nothing changed). O(m). */
+PLN_API pln_status pln_network_set_element_theta(pln_network *net, const double *theta);
+/** @brief The circuit's potential at node potentials p (n values): Phi(p) = sum_e C_e(V_e) -
+ *  sum_i J_i p_i (W) over the edges whose drop is not fixed by the boundary, with the injected
+ *  currents J (NULL: the stored ones); when grad is not NULL its gradient over the reduced
+ *  unknowns (nr values: the net current leaving each free node group, Kirchhoff's residual,
+ *  A); when jacobian is true the reduced matrix (pln_network_matrix) is refilled with the
+ *  Jacobian P^T B^T diag(dI/dV) B P (S), positive definite when every free group reaches a
+ *  fixed node through elements of positive conductance (g_min > 0 suffices). Returns +inf
+ *  when an element's co-content overflows (an exponential far in forward bias). O(m),
+ *  allocates nothing. */
+PLN_API double pln_network_circuit_eval(pln_network *net, const double *p,
+                                        const double *currents, double *grad, bool jacobian);
 
 /* ------------------------------------------------------------------ outputs (SPEC 2) */
 

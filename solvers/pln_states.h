@@ -25,9 +25,13 @@ typedef struct pln_states_options {
     pln_idx max_rhs;             /**< largest batch solved at once (workspaces), default 1 */
     /** Springs: Newton stops when the largest net force on a free component is below
      *  newton_tol * k_max * L_mean (N) and every imposed strain or clamped output is met to
-     *  newton_tol (times L_mean for displacements). Default 1e-10; must be in (0, 1e-2]. */
+     *  newton_tol (times L_mean for displacements). Circuits of nonlinear elements: Newton
+     *  stops once a full step moves no potential by more than newton_tol times the largest
+     *  potential (the step is taken; the error after it is of the order of its square).
+     *  Default 1e-10; must be in (0, 1e-2]. */
     double newton_tol;
-    /** Springs: Newton iterations per solve before PLN_ENOCONV (default 50, >= 1). */
+    /** Springs and circuits: Newton iterations per solve before PLN_ENOCONV (default 50,
+     *  >= 1). */
     pln_idx newton_max_iter;
     /** Springs: PLN_HESSIAN_FULL (default) uses the full Hessian when it is positive definite
      *  and falls back to Gauss-Newton J^T diag(k) J for an iteration where it is not (the
@@ -36,7 +40,7 @@ typedef struct pln_states_options {
     pln_hessian hessian;
 } pln_states_options;
 
-/** Iterations of the spring Newton solver. */
+/** Iterations of the Newton solvers of springs and of circuits of nonlinear elements. */
 #define PLN_NEWTON_TRACE 64
 typedef struct pln_newton_stats {
     pln_idx solves;             /**< Newton solves since creation */
@@ -50,11 +54,19 @@ typedef struct pln_newton_stats {
      *  (the first PLN_NEWTON_TRACE values). */
     pln_idx n_trace;
     double trace[PLN_NEWTON_TRACE];
+    /** The largest residual at the same points as trace: springs the net force on a free
+     *  component (N), circuits the current Kirchhoff's law leaves at a free node group (A;
+     *  with clamped outputs, after the clamping currents are taken out). */
+    double residual_trace[PLN_NEWTON_TRACE];
+    /** Circuits: the largest change of a potential in the last Newton step of the last solve
+     *  (V), which the stopping test compares with newton_tol times the largest potential. */
+    double last_step;
 } pln_newton_stats;
 
 PLN_API void pln_states_options_default(pln_states_options *o);
 
-/** @brief Springs: Newton statistics (zero for other kinds). */
+/** @brief Newton statistics of springs and of circuits of nonlinear elements (zero for
+ *  linear networks). */
 PLN_API void pln_states_newton_stats(const pln_states *st, pln_newton_stats *out);
 
 /** @brief Analyze the network's pattern once and prepare workspaces.

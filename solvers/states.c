@@ -20,7 +20,9 @@ void pln_states_destroy(pln_states *st)
         return;
     }
     pln_solver_destroy(st->solver);
-    pln_i_spring_states_destroy(st->sp);
+    if (st->nl != NULL) {
+        st->nl->destroy(st);
+    }
     void *arrays[] = {st->outs, st->E, st->Z, st->S, st->Sl, st->M,
                       st->piv,  st->f, st->x, st->dx, st->y};
     for (size_t a = 0; a < sizeof arrays / sizeof arrays[0]; a++) {
@@ -78,8 +80,14 @@ pln_status pln_states_create(pln_ctx *ctx, pln_network *net, pln_idx n_out, cons
     PLN_TRY_GOTO(s, pln_network_output_matrix(net, n_out, outs, st->E));
     st->outs_dependent = outputs_dependent(st);
     PLN_TRY_GOTO(s, pln_solver_create(ctx, o.type, &o.solver, &st->solver));
+    /* Nonlinear kinds keep their own workspaces behind a table of operations. */
     if (pln_network_state_dim(net) > 1) {
-        PLN_TRY_GOTO(s, pln_i_spring_states_create(st, &o));
+        st->nl = &pln_i_spring_states_ops;
+    } else if (pln_network_is_nonlinear(net)) {
+        st->nl = &pln_i_circuit_states_ops;
+    }
+    if (st->nl != NULL) {
+        PLN_TRY_GOTO(s, st->nl->create(st, &o));
     }
     if (st->nr > 0) {
         PLN_TRY_GOTO(s, pln_solver_analyze(st->solver, pln_network_matrix(net)));
@@ -258,8 +266,8 @@ static pln_status ensure_z(pln_states *st)
 pln_status pln_states_factor(pln_states *st)
 {
     st->factored = false;
-    if (st->sp != NULL) {
-        PLN_TRY(pln_i_spring_states_factor(st));
+    if (st->nl != NULL) {
+        PLN_TRY(st->nl->factor(st));
         st->factored = true;
         return PLN_OK;
     }
@@ -298,8 +306,8 @@ pln_status pln_states_free(pln_states *st, pln_idx nrhs, const pln_bc_values *va
                                       "one pln_bc_values per state",
                  (long long)nrhs);
     }
-    if (st->sp != NULL) {
-        return pln_i_spring_states_free(st, nrhs, vals, p, o);
+    if (st->nl != NULL) {
+        return st->nl->free(st, nrhs, vals, p, o);
     }
     const pln_idx n = st->n, nr = st->nr;
     for (pln_idx j0 = 0; j0 < nrhs; j0 += st->max_rhs) {
@@ -369,8 +377,8 @@ pln_status pln_states_clamp(pln_states *st, pln_idx nrhs, const double *p_free,
     if (!st->factored) {
         PLN_FAIL(st->ctx, PLN_EINVAL, "states are not factored: call pln_states_factor first");
     }
-    if (st->sp != NULL) {
-        return pln_i_spring_states_clamp(st, nrhs, p_free, o_clamp, p_out, o_out);
+    if (st->nl != NULL) {
+        return st->nl->clamp(st, nrhs, p_free, o_clamp, p_out, o_out);
     }
     PLN_TRY(ensure_z(st));
     const pln_idx n = st->n, no = st->n_out;
@@ -398,8 +406,8 @@ pln_status pln_states_nudge(pln_states *st, pln_idx nrhs, const double *p_free,
         PLN_FAIL_KEY(st->ctx, PLN_EINVAL, "nudge", "nudge beta = %g must be finite and non-zero",
                      beta);
     }
-    if (st->sp != NULL) {
-        return pln_i_spring_states_nudge(st, nrhs, p_free, targets, beta, p_out, o_out);
+    if (st->nl != NULL) {
+        return st->nl->nudge(st, nrhs, p_free, targets, beta, p_out, o_out);
     }
     PLN_TRY(ensure_z(st));
     const pln_idx n = st->n, no = st->n_out;
@@ -425,6 +433,20 @@ pln_status pln_states_nudge(pln_states *st, pln_idx nrhs, const double *p_free,
         }
     }
     return PLN_OK;
+}
+
+pln_status pln_states_set_warm(pln_states *st, pln_idx nrhs, const double *x)
+{
+    return st->nl != NULL ? st->nl->set_warm(st, nrhs, x) : PLN_OK;
+}
+
+void pln_states_newton_stats(const pln_states *st, pln_newton_stats *out)
+{
+    if (st->nl == NULL) {
+        memset(out, 0, sizeof *out);
+        return;
+    }
+    st->nl->newton_stats(st, out);
 }
 
 pln_network *pln_states_network(const pln_states *st) { return st->net; }

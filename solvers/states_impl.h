@@ -6,6 +6,26 @@
 #include "pln_states.h"
 
 typedef struct pln_i_spring_states pln_i_spring_states;
+typedef struct pln_i_circuit_states pln_i_circuit_states;
+
+/* The states of a nonlinear network behind one table of operations (springs in
+ * states_spring.c, circuits of nonlinear elements in states_circuit.c): every public call of
+ * pln_states goes through st->nl when it is set, and the linear path of states.c otherwise. */
+typedef struct pln_i_states_ops {
+    pln_status (*create)(pln_states *st, const pln_states_options *o);
+    void (*destroy)(pln_states *st);
+    pln_status (*factor)(pln_states *st);
+    pln_status (*free)(pln_states *st, pln_idx nrhs, const pln_bc_values *vals, double *x,
+                       double *o);
+    pln_status (*clamp)(pln_states *st, pln_idx nrhs, const double *x_free,
+                        const double *o_clamp, double *x_out, double *o_out);
+    pln_status (*nudge)(pln_states *st, pln_idx nrhs, const double *x_free,
+                        const double *targets, double beta, double *x_out, double *o_out);
+    pln_status (*set_warm)(pln_states *st, pln_idx nrhs, const double *x);
+    void (*newton_stats)(const pln_states *st, pln_newton_stats *out);
+} pln_i_states_ops;
+extern const pln_i_states_ops pln_i_spring_states_ops;
+extern const pln_i_states_ops pln_i_circuit_states_ops;
 
 struct pln_states {
     pln_ctx *ctx;
@@ -29,7 +49,9 @@ struct pln_states {
      * two), or for the next clamp or nudge. outs_dependent: E has dependent columns (found at
      * creation). */
     bool z_pending, outs_dependent;
-    pln_i_spring_states *sp; /* spring networks: everything else lives here */
+    const pln_i_states_ops *nl; /* nonlinear networks: their operations, else NULL */
+    pln_i_spring_states *sp;    /* spring networks: everything else lives here */
+    pln_i_circuit_states *cs;   /* circuits with nonlinear elements: likewise */
 };
 
 
@@ -37,17 +59,5 @@ struct pln_states {
  * -1 on a zero or NaN pivot; then solve with it in place. */
 int pln_i_small_lu(double *M, int *piv, pln_idx n);
 void pln_i_small_lu_solve(const double *M, const int *piv, pln_idx n, double *b);
-
-/* Springs (states_spring.c). create fills st->sp; the others run the public call. */
-pln_status pln_i_spring_states_create(pln_states *st, const pln_states_options *o);
-void pln_i_spring_states_destroy(pln_i_spring_states *sp);
-pln_status pln_i_spring_states_factor(pln_states *st);
-pln_status pln_i_spring_states_free(pln_states *st, pln_idx nrhs, const pln_bc_values *vals,
-                                    double *x, double *o);
-pln_status pln_i_spring_states_clamp(pln_states *st, pln_idx nrhs, const double *x_free,
-                                     const double *o_clamp, double *x_out, double *o_out);
-pln_status pln_i_spring_states_nudge(pln_states *st, pln_idx nrhs, const double *x_free,
-                                     const double *targets, double beta, double *x_out,
-                                     double *o_out);
 
 #endif

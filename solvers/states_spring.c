@@ -42,8 +42,9 @@ struct pln_i_spring_states {
 /* Above this many unknowns the floppy modes are not counted (dense O(n^3)). */
 #define DENSE_RANK_MAX 1200
 
-void pln_i_spring_states_destroy(pln_i_spring_states *sp)
+static void spring_destroy(pln_states *st)
 {
+    pln_i_spring_states *sp = st->sp;
     if (sp == NULL) {
         return;
     }
@@ -57,7 +58,7 @@ void pln_i_spring_states_destroy(pln_i_spring_states *sp)
     pln_i_free(sp);
 }
 
-pln_status pln_i_spring_states_create(pln_states *st, const pln_states_options *o)
+static pln_status spring_create(pln_states *st, const pln_states_options *o)
 {
     pln_ctx *ctx = st->ctx;
     const pln_network *net = st->net;
@@ -118,12 +119,8 @@ pln_status pln_i_spring_states_create(pln_states *st, const pln_states_options *
     return PLN_OK;
 }
 
-void pln_states_newton_stats(const pln_states *st, pln_newton_stats *out)
+static void spring_newton_stats(const pln_states *st, pln_newton_stats *out)
 {
-    if (st->sp == NULL) {
-        memset(out, 0, sizeof *out);
-        return;
-    }
     *out = st->sp->stats;
 }
 
@@ -354,6 +351,7 @@ static pln_status newton(pln_states *st, double *x, const double *forces, pln_id
             fres = fmax(fres, fabs(v));
         }
         if (ns->n_trace < PLN_NEWTON_TRACE) {
+            ns->residual_trace[ns->n_trace] = fres;
             ns->trace[ns->n_trace++] = phi;
         }
         ns->residual = fres;
@@ -509,7 +507,7 @@ static pln_status newton(pln_states *st, double *x, const double *forces, pln_id
 
 /* ------------------------------------------------------------------ the public calls */
 
-pln_status pln_i_spring_states_factor(pln_states *st)
+static pln_status spring_factor(pln_states *st)
 {
     pln_i_spring_states *sp = st->sp;
     if (!sp->linear) {
@@ -538,8 +536,8 @@ static pln_status check_columns(pln_states *st, pln_idx nrhs)
     return PLN_OK;
 }
 
-pln_status pln_i_spring_states_free(pln_states *st, pln_idx nrhs, const pln_bc_values *vals,
-                                    double *x, double *o)
+static pln_status spring_free(pln_states *st, pln_idx nrhs, const pln_bc_values *vals, double *x,
+                              double *o)
 {
     pln_i_spring_states *sp = st->sp;
     const pln_network *net = st->net;
@@ -577,12 +575,9 @@ pln_status pln_i_spring_states_free(pln_states *st, pln_idx nrhs, const pln_bc_v
     return PLN_OK;
 }
 
-pln_status pln_states_set_warm(pln_states *st, pln_idx nrhs, const double *x)
+static pln_status spring_set_warm(pln_states *st, pln_idx nrhs, const double *x)
 {
     pln_i_spring_states *sp = st->sp;
-    if (sp == NULL) {
-        return PLN_OK;
-    }
     PLN_TRY(check_columns(st, nrhs));
     for (pln_idx j = 0; j < nrhs; j++) {
         if (x != NULL) {
@@ -617,15 +612,20 @@ static pln_status constrained(pln_states *st, pln_idx nrhs, const double *x_free
     return PLN_OK;
 }
 
-pln_status pln_i_spring_states_clamp(pln_states *st, pln_idx nrhs, const double *x_free,
-                                     const double *o_clamp, double *x_out, double *o_out)
+static pln_status spring_clamp(pln_states *st, pln_idx nrhs, const double *x_free,
+                               const double *o_clamp, double *x_out, double *o_out)
 {
     return constrained(st, nrhs, x_free, o_clamp, C_CLAMP, 0.0, x_out, o_out);
 }
 
-pln_status pln_i_spring_states_nudge(pln_states *st, pln_idx nrhs, const double *x_free,
-                                     const double *targets, double beta, double *x_out,
-                                     double *o_out)
+static pln_status spring_nudge(pln_states *st, pln_idx nrhs, const double *x_free,
+                               const double *targets, double beta, double *x_out,
+                               double *o_out)
 {
     return constrained(st, nrhs, x_free, targets, C_NUDGE, beta, x_out, o_out);
 }
+
+const pln_i_states_ops pln_i_spring_states_ops = {
+    spring_create, spring_destroy, spring_factor,   spring_free,
+    spring_clamp,  spring_nudge,   spring_set_warm, spring_newton_stats,
+};

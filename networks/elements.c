@@ -807,6 +807,11 @@ double pln_i_edge_cocontent(const pln_network *net, pln_idx e, double v)
 
 bool pln_network_is_nonlinear(const pln_network *net) { return net->circ != NULL; }
 
+double pln_network_element_gmin(const pln_network *net)
+{
+    return net->circ != NULL ? net->circ->gmin : 0.0;
+}
+
 pln_element_kind pln_network_element_kind(const pln_network *net, pln_idx e)
 {
     if (net->circ == NULL || e < 0 || e >= net->m) {

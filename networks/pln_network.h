@@ -265,6 +265,9 @@ PLN_API double pln_network_edge_strain(const pln_network *net, const double *x, 
  *  energy are the elements', and pln_network_conductances holds, for a nonlinear edge, its
  *  small-signal conductance at zero drop (informative only). */
 PLN_API bool pln_network_is_nonlinear(const pln_network *net);
+/** @brief The conductance g_min (S) in parallel with every nonlinear element (0 for a
+ *  linear network). */
+PLN_API double pln_network_element_gmin(const pln_network *net);
 /** @brief Element kind of edge e (PLN_ELEM_RESISTOR on a linear network or for a bad e). */
 PLN_API pln_element_kind pln_network_element_kind(const pln_network *net, pln_idx e);
 /** @brief Parameter p of edge e (its unit: pln_eparam_unit), NaN when edge e's kind has no

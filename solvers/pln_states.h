@@ -45,7 +45,10 @@ typedef struct pln_states_options {
 typedef struct pln_newton_stats {
     pln_idx solves;             /**< Newton solves since creation */
     pln_idx total_iterations;   /**< iterations summed over them */
-    pln_idx gauss_newton;       /**< iterations whose full Hessian was not positive definite */
+    /** Springs: iterations whose full Hessian was not positive definite (Gauss-Newton
+     *  instead). Circuits: iterations whose Jacobian broke down by rounding and was factored
+     *  with its diagonal shifted (a junction far in forward bias, early in a cold start). */
+    pln_idx gauss_newton;
     pln_idx iterations;         /**< iterations of the last solve */
     double residual;            /**< last solve: largest net force on a free component (N) */
     double constraint_residual; /**< last solve: largest violation of an imposed value */
@@ -61,6 +64,9 @@ typedef struct pln_newton_stats {
     /** Circuits: the largest change of a potential in the last Newton step of the last solve
      *  (V), which the stopping test compares with newton_tol times the largest potential. */
     double last_step;
+    /** Circuits: line-search steps taken beyond the full Newton step (doublings, summed over
+     *  all solves), which a junction started far in forward bias needs. */
+    pln_idx expansions;
 } pln_newton_stats;
 
 PLN_API void pln_states_options_default(pln_states_options *o);

@@ -79,13 +79,16 @@ pln_status pln_states_create(pln_ctx *ctx, pln_network *net, pln_idx n_out, cons
     PLN_ALLOC_GOTO(ctx, s, st->y, n_out);
     PLN_TRY_GOTO(s, pln_network_output_matrix(net, n_out, outs, st->E));
     st->outs_dependent = outputs_dependent(st);
-    PLN_TRY_GOTO(s, pln_solver_create(ctx, o.type, &o.solver, &st->solver));
     /* Nonlinear kinds keep their own workspaces behind a table of operations. */
     if (pln_network_state_dim(net) > 1) {
         st->nl = &pln_i_spring_states_ops;
     } else if (pln_network_is_nonlinear(net)) {
         st->nl = &pln_i_circuit_states_ops;
     }
+    if (st->nl != NULL && st->nl->exact_pivots) {
+        o.solver.pivot_tol = 0.0;
+    }
+    PLN_TRY_GOTO(s, pln_solver_create(ctx, o.type, &o.solver, &st->solver));
     if (st->nl != NULL) {
         PLN_TRY_GOTO(s, st->nl->create(st, &o));
     }

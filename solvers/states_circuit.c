@@ -13,6 +13,7 @@ struct pln_i_circuit_states {
     pln_idx max_iter;
     /* Work, sized once at creation. */
     double *pt;   /* n: trial potentials */
+    double *xt_save; /* n: the last trial potentials of an expanding line search */
     double *g;    /* nr: gradient of the merit (Kirchhoff's residual, plus the nudge's pull) */
     double *rhs;  /* nr x (1 + n_out): [-g | E] */
     double *sol;  /* nr x (1 + n_out): [dx0 | Z] */
@@ -34,7 +35,7 @@ static void circuit_destroy(pln_states *st)
     if (cs == NULL) {
         return;
     }
-    void *arrays[] = {cs->pt,  cs->g,   cs->rhs,     cs->sol,  cs->dx,      cs->o,
+    void *arrays[] = {cs->pt,  cs->xt_save, cs->g,   cs->rhs,     cs->sol,  cs->dx,      cs->o,
                       cs->cval, cs->S,  cs->piv,     cs->w,    cs->col_cur, cs->warm,
                       cs->has_warm};
     for (size_t a = 0; a < sizeof arrays / sizeof arrays[0]; a++) {
@@ -69,6 +70,7 @@ static pln_status circuit_create(pln_states *st, const pln_states_options *o)
     cs->max_iter = o->newton_max_iter;
     const pln_idx nr = cs->nr, no = cs->n_out;
     PLN_ALLOC(ctx, cs->pt, cs->n);
+    PLN_ALLOC(ctx, cs->xt_save, cs->n);
     PLN_ALLOC(ctx, cs->g, nr);
     PLN_ALLOC(ctx, cs->rhs, nr * (1 + no));
     PLN_ALLOC(ctx, cs->sol, nr * (1 + no));
@@ -237,6 +239,25 @@ static pln_status newton(pln_states *st, double *p, const double *cur, cmode mod
         }
         /* The step: J dx0 = -g and, for outputs, J Z = E, on one factorization. */
         pln_status s = pln_solver_factor(st->solver, pln_network_matrix(net));
+        if (s == PLN_ESINGULAR && pln_network_element_gmin(net) > 0.0) {
+            /* With g_min > 0 the Jacobian is positive definite: a breakdown is rounding, from
+             * a junction so far in forward bias (early, from a cold start) that its
+             * conductance swamps its neighbours'. Shift the diagonal by a growing fraction
+             * of itself until it factors: still a descent direction for the line search, and
+             * never needed near the solution, where conductances are moderate. */
+            pln_ctx_clear_error(st->ctx);
+            const pln_csc *A = pln_network_matrix(net);
+            for (double delta = 1e-10; s == PLN_ESINGULAR && delta < 1.0; delta *= 100.0) {
+                for (pln_idx c = 0; c < A->n; c++) {
+                    A->x[A->p[c]] *= 1.0 + delta; /* the diagonal leads each column */
+                }
+                s = pln_solver_factor(st->solver, A);
+                if (s == PLN_ESINGULAR) {
+                    pln_ctx_clear_error(st->ctx);
+                }
+            }
+            ns->gauss_newton++;
+        }
         if (s == PLN_ESINGULAR) {
             const pln_idx col = pln_solver_failed_column(st->solver);
             const pln_idx node = pln_network_reduced_node(net, col);
@@ -320,12 +341,12 @@ static pln_status newton(pln_states *st, double *p, const double *cur, cmode mod
          * currents; near the solution the decrease falls below it, and there the Newton step
          * is taken as it is (the model is exact to second order). */
         const double slack = 256.0 * DBL_EPSILON * (fabs(phi) + fabs(dphi));
-        double alpha = 1.0;
+        double alpha = 1.0, phi_new = 0.0;
         for (;;) {
             memcpy(cs->pt, p, (size_t)cs->n * sizeof *p);
             pln_network_expand_delta(net, cs->dx, cs->pt); /* dx holds alpha dx */
-            const double pt = merit(st, cs->pt, cur, mode, beta, rho, tgt, NULL, false);
-            if (isfinite(pt) && pt <= phi + 1e-4 * alpha * fmin(dphi, 0.0) + slack) {
+            phi_new = merit(st, cs->pt, cur, mode, beta, rho, tgt, NULL, false);
+            if (isfinite(phi_new) && phi_new <= phi + 1e-4 * alpha * fmin(dphi, 0.0) + slack) {
                 break;
             }
             alpha *= 0.5;
@@ -335,6 +356,30 @@ static pln_status newton(pln_states *st, double *p, const double *cur, cmode mod
             if (alpha < 1e-14) {
                 (void)merit(st, p, cur, mode, beta, rho, tgt, cs->g, false);
                 return not_converged(st, mode, it, "found no decrease along the Newton step");
+            }
+        }
+        /* A junction started far in forward bias (a diode across a source, from cold) sees
+         * Newton cut its voltage by only about n V_T per step, since its linearisation is
+         * steep: the merit then falls faster than the quadratic model predicts along the
+         * step, and the minimum along it lies far beyond. Walk out along the step while the
+         * merit keeps falling (O(m) each, no factorization), so such a start costs a few
+         * iterations instead of one per n V_T of over-bias. */
+        const double drop = phi - phi_new;
+        if (alpha == 1.0 && drop > 1.1 * (-0.5 * dphi) && drop > 16.0 * slack) {
+            double best = phi - drop;
+            for (int k = 0; k < 40; k++) {
+                memcpy(cs->xt_save, cs->pt, (size_t)cs->n * sizeof *p);
+                pln_network_expand_delta(net, cs->dx, cs->pt); /* one more step: 2^(k+1) */
+                for (pln_idx r = 0; r < nr; r++) {
+                    cs->dx[r] *= 2.0;
+                }
+                const double m2 = merit(st, cs->pt, cur, mode, beta, rho, tgt, NULL, false);
+                if (!(isfinite(m2) && m2 < best)) {
+                    memcpy(cs->pt, cs->xt_save, (size_t)cs->n * sizeof *p);
+                    break;
+                }
+                best = m2;
+                ns->expansions++;
             }
         }
         memcpy(p, cs->pt, (size_t)cs->n * sizeof *p);
@@ -446,6 +491,6 @@ static pln_status circuit_nudge(pln_states *st, pln_idx nrhs, const double *x_fr
 }
 
 const pln_i_states_ops pln_i_circuit_states_ops = {
-    circuit_create, circuit_destroy, circuit_factor,   circuit_free,
+    true,           circuit_create, circuit_destroy, circuit_factor,   circuit_free,
     circuit_clamp,  circuit_nudge,   circuit_set_warm, circuit_newton_stats,
 };

@@ -12,6 +12,10 @@ typedef struct pln_i_circuit_states pln_i_circuit_states;
  * states_spring.c, circuits of nonlinear elements in states_circuit.c): every public call of
  * pln_states goes through st->nl when it is set, and the linear path of states.c otherwise. */
 typedef struct pln_i_states_ops {
+    /* Factor with pivot_tol 0 (only d_j <= 0 is a breakdown): a circuit's Jacobian spans
+     * conductances from g_min to a forward diode's, and is positive definite by construction
+     * (g_min > 0), so the relative pivot test would refuse systems that are fine. */
+    bool exact_pivots;
     pln_status (*create)(pln_states *st, const pln_states_options *o);
     void (*destroy)(pln_states *st);
     pln_status (*factor)(pln_states *st);

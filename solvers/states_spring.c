@@ -626,6 +626,6 @@ static pln_status spring_nudge(pln_states *st, pln_idx nrhs, const double *x_fre
 }
 
 const pln_i_states_ops pln_i_spring_states_ops = {
-    spring_create, spring_destroy, spring_factor,   spring_free,
+    false,         spring_create, spring_destroy, spring_factor,   spring_free,
     spring_clamp,  spring_nudge,   spring_set_warm, spring_newton_stats,
 };

@@ -130,7 +130,8 @@ void cf_random_free(cf_random *r)
     memset(r, 0, sizeof *r);
 }
 
-pln_network *cf_network(pln_ctx *ctx, const cf_random *r, pln_graph **g_out)
+pln_network *cf_network(pln_ctx *ctx, const cf_random *r, const pln_network_options *o,
+                        pln_graph **g_out)
 {
     pln_graph *g = cf_graph(ctx, r->n, r->m, r->edges);
     pln_boundary bc;
@@ -142,7 +143,7 @@ pln_network *cf_network(pln_ctx *ctx, const cf_random *r, pln_graph **g_out)
     bc.current_nodes = r->cur_nodes;
     bc.current_values = r->cur_vals;
     pln_network *net = NULL;
-    cr_assert_eq(pln_network_create(ctx, g, NULL, &bc, &net), PLN_OK, "%s",
+    cr_assert_eq(pln_network_create(ctx, g, o, &bc, &net), PLN_OK, "%s",
                  pln_ctx_last_error(ctx)->message);
     if (g_out != NULL) {
         *g_out = g;
@@ -189,7 +190,7 @@ static void node_name(char *buf, size_t size, pln_idx i)
 void cf_write_ngspice(FILE *f, const cf_random *r, const char *raw_path, double temperature_c)
 {
     fprintf(f, "plnet random circuit\n");
-    fprintf(f, ".options TEMP=%.17g TNOM=%.17g RELTOL=1e-10 VNTOL=1e-12 ABSTOL=1e-18 "
+    fprintf(f, ".options TEMP=%.17g TNOM=%.17g RELTOL=1e-8 VNTOL=1e-11 ABSTOL=1e-16 "
                "GMIN=1e-12\n",
             temperature_c, temperature_c);
     char a[32], b[32];

@@ -40,8 +40,9 @@ void cf_random_circuit(uint64_t seed, pln_idx n, pln_idx chords, double p_diode,
                        pln_idx n_v, double vmax, pln_idx n_i, double imax, cf_random *out);
 void cf_random_free(cf_random *r);
 
-/* The network of a random circuit (default element options otherwise). */
-pln_network *cf_network(pln_ctx *ctx, const cf_random *r, pln_graph **g_out);
+/* The network of a random circuit (o may be NULL: default options). */
+pln_network *cf_network(pln_ctx *ctx, const cf_random *r, const pln_network_options *o,
+                        pln_graph **g_out);
 
 /* Largest net current (A) leaving a free node, from the element currents at potentials p and
  * the injections of the network's boundary, over nodes that are not fixed and not in skip

@@ -153,7 +153,7 @@ Test(circuit_states, newton_converges_quadratically)
     for (uint64_t seed = 1; seed <= 4; seed++) {
         cf_random r;
         cf_random_circuit(seed, 40, 60, 0.45, 0.35, 3, 3.0, 2, 1e-3, &r);
-        pln_network *net = cf_network(ctx, &r, NULL);
+        pln_network *net = cf_network(ctx, &r, NULL, NULL);
         double *p = malloc((size_t)r.n * sizeof *p);
         pln_states *st = solve_random(net, 1e-14, p);
         pln_newton_stats ns;
@@ -273,7 +273,7 @@ Test(circuit_states, clamped_and_nudged_states_are_optimal)
 {
     cf_random r;
     cf_random_circuit(11, 30, 40, 0.4, 0.4, 3, 2.0, 1, 5e-4, &r);
-    pln_network *net = cf_network(ctx, &r, NULL);
+    pln_network *net = cf_network(ctx, &r, NULL, NULL);
     /* two outputs on free nodes: a node and an edge's drop */
     pln_idx out_node = -1, out_edge = -1;
     for (pln_idx i = 1; i < r.n && out_node < 0; i++) {
@@ -350,7 +350,7 @@ Test(circuit_states, clamped_and_nudged_states_are_optimal)
     r.dir_nodes[nd] = out_node;
     r.dir_vals[nd] = want[0];
     r.n_dir++;
-    pln_network *net2 = cf_network(ctx, &r, NULL);
+    pln_network *net2 = cf_network(ctx, &r, NULL, NULL);
     pln_output o1 = {PLN_OUT_EDGE, out_edge};
     cr_assert_eq(pln_states_create(ctx, net2, 1, &o1, &so, &st), PLN_OK);
     cr_assert_eq(pln_states_factor(st), PLN_OK);
@@ -379,7 +379,7 @@ Test(circuit_states, no_convergence_names_residual_and_node)
 {
     cf_random r;
     cf_random_circuit(5, 30, 40, 0.6, 0.2, 3, 3.0, 0, 0.0, &r);
-    pln_network *net = cf_network(ctx, &r, NULL);
+    pln_network *net = cf_network(ctx, &r, NULL, NULL);
     pln_states_options so;
     pln_states_options_default(&so);
     so.newton_max_iter = 1;
@@ -413,7 +413,7 @@ Test(circuit_states, progress_callback_interrupts_a_solve)
 {
     cf_random r;
     cf_random_circuit(6, 30, 40, 0.6, 0.2, 3, 3.0, 0, 0.0, &r);
-    pln_network *net = cf_network(ctx, &r, NULL);
+    pln_network *net = cf_network(ctx, &r, NULL, NULL);
     pln_states *st = NULL;
     cr_assert_eq(pln_states_create(ctx, net, 0, NULL, NULL, &st), PLN_OK);
     cr_assert_eq(pln_states_factor(st), PLN_OK);

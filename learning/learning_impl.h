@@ -19,4 +19,26 @@ size_t pln_i_ledger_state_size(void);
 unsigned char *pln_i_ledger_state_put(const pln_ledger *l, unsigned char *p);
 const unsigned char *pln_i_ledger_state_get(pln_ledger *l, const unsigned char *p);
 
+/* theta of a network of edge elements (element_learning.c): which edges learn, with which
+ * hardware. Conductances (resistors) go through one pln_hardware, gates (transistors) through
+ * another; edges that do not learn keep theta and get d theta = 0. Workspaces sized once. */
+typedef struct pln_i_egroups {
+    pln_idx m;
+    pln_idx n_k, n_g;   /* resistors that learn, transistors that learn */
+    pln_idx *ik, *ig;   /* their edges */
+    double *a, *b, *c;  /* packed theta_old, d theta, theta_new (max(n_k, n_g) each) */
+} pln_i_egroups;
+
+/* Groups for a dof on net: PLN_DOF_ELEMENT (resistors and gates) or PLN_DOF_CONDUCTANCE
+ * (resistors only). */
+pln_status pln_i_egroups_init(pln_ctx *ctx, const pln_network *net, pln_dof dof,
+                              pln_i_egroups *g);
+void pln_i_egroups_free(pln_i_egroups *g);
+/* The hardware pipeline per group: theta_new from theta and the rule's dtheta (m values,
+ * overwritten with what was written); returns the bits written (pln_ledger_bits of each
+ * group at its own hardware). Allocates nothing. */
+double pln_i_egroups_apply(const pln_i_egroups *g, const pln_hardware *hw_k,
+                           const pln_hardware *hw_g, pln_rng *rng, double resolution,
+                           const double *theta, double *dtheta, double *theta_new);
+
 #endif

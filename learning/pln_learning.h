@@ -62,10 +62,22 @@ typedef enum pln_dof {
      *  alpha cannot serve both (pln_rule_options.rate is the stiffness's alpha,
      *  rate_rest_length the rest length's). As beta -> 0 the equilibrium update of each half
      *  tends to -alpha_half dC/dtheta_half. */
-    PLN_DOF_BOTH = 3
+    PLN_DOF_BOTH = 3,
+    /** Resistor networks with edge elements (SPEC 1.3): theta_e is edge e's learnable
+     *  parameter (pln_element_learnable): the conductance k (S) of a resistor, the gate
+     *  voltage (V) of a transistor; diodes, ideal diodes and tables do not learn (theta_e = 0,
+     *  never updated). m values. Each signal is s_e = 2 dC_e/d theta_e from the element's
+     *  co-content at its own drop (pln_network_element_signals): dp^2 for a conductance, as
+     *  with PLN_DOF_CONDUCTANCE, and K' dp^2 (1 + 2 lambda dp / 3) for a gate in the triode
+     *  region (Dillavou et al.'s contrastive rule on the transistor's own drop, scaled by K';
+     *  with pln_element_options.gate_drop_squared exactly K' dp^2 everywhere). As beta -> 0
+     *  the equilibrium update tends to -2 alpha dC/d theta for both (SPEC 3's factor 2).
+     *  Conductances go through pln_trainer_options.hardware, gates through hardware_gate.
+     *  PLN_DOF_CONDUCTANCE on such a network learns the resistors only (gates fixed). */
+    PLN_DOF_ELEMENT = 4
 } pln_dof;
 
-/** @brief "conductance", "radius", "rest_length" or "both". */
+/** @brief "conductance", "radius", "rest_length", "both" or "element". */
 PLN_API const char *pln_dof_name(pln_dof dof);
 
 /** Parameters of a rule. */
@@ -154,7 +166,9 @@ PLN_API void pln_hardware_apply(const pln_hardware *hw, pln_rng *rng, pln_idx m,
  *  forces of the network are used). The free state itself costs 0. For springs power_free is
  *  0 and power_clamped the mean of that heat over the other states (J per step). */
 typedef struct pln_rule_energy {
-    double joule;         /**< sum over examples and physical states of sum_e k_e dp_e^2 (J) */
+    /** sum over examples and physical states of the power sum_e k_e dp_e^2 (J), with a
+     *  nonlinear element's exact V_e I_e(V_e) in place of k_e dp_e^2 */
+    double joule;
     double power_free;    /**< free-state power, mean over the examples (W) */
     double power_clamped; /**< power of the other state(s) (clamped/nudged), mean (W) */
 } pln_rule_energy;
@@ -382,6 +396,11 @@ typedef struct pln_trainer_options {
      *  stiffness half only, except that hardware.signal_noise is added to both signals.
      *  Ignored for the other dofs. Default pln_hardware_default. */
     pln_hardware hardware_rest_length;
+    /** Networks with transistors (PLN_DOF_ELEMENT): the hardware of the gate voltages (clip
+     *  bounds and levels in V, noise, sign steps, desync); `hardware` then applies to the
+     *  resistors' conductances only, except that hardware.signal_noise is added to every
+     *  signal. Default pln_hardware_default. */
+    pln_hardware hardware_gate;
     pln_idx batch;       /**< examples per step (updates averaged), default 1 */
     uint64_t seed;       /**< seeds the trainer's generator (example draws, noise), default 1 */
     double temperature;  /**< K, default 300 (SPEC 5) */

@@ -36,6 +36,7 @@ const char *pln_dof_name(pln_dof dof)
     return dof == PLN_DOF_RADIUS        ? "radius"
            : dof == PLN_DOF_REST_LENGTH ? "rest_length"
            : dof == PLN_DOF_BOTH        ? "both"
+           : dof == PLN_DOF_ELEMENT     ? "element"
                                         : "conductance";
 }
 
@@ -76,7 +77,7 @@ pln_status pln_rule_options_check(pln_ctx *ctx, const pln_rule_options *o)
                      o->asymmetry);
     }
     if (o->dof != PLN_DOF_CONDUCTANCE && o->dof != PLN_DOF_RADIUS &&
-        o->dof != PLN_DOF_REST_LENGTH && o->dof != PLN_DOF_BOTH) {
+        o->dof != PLN_DOF_REST_LENGTH && o->dof != PLN_DOF_BOTH && o->dof != PLN_DOF_ELEMENT) {
         PLN_FAIL_KEY(ctx, PLN_EINVAL, "learning.dof", "unknown degree of freedom %d", (int)o->dof);
     }
     if (!isfinite(o->rate_rest_length) || o->rate_rest_length < 0.0) {
@@ -200,7 +201,15 @@ pln_status pln_rule_update(pln_states *st, const pln_rule_options *ro, pln_idx n
                      "the rest length is a degree of freedom of spring networks only (this is %s)",
                      pln_kind_name(pln_network_kind(net)));
     }
+    if (ro->dof == PLN_DOF_ELEMENT && pln_network_kind(net) != PLN_KIND_RESISTOR) {
+        PLN_FAIL_KEY(ctx, PLN_EINVAL, "learning.dof",
+                     "element parameters learn on resistor networks only (this is %s)",
+                     pln_kind_name(pln_network_kind(net)));
+    }
     const pln_param param = ro->dof == PLN_DOF_REST_LENGTH ? PLN_PARAM_REST_LENGTH : PLN_PARAM_K;
+    /* A network of elements learning its conductances only: the resistors' signals, none for
+     * the gates (PLN_PARAM_K gives every edge's learnable parameter's). */
+    const bool resistors_only = ro->dof == PLN_DOF_CONDUCTANCE && pln_network_is_nonlinear(net);
     /* PLN_DOF_BOTH: a second half, the rest lengths, at its own rate (rc_l below) */
     const bool both = ro->dof == PLN_DOF_BOTH;
     const double *radii = NULL;
@@ -247,7 +256,11 @@ pln_status pln_rule_update(pln_states *st, const pln_rule_options *ro, pln_idx n
         double w = rc[r].coef / (double)nrhs, w_l = rc_l[r].coef / (double)nrhs;
         for (pln_idx b = 0; b < nrhs; b++) {
             const double *p = p_state + b * n;
-            pln_network_param_signals(net, param, p, s);
+            if (resistors_only) {
+                pln_network_element_signals(net, PLN_EP_CONDUCTANCE, p, s);
+            } else {
+                pln_network_param_signals(net, param, p, s);
+            }
             if (noise > 0.0) {
                 for (pln_idx e = 0; e < m; e++) {
                     s[e] += noise * pln_rng_normal(rng);

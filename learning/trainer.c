@@ -25,6 +25,9 @@ struct pln_trainer {
     /* Springs: the free states (n x sd x batch) the next solve starts from, so that a run
      * restored from a checkpoint repeats the same Newton iterations; NULL for other kinds. */
     double *warm;
+    /* Networks of edge elements learning conductances and/or gates: the learning edges and
+     * their hardware (element_learning.c); NULL otherwise. */
+    pln_i_egroups *eg;
     pln_rng rng;
     pln_ledger ledger;
     int64_t step;
@@ -35,6 +38,7 @@ void pln_trainer_options_default(pln_trainer_options *o)
     pln_rule_options_default(&o->rule);
     pln_hardware_default(&o->hardware);
     pln_hardware_default(&o->hardware_rest_length);
+    pln_hardware_default(&o->hardware_gate);
     o->batch = 1;
     o->seed = 1;
     o->temperature = 300.0;
@@ -58,13 +62,17 @@ void pln_trainer_destroy(pln_trainer *tr)
     pln_i_free(tr->theta_new);
     pln_i_free(tr->dtheta);
     pln_i_free(tr->warm);
+    pln_i_egroups_free(tr->eg);
+    pln_i_free(tr->eg);
     pln_i_free(tr);
 }
 
 /* Write theta into the network and refactor: the one place the network changes. */
 static pln_status write_theta(pln_trainer *tr, const double *theta)
 {
-    if (tr->o.rule.dof == PLN_DOF_RADIUS) {
+    if (tr->eg != NULL) {
+        PLN_TRY(pln_network_set_element_theta(tr->net, theta));
+    } else if (tr->o.rule.dof == PLN_DOF_RADIUS) {
         PLN_TRY(pln_network_set_radii(tr->net, theta));
     } else if (tr->o.rule.dof == PLN_DOF_REST_LENGTH) {
         PLN_TRY(pln_network_set_rest_lengths(tr->net, theta));
@@ -164,7 +172,11 @@ pln_status pln_i_task_bind(pln_ctx *ctx, const pln_network *net, const pln_state
 static pln_status init_theta(pln_trainer *tr)
 {
     const double *k = pln_network_conductances(tr->net);
-    if (tr->o.rule.dof == PLN_DOF_CONDUCTANCE) {
+    if (tr->eg != NULL) {
+        pln_network_element_theta(tr->net, tr->theta);
+        return PLN_OK;
+    }
+    if (tr->o.rule.dof == PLN_DOF_CONDUCTANCE || tr->o.rule.dof == PLN_DOF_ELEMENT) {
         memcpy(tr->theta, k, (size_t)tr->m * sizeof *tr->theta);
         return PLN_OK;
     }
@@ -211,6 +223,14 @@ pln_status pln_trainer_create(pln_ctx *ctx, pln_network *net, pln_states *states
     if (opts->rule.dof == PLN_DOF_BOTH) {
         PLN_TRY(pln_hardware_check(ctx, &opts->hardware_rest_length));
     }
+    if (opts->rule.dof == PLN_DOF_ELEMENT) {
+        PLN_TRY(pln_hardware_check(ctx, &opts->hardware_gate));
+        if (pln_network_kind(net) != PLN_KIND_RESISTOR) {
+            PLN_FAIL_KEY(ctx, PLN_EINVAL, "learning.dof",
+                         "element parameters learn on resistor networks only (this is %s)",
+                         pln_kind_name(pln_network_kind(net)));
+        }
+    }
     if (opts->batch < 1) {
         PLN_FAIL_KEY(ctx, PLN_EINVAL, "train.batch", "batch must be >= 1, got %" PRId64,
                      (int64_t)opts->batch);
@@ -253,8 +273,15 @@ pln_status pln_trainer_create(pln_ctx *ctx, pln_network *net, pln_states *states
     PLN_ALLOC_GOTO(ctx, st, tr->theta, tr->nth);
     PLN_ALLOC_GOTO(ctx, st, tr->theta_new, tr->nth);
     PLN_ALLOC_GOTO(ctx, st, tr->dtheta, tr->nth);
-    if (tr->sd > 1) {
+    /* Newton's states (springs, elements) start from the last free states; the trainer keeps
+     * them so that a resumed run repeats the same iterations. */
+    if (tr->sd > 1 || pln_network_is_nonlinear(net)) {
         PLN_ALLOC_GOTO(ctx, st, tr->warm, nd * B);
+    }
+    if (pln_network_is_nonlinear(net) &&
+        (opts->rule.dof == PLN_DOF_CONDUCTANCE || opts->rule.dof == PLN_DOF_ELEMENT)) {
+        PLN_ALLOC_GOTO(ctx, st, tr->eg, 1);
+        PLN_TRY_GOTO(st, pln_i_egroups_init(ctx, net, opts->rule.dof, tr->eg));
     }
     PLN_TRY_GOTO(st, pln_i_task_bind(ctx, net, states, task, tr->sd, tr->in_slot));
 
@@ -314,9 +341,15 @@ pln_status pln_trainer_step(pln_trainer *tr)
     pln_rule_energy energy;
     PLN_TRY(pln_rule_update(tr->st, &tr->o.rule, B, tr->p_free, tr->o_free, tr->targets,
                             &tr->o.hardware, &tr->rng, tr->dtheta, &energy, tr->work));
-    pln_hardware_apply(&tr->o.hardware, &tr->rng, tr->m, tr->theta, tr->dtheta, tr->theta_new);
-    double bits = pln_ledger_bits(&tr->o.hardware, tr->o.resolution, tr->m, tr->theta,
-                                  tr->dtheta);
+    double bits = 0.0;
+    if (tr->eg != NULL) { /* each group of learning edges through its own hardware */
+        bits = pln_i_egroups_apply(tr->eg, &tr->o.hardware, &tr->o.hardware_gate, &tr->rng,
+                                   tr->o.resolution, tr->theta, tr->dtheta, tr->theta_new);
+    } else {
+        pln_hardware_apply(&tr->o.hardware, &tr->rng, tr->m, tr->theta, tr->dtheta,
+                           tr->theta_new);
+        bits = pln_ledger_bits(&tr->o.hardware, tr->o.resolution, tr->m, tr->theta, tr->dtheta);
+    }
     if (tr->nth > tr->m) { /* PLN_DOF_BOTH: the rest-length half through its own hardware */
         const pln_idx m = tr->m;
         pln_hardware_apply(&tr->o.hardware_rest_length, &tr->rng, m, tr->theta + m,

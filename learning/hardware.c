@@ -16,6 +16,7 @@ void pln_hardware_default(pln_hardware *hw)
     hw->sign_updates = false;
     hw->sign_step = 0.0;
     hw->desync = 1.0;
+    hw->signed_values = false;
 }
 
 pln_status pln_hardware_check(pln_ctx *ctx, const pln_hardware *hw)
@@ -25,7 +26,7 @@ pln_status pln_hardware_check(pln_ctx *ctx, const pln_hardware *hw)
         PLN_FAIL_KEY(ctx, PLN_EINVAL, "hardware.min",
                      "bounds must be finite with min < max, got [%g, %g]", hw->min, hw->max);
     }
-    if (bounded && hw->min < 0.0) {
+    if (bounded && hw->min < 0.0 && !hw->signed_values) {
         PLN_FAIL_KEY(ctx, PLN_EINVAL, "hardware.min", "min must be >= 0, got %g", hw->min);
     }
     if (hw->levels < 0 || hw->levels == 1) {
@@ -151,7 +152,7 @@ void pln_hardware_apply(const pln_hardware *hw, pln_rng *rng, pln_idx m,
         if (hw->levels > 0) {
             t = pln_hardware_quantize(hw, t);
         }
-        if (!(t >= PLN_THETA_FLOOR)) {
+        if (!hw->signed_values && !(t >= PLN_THETA_FLOOR)) {
             t = PLN_THETA_FLOOR;
         }
         if (d == 0.0) {

@@ -128,13 +128,17 @@ typedef struct pln_hardware {
     /** Desynchronous updates (Wycoff et al. 2022): each edge applies its update with this
      *  probability per step; 1 = every edge every step (default). */
     double desync;
+    /** theta is a signed quantity (a gate voltage): min may be negative and no positive floor
+     *  applies. Default false (conductances, radii, stiffnesses, lengths stay above
+     *  PLN_THETA_FLOOR); the trainer sets it for hardware_gate. */
+    bool signed_values;
 } pln_hardware;
 
 /** Lowest theta ever written, whatever the bounds (keeps the Laplacian positive definite). */
 #define PLN_THETA_FLOOR 1e-12
 
 /** @brief Defaults: everything off (clip false, min 1e-3, max 1e3, levels 0, linear, no
- *  noise, no sign updates, desync 1). */
+ *  noise, no sign updates, desync 1, unsigned). */
 PLN_API void pln_hardware_default(pln_hardware *hw);
 /** @brief Check ranges. @return PLN_OK or PLN_EINVAL naming the key ("hardware.levels" ...). */
 PLN_API pln_status pln_hardware_check(pln_ctx *ctx, const pln_hardware *hw);

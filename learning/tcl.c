@@ -330,6 +330,13 @@ pln_status pln_tcl_create(pln_ctx *ctx, pln_network *net, pln_states *states,
     if (pln_task_n_examples(task, PLN_SPLIT_TRAIN) < 1) {
         PLN_FAIL_KEY(ctx, PLN_EINVAL, "task", "the task has no training example");
     }
+    if (pln_network_is_nonlinear(net)) {
+        /* TODO(#13): TCL on circuits of elements (a Newton solve per time step, as springs). */
+        PLN_FAIL_KEY(ctx, PLN_EINVAL, "learning.rule",
+                     "rule: temporal is not available on networks of nonlinear elements "
+                     "(diodes, transistors, tables): its resistive path assumes states affine "
+                     "in the clamp; use a contrastive rule");
+    }
     PLN_ALLOC(ctx, tr, 1);
     tr->ctx = ctx;
     tr->net = net;

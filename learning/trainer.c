@@ -224,7 +224,9 @@ pln_status pln_trainer_create(pln_ctx *ctx, pln_network *net, pln_states *states
         PLN_TRY(pln_hardware_check(ctx, &opts->hardware_rest_length));
     }
     if (opts->rule.dof == PLN_DOF_ELEMENT) {
-        PLN_TRY(pln_hardware_check(ctx, &opts->hardware_gate));
+        pln_hardware hg = opts->hardware_gate;
+        hg.signed_values = true; /* a gate voltage may be negative */
+        PLN_TRY(pln_hardware_check(ctx, &hg));
         if (pln_network_kind(net) != PLN_KIND_RESISTOR) {
             PLN_FAIL_KEY(ctx, PLN_EINVAL, "learning.dof",
                          "element parameters learn on resistor networks only (this is %s)",
@@ -249,6 +251,7 @@ pln_status pln_trainer_create(pln_ctx *ctx, pln_network *net, pln_states *states
     tr->st = states;
     tr->task = task;
     tr->o = *opts;
+    tr->o.hardware_gate.signed_values = true;
     tr->n = pln_network_n_nodes(net);
     tr->m = pln_network_n_edges(net);
     tr->nth = opts->rule.dof == PLN_DOF_BOTH ? 2 * tr->m : tr->m;

@@ -1,5 +1,6 @@
 /* test_circuit_states.c — steady states of circuits with nonlinear elements (SPEC 1.3, 2): forward- and reverse-biased limits against closed forms, Newton's quadratic convergence, cold starts on thousands of diodes, warm starts, clamped and nudged states against their optimality conditions, and the errors (no convergence, interrupt, singular Jacobian). */
 #include "circuit_fixtures.h"
+#include "pln_internal.h"
 
 #include <criterion/criterion.h>
 #include <float.h>
@@ -469,4 +470,53 @@ Test(circuit_states, a_node_behind_a_cut_off_transistor_is_singular_without_gmin
     pln_states_destroy(st);
     pln_network_destroy(net);
     pln_graph_destroy(g);
+}
+
+/* Every allocation failure in building a circuit network and its states returns PLN_ENOMEM
+ * and leaves *out NULL (leaks are the sanitizer build's to see). */
+Test(circuit_states, creation_fails_cleanly_at_every_allocation)
+{
+    cf_random r;
+    cf_random_circuit(3, 20, 30, 0.4, 0.4, 2, 2.0, 1, 1e-3, &r);
+    pln_graph *g = cf_graph(ctx, r.n, r.m, r.edges);
+    static const double tv[] = {-1.0, 0.0, 1.0}, ti[] = {-1e-3, 0.0, 2e-3};
+    const pln_iv_table tab = {3, tv, ti};
+    pln_network_options o;
+    pln_network_options_default(&o);
+    o.elements.n_tables = 1;
+    o.elements.tables = &tab;
+    pln_boundary bc;
+    pln_boundary_default(&bc);
+    bc.n_dirichlet = r.n_dir;
+    bc.dirichlet_nodes = r.dir_nodes;
+    bc.dirichlet_values = r.dir_vals;
+    const pln_output outs[] = {{PLN_OUT_NODE, 7}};
+    int failures = 0;
+    for (long k = 0;; k++) {
+        pln_network *net = NULL;
+        pln_states *st = NULL;
+        pln_i_alloc_fail_after(k);
+        pln_status s = pln_network_create(ctx, g, &o, &bc, &net);
+        if (s == PLN_OK) {
+            s = pln_states_create(ctx, net, 1, outs, NULL, &st);
+            if (s != PLN_OK) {
+                cr_assert_null(st);
+            }
+        } else {
+            cr_assert_null(net);
+        }
+        pln_i_alloc_fail_after(-1);
+        if (s == PLN_OK) {
+            pln_states_destroy(st);
+            pln_network_destroy(net);
+            break;
+        }
+        cr_assert_eq(s, PLN_ENOMEM, "allocation %ld: %s", k, pln_ctx_last_error(ctx)->message);
+        pln_network_destroy(net);
+        failures++;
+        cr_assert(k < 10000);
+    }
+    cr_assert(failures > 20, "only %d allocations were exercised", failures);
+    pln_graph_destroy(g);
+    cf_random_free(&r);
 }

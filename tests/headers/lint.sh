@@ -28,7 +28,7 @@ upward networks pln_solver.h pln_states.h pln_learning.h pln_experiment.h plnet.
 upward solvers pln_learning.h pln_experiment.h plnet.h
 upward learning pln_experiment.h plnet.h
 upward experiment plnet.h
-for h in common/pln_common.h graphs/pln_graph.h networks/pln_network.h solvers/pln_solver.h solvers/pln_states.h learning/pln_learning.h learning/pln_learner.h experiment/pln_experiment.h plnet.h; do
+for h in common/pln_common.h graphs/pln_graph.h networks/pln_elements.h networks/pln_network.h solvers/pln_solver.h solvers/pln_states.h learning/pln_learning.h learning/pln_learner.h experiment/pln_experiment.h plnet.h; do
     if grep -nE '#include <(cholmod|igraph|yaml)' "$h"; then echo "public header $h includes a dependency"; bad=1; fi
 done
 [ $bad = 0 ] && echo "lint: ok"

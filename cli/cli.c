@@ -20,6 +20,8 @@ static const command commands[] = {
     {"memory", plnet_cmd_memory, "print an edge memory's kernel K(t) as CSV and its dissipation"},
     {"probe", plnet_cmd_probe,
      "drive one edge's memory with a protocol; print the update per period vs amplitude"},
+    {"sweep", plnet_cmd_sweep,
+     "run a parameter study: every point of a grid of config values and seeds, in parallel"},
 #ifdef PLNET_HAVE_CAIRO
     {"draw", plnet_cmd_draw, "draw a run or a network file as SVG (network.svg, curves.svg)"},
 #endif

@@ -16,6 +16,7 @@ int plnet_cmd_export(int argc, char **argv, FILE *out, FILE *err);
 int plnet_cmd_train(int argc, char **argv, FILE *out, FILE *err);
 int plnet_cmd_memory(int argc, char **argv, FILE *out, FILE *err);
 int plnet_cmd_probe(int argc, char **argv, FILE *out, FILE *err);
+int plnet_cmd_sweep(int argc, char **argv, FILE *out, FILE *err);
 int plnet_cmd_draw(int argc, char **argv, FILE *out, FILE *err); /* with cairo only */
 
 /* Run the program: `plnet COMMAND ...`. Callable in-process (tests). */

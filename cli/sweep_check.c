@@ -1,0 +1,179 @@
+/* sweep_check.c — every point's configuration loaded through the override loader before anything runs (errors name the sweep file's marks), each point's expected cost, and the columns it will write. */
+/* open_memstream is POSIX 2008. */
+#define _POSIX_C_SOURCE 200809L
+
+#include "sweep.h"
+
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* Load the base with the point's overrides (all of them when i < n_points; only the fixed
+ * sets when i == SIZE_MAX). */
+static int load_point(const plnet_sweep *sw, size_t i, plnet_config *cfg, FILE *err)
+{
+    sweep_point_sets ps;
+    memset(&ps, 0, sizeof ps);
+    size_t n = 0;
+    plnet_override *ov = NULL;
+    if (i != SIZE_MAX) {
+        if (plnet_sweep_point_sets(sw, i, NULL, &ps) != 0) {
+            fprintf(err, "plnet: out of memory\n");
+            plnet_config_defaults(cfg, sw->base);
+            return 1;
+        }
+        n = ps.n;
+    } else {
+        n = sw->n_sets;
+    }
+    ov = calloc(n + 1, sizeof *ov);
+    if (ov == NULL) {
+        plnet_sweep_point_sets_free(&ps);
+        fprintf(err, "plnet: out of memory\n");
+        plnet_config_defaults(cfg, sw->base);
+        return 1;
+    }
+    for (size_t k = 0; k < n; k++) {
+        if (i != SIZE_MAX) {
+            ov[k].key = ps.key[k];
+            ov[k].value = ps.value[k];
+            ov[k].origin = ps.origin[k];
+        } else {
+            ov[k].key = sw->sets[k].key;
+            ov[k].value = sw->sets[k].value;
+            ov[k].origin = sw->sets[k].origin;
+        }
+    }
+    int rc = plnet_config_load_with(sw->base, ov, n, cfg, err);
+    free(ov);
+    plnet_sweep_point_sets_free(&ps);
+    return rc;
+}
+
+/* Relative cost of a point, for longest-first scheduling: learning steps (time steps for a
+ * temporal rule) times examples per step times n^1.5 for n nodes (the fill of a sparse
+ * Cholesky factor of a 2-D network grows about so). Only the order matters. */
+static double point_cost(const plnet_config *c)
+{
+    double nodes = 100.0;
+    const plnet_graph_cfg *g = &c->network.graph;
+    if (g->source == PLNET_GRAPH_GENERATOR) {
+        if (g->generator.v == PLNET_GEN_SQUARE_LATTICE ||
+            g->generator.v == PLNET_GEN_TRIANGULAR_LATTICE) {
+            nodes = (double)g->nx.v * (double)g->ny.v;
+        } else {
+            nodes = (double)g->n.v;
+        }
+    } else if (g->file_path != NULL) {
+        /* About one edge per 20 bytes of a graph file. */
+        struct stat sb;
+        if (stat(g->file_path, &sb) == 0) {
+            nodes = (double)sb.st_size / 20.0;
+        }
+    }
+    double steps = (double)c->train.steps.v;
+    if (c->learning.rule.v == PLNET_RULE_TEMPORAL && c->protocol.dt.v > 0.0) {
+        steps *= (c->protocol.tau_fast.v + c->protocol.tau_slow.v) / c->protocol.dt.v;
+    }
+    double batch = c->train.batch.v > 1 ? (double)c->train.batch.v : 1.0;
+    return steps * batch * pow(nodes > 1.0 ? nodes : 1.0, 1.5);
+}
+
+/* The columns of a run's metrics.csv (cmd_train.c, metrics_header; docs/config.md). */
+static bool has_column(const plnet_config *c, const char *name)
+{
+    static const char *const always[] = {
+        "step",   "loss",     "train_error", "test_error",  "power_free",     "power_clamped",
+        "joule",  "bits",     "landauer",    "joule_total", "bits_total",     "landauer_total",
+        "efficiency_total"};
+    static const char *const temporal[] = {"time", "memory", "efficiency", "memory_total"};
+    static const char *const classify[] = {"train_accuracy", "test_accuracy"};
+    for (size_t k = 0; k < sizeof always / sizeof always[0]; k++) {
+        if (strcmp(name, always[k]) == 0) {
+            return true;
+        }
+    }
+    if (c->learning.rule.v == PLNET_RULE_TEMPORAL) {
+        for (size_t k = 0; k < sizeof temporal / sizeof temporal[0]; k++) {
+            if (strcmp(name, temporal[k]) == 0) {
+                return true;
+            }
+        }
+    }
+    if (c->task.kind.v == PLNET_TASK_CLASSIFICATION) {
+        for (size_t k = 0; k < sizeof classify / sizeof classify[0]; k++) {
+            if (strcmp(name, classify[k]) == 0) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+static int check_collect(const plnet_sweep *sw, size_t i, const plnet_config *c, FILE *err)
+{
+    for (size_t k = 0; k < sw->n_collect; k++) {
+        if (!has_column(c, sw->collect[k])) {
+            const char *why = c->learning.rule.v == PLNET_RULE_TEMPORAL
+                                  ? ""
+                                  : " (time, memory, efficiency and memory_total are written "
+                                    "by rule: temporal only; the accuracies by classification)";
+            if (sw->collect_line[k] > 0) {
+                fprintf(err, "plnet: %s:%d:%d: collect: point %zu's metrics.csv has no column "
+                             "'%s'%s\n", sw->path, sw->collect_line[k], sw->collect_col[k], i,
+                        sw->collect[k], why);
+            } else {
+                fprintf(err, "plnet: %s: collect: point %zu's metrics.csv has no column '%s'\n",
+                        sw->path, i, sw->collect[k]);
+            }
+            return 2;
+        }
+    }
+    return 0;
+}
+
+int plnet_sweep_check(plnet_sweep *sw, FILE *err)
+{
+    free(sw->cost);
+    free(sw->seed_of);
+    free(sw->base_resolved);
+    sw->base_resolved = NULL;
+    sw->cost = calloc(sw->n_points, sizeof *sw->cost);
+    sw->seed_of = calloc(sw->n_points, sizeof *sw->seed_of);
+    if (sw->cost == NULL || sw->seed_of == NULL) {
+        fprintf(err, "plnet: out of memory\n");
+        return 1;
+    }
+    /* The base with the fixed sets: the plan's record of what every point starts from. */
+    plnet_config cfg;
+    int rc = load_point(sw, SIZE_MAX, &cfg, err);
+    if (rc == 0) {
+        size_t len = 0;
+        FILE *fp = open_memstream(&sw->base_resolved, &len);
+        if (fp == NULL) {
+            rc = 1;
+        } else {
+            rc = plnet_config_write(&cfg, fp) != 0 ? 1 : 0;
+            if (fclose(fp) != 0) {
+                rc = 1;
+            }
+        }
+        if (rc != 0) {
+            fprintf(err, "plnet: out of memory\n");
+        }
+    }
+    plnet_config_free(&cfg);
+    for (size_t i = 0; i < sw->n_points && rc == 0; i++) {
+        rc = load_point(sw, i, &cfg, err);
+        if (rc == 0) {
+            sw->cost[i] = point_cost(&cfg);
+            sw->seed_of[i] = cfg.seed.v;
+            rc = check_collect(sw, i, &cfg, err);
+        }
+        plnet_config_free(&cfg);
+    }
+    return rc;
+}

@@ -9,7 +9,8 @@
 #include <sys/stat.h>
 
 static const char usage[] =
-    "usage: plnet draw RUN_DIR|NETWORK_FILE [-o DIR] [--log]\n\n"
+    "usage: plnet draw RUN_DIR|NETWORK_FILE [-o DIR] [--log]\n"
+    "       plnet draw SWEEP_DIR [...]   (see plnet draw SWEEP_DIR --help)\n\n"
     "Draw a run folder (its network.graphml, and metrics.csv when present) or a network file\n"
     "(GraphML; SPICE netlist .cir/.sp/.net/.spice; else an edge list) as SVG pictures:\n"
     "  network.svg  edges at the node positions (a seeded force-directed layout when the graph\n"
@@ -67,6 +68,10 @@ static pln_status read_graph(pln_ctx *ctx, const char *path, pln_graph **g)
 
 int plnet_cmd_draw(int argc, char **argv, FILE *out, FILE *err)
 {
+    /* A sweep folder (plnet sweep) has its own picture: draw_sweep.c. */
+    if (plnet_draw_is_sweep(argc, argv)) {
+        return plnet_cmd_draw_sweep(argc, argv, out, err);
+    }
     const char *input = NULL;
     const char *outdir = NULL;
     bool log_scale = false;

@@ -18,6 +18,9 @@ int plnet_cmd_memory(int argc, char **argv, FILE *out, FILE *err);
 int plnet_cmd_probe(int argc, char **argv, FILE *out, FILE *err);
 int plnet_cmd_sweep(int argc, char **argv, FILE *out, FILE *err);
 int plnet_cmd_draw(int argc, char **argv, FILE *out, FILE *err); /* with cairo only */
+/* `plnet draw SWEEP_DIR`: true when the first positional argument is a sweep folder. */
+bool plnet_draw_is_sweep(int argc, char **argv);
+int plnet_cmd_draw_sweep(int argc, char **argv, FILE *out, FILE *err);
 
 /* Run the program: `plnet COMMAND ...`. Callable in-process (tests). */
 int pln_cli_run(int argc, char **argv, FILE *out, FILE *err);

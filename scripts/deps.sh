@@ -3,7 +3,7 @@
 set -euo pipefail
 pkgs=(build-essential meson ninja-build pkg-config libsuitesparse-dev libopenblas-dev
       libigraph-dev libyaml-dev libcriterion-dev ngspice python3 python3-numpy python3-scipy
-      python3-networkx libcairo2-dev clang libclang-rt-14-dev)
+      python3-networkx libcairo2-dev clang libclang-rt-14-dev openmpi-bin libopenmpi-dev)
 missing=()
 for p in "${pkgs[@]}"; do
     dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

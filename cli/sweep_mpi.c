@@ -88,12 +88,20 @@ static void host_name(char *out, size_t size)
  * no time from the point running beside it on the same core. */
 #define IDLE_POLL_NS (100 * 1000 * 1000)
 
-/* Wait up to ns for one of the signals in set; returns it or 0. */
+/* Wait up to ns for one of the signals in set, then take every other pending one: returns
+ * SIGINT or SIGTERM when one came (a child a terminal's Ctrl-C ended then counts as stopped,
+ * not failed), else 0. */
 static int poll_signal(const sigset_t *set, long ns)
 {
     struct timespec t = {0, ns};
-    int sig = sigtimedwait(set, NULL, &t);
-    return sig > 0 ? sig : 0;
+    struct timespec zero = {0, 0};
+    int stop = 0;
+    for (int sig = sigtimedwait(set, NULL, &t); sig > 0; sig = sigtimedwait(set, NULL, &zero)) {
+        if (sig == SIGINT || sig == SIGTERM) {
+            stop = sig;
+        }
+    }
+    return stop;
 }
 
 typedef struct local {

@@ -644,8 +644,19 @@ int plnet_sweep_run_local(const plnet_sweep *sw, const char *dir, const sweep_ru
             break;
         }
         struct timespec tick = {0, 200 * 1000 * 1000};
+        struct timespec zero = {0, 0};
         siginfo_t info;
-        int sig = sigtimedwait(&wait_set, &info, pg.on ? &tick : NULL);
+        /* Every pending signal before any child is reaped: Ctrl-C on a terminal reaches the
+         * children too, and a child it ended must count as stopped, not failed, even when
+         * its SIGCHLD comes first. */
+        int stop_sig = 0;
+        for (int sig = sigtimedwait(&wait_set, &info, pg.on ? &tick : NULL); sig > 0;
+             sig = sigtimedwait(&wait_set, &info, &zero)) {
+            if (sig == SIGINT || sig == SIGTERM) {
+                stop_sig = sig;
+            }
+        }
+        int sig = stop_sig;
         if (sig == SIGINT || sig == SIGTERM) {
             stop_signals++;
             if (!stopping || stop_signals == 1) {

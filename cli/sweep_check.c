@@ -5,6 +5,7 @@
 #include "sweep.h"
 
 #include "config.h"
+#include "experiment_setup.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -166,6 +167,7 @@ int plnet_sweep_check(plnet_sweep *sw, FILE *err)
         }
     }
     plnet_config_free(&cfg);
+    pln_ctx *ctx = NULL;
     for (size_t i = 0; i < sw->n_points && rc == 0; i++) {
         rc = load_point(sw, i, &cfg, err);
         if (rc == 0) {
@@ -173,7 +175,17 @@ int plnet_sweep_check(plnet_sweep *sw, FILE *err)
             sw->seed_of[i] = cfg.seed.v;
             rc = check_collect(sw, i, &cfg, err);
         }
+        /* The graph of each parameter point (its first seed): node and edge ids, roles and
+         * graph files are checked against it, and an error names the sweep file's mark of
+         * the value at fault. One graph build per parameter point, small beside its runs;
+         * what depends on the seed (a random graph's components) shows when the point runs. */
+        if (rc == 0 && i % sw->n_seeds == 0) {
+            pln_experiment *x = NULL;
+            rc = plnet_experiment_open(&cfg, PLN_BUILD_GRAPH, &ctx, &x, err);
+            pln_experiment_destroy(x);
+        }
         plnet_config_free(&cfg);
     }
+    pln_ctx_destroy(ctx);
     return rc;
 }

@@ -402,6 +402,9 @@ Test(sweep, bad_files_fail_before_any_point_runs_naming_file_line_col)
         {"base: base.yaml\nset: {learning.rate: 3}\ngrid:\n  learning.rate: [1, 2]\n",
          "bad.yaml:2:22", "axis"},
         {"base: base.yaml\ngrid:\n  learning.rate: 0.1\n", "bad.yaml:3:18", "list of values"},
+        /* a node beyond one point's graph: found by building each point's graph */
+        {"base: base.yaml\ngrid:\n  task.outputs.nodes: [[7, 17], [7, 70]]\n", "bad.yaml:3:33",
+         "node 70"},
         /* seeds, collect, base */
         {"base: base.yaml\nseeds: {range: [3, 1]}\n", "bad.yaml:2:16", "range"},
         {"base: base.yaml\nseeds: [1, 2, 1]\n", "bad.yaml:2:15", "already"},
@@ -583,27 +586,41 @@ Test(sweep, points_hold_their_values_in_order_and_tables_match_their_metrics)
 
 Test(sweep, a_failing_point_fails_alone_and_resume_refuses_a_changed_sweep)
 {
-    /* Node 70 does not exist on a 5 x 5 lattice: that point fails when its graph is built. */
-    const char *yaml = "base: base.yaml\n"
+    /* Two triangles of resistors, the source in one: grounding only the other's node 0
+     * leaves nodes 3, 4, 5 floating. That point fails when its network is built (after the
+     * graph stage the sweep checks), the other two run. */
+    const char *yaml = "base: two.yaml\n"
                        "grid:\n"
-                       "  task.outputs.nodes: [[7, 17], [7, 70], [8, 18]]\n";
+                       "  boundary.ground: [[0, 3], [0], [0, 5]]\n";
     char *dir = make_case("sweep-fail", yaml, 5, 20, 10);
+    free(tc_write(dir, "g.csv", "0,1\n1,2\n2,0\n3,4\n4,5\n5,3\n"));
+    free(tc_write(dir, "two.yaml",
+                  "name: two\nseed: 3\nnetwork:\n  kind: resistor\n"
+                  "  graph: {file: g.csv, format: edgelist}\n"
+                  "boundary:\n  ground: [0, 3]\n"
+                  "task:\n  kind: allostery\n  inputs: {nodes: [2], values: [1.0]}\n"
+                  "  outputs: {nodes: [1, 4]}\n  targets: [0.25, 0.75]\n"
+                  "train: {steps: 20, log_every: 10}\n"));
     char *cwd = getcwd(NULL, 0);
     cr_assert(chdir(dir) == 0);
     char *err = NULL;
     int rc = tc_run(NULL, &err, "sweep", "sweep.yaml", "-o", "s", "-j", "2", NULL);
     cr_expect_eq(rc, 1);
-    cr_expect(strstr(err, "point 0001 (task.outputs.nodes=[7, 70]) failed: exit 2") != NULL &&
-                  strstr(err, "node 70") != NULL, "%s", err);
+    cr_expect(strstr(err, "point 0001 (boundary.ground=[0]) failed: exit 2") != NULL &&
+                  strstr(err, "nodes 3, 4, 5") != NULL, "%s", err);
     free(err);
     cr_expect(is_done("s", 0) && is_done("s", 2) && !is_done("s", 1));
-    /* The value's commas are quoted in the CSV; the failed row has no collected values. */
+    /* The failed row has its status and wall time but no collected values. */
     size_t len = 0;
     char *csv = slurp("s/sweep.csv", &len);
     cr_assert(csv != NULL);
-    cr_expect(strstr(csv, "\n0,\"[7, 17]\",3,done,") != NULL, "%s", csv);
-    cr_expect(strstr(csv, "\n1,\"[7, 70]\",3,failed,") != NULL, "%s", csv);
-    cr_expect(strstr(csv, ",failed,,,,,,\n") != NULL || strstr(csv, "failed,") != NULL);
+    cr_expect(strstr(csv, "\n0,\"[0, 3]\",3,done,") != NULL, "%s", csv);
+    char *row = strstr(csv, "\n1,[0],3,failed,");
+    cr_expect(row != NULL, "%s", csv);
+    if (row != NULL) {
+        char *end = strchr(row + 1, '\n');
+        cr_expect(end != NULL && strncmp(end - 5, ",,,,,", 5) == 0, "%s", row);
+    }
     free(csv);
     /* The same folder again without --resume; --resume of a folder that holds none. */
     rc = tc_run(NULL, &err, "sweep", "sweep.yaml", "-o", "s", NULL);
@@ -614,10 +631,10 @@ Test(sweep, a_failing_point_fails_alone_and_resume_refuses_a_changed_sweep)
     free(err);
     /* A changed sweep file, and a changed base, are refused naming what changed. */
     free(tc_write(".", "sweep.yaml",
-                  "base: base.yaml\ngrid:\n  task.outputs.nodes: [[7, 17], [7, 16], [8, 18]]\n"));
+                  "base: two.yaml\ngrid:\n  boundary.ground: [[0, 3], [0], [5, 0]]\n"));
     rc = tc_run(NULL, &err, "sweep", "sweep.yaml", "-o", "s", "--resume", NULL);
-    cr_expect(rc == 2 && strstr(err, "[7, 70]") != NULL && strstr(err, "[7, 16]") != NULL, "%s",
-              err);
+    cr_expect(rc == 2 && strstr(err, "[[0, 3], [0], [0, 5]]") != NULL &&
+                  strstr(err, "[[0, 3], [0], [5, 0]]") != NULL, "%s", err);
     free(err);
     free(tc_write(".", "sweep.yaml", yaml));
     rc = tc_run(NULL, &err, "sweep", "sweep.yaml", "-o", "s", "--resume", "--set",

@@ -8,6 +8,7 @@
 #include "experiment_setup.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -136,6 +137,43 @@ static int check_collect(const plnet_sweep *sw, size_t i, const plnet_config *c,
     return 0;
 }
 
+/* A hash of what the graph stage reads: the seed and the network, boundary and task
+ * sections of the resolved configuration. Two points with the same hash build the same graph
+ * (a collision would only skip a check; the point would then fail on its own when it runs).
+ * Returns 0 when it cannot tell (out of memory: the graph is checked anyway). */
+static uint64_t graph_key(const plnet_config *cfg)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&text, &len);
+    if (fp == NULL) {
+        return 0;
+    }
+    int rc = plnet_config_write(cfg, fp);
+    if (fclose(fp) != 0 || rc != 0 || text == NULL) {
+        free(text);
+        return 0;
+    }
+    uint64_t h = 0xcbf29ce484222325ULL;
+    bool keep = false;
+    for (const char *p = text; *p != '\0';) {
+        const char *e = strchr(p, '\n');
+        size_t n = e != NULL ? (size_t)(e - p) + 1 : strlen(p);
+        /* A top-level key starts a section: keep seed, network, boundary and task. */
+        if (p[0] != ' ' && p[0] != '#' && p[0] != '\n') {
+            keep = strncmp(p, "seed:", 5) == 0 || strncmp(p, "network:", 8) == 0 ||
+                   strncmp(p, "boundary:", 9) == 0 || strncmp(p, "task:", 5) == 0;
+        }
+        for (size_t k = 0; keep && k < n; k++) {
+            h ^= (unsigned char)p[k];
+            h *= 0x100000001b3ULL;
+        }
+        p += n;
+    }
+    free(text);
+    return h == 0 ? 1 : h;
+}
+
 int plnet_sweep_check(plnet_sweep *sw, FILE *err)
 {
     free(sw->cost);
@@ -168,6 +206,12 @@ int plnet_sweep_check(plnet_sweep *sw, FILE *err)
     }
     plnet_config_free(&cfg);
     pln_ctx *ctx = NULL;
+    uint64_t *built = calloc(sw->n_params, sizeof *built);
+    size_t n_built = 0;
+    if (built == NULL) {
+        fprintf(err, "plnet: out of memory\n");
+        rc = 1;
+    }
     for (size_t i = 0; i < sw->n_points && rc == 0; i++) {
         rc = load_point(sw, i, &cfg, err);
         if (rc == 0) {
@@ -177,15 +221,27 @@ int plnet_sweep_check(plnet_sweep *sw, FILE *err)
         }
         /* The graph of each parameter point (its first seed): node and edge ids, roles and
          * graph files are checked against it, and an error names the sweep file's mark of
-         * the value at fault. One graph build per parameter point, small beside its runs;
-         * what depends on the seed (a random graph's components) shows when the point runs. */
+         * the value at fault. One graph build per distinct graph (a sweep over learning
+         * keys builds one), small beside the runs; what depends on the seed (a random
+         * graph's components) shows when the point runs. */
         if (rc == 0 && i % sw->n_seeds == 0) {
-            pln_experiment *x = NULL;
-            rc = plnet_experiment_open(&cfg, PLN_BUILD_GRAPH, &ctx, &x, err);
-            pln_experiment_destroy(x);
+            uint64_t key = graph_key(&cfg);
+            bool seen = false;
+            for (size_t k = 0; k < n_built && key != 0 && !seen; k++) {
+                seen = built[k] == key;
+            }
+            if (!seen) {
+                pln_experiment *x = NULL;
+                rc = plnet_experiment_open(&cfg, PLN_BUILD_GRAPH, &ctx, &x, err);
+                pln_experiment_destroy(x);
+                if (rc == 0 && key != 0) {
+                    built[n_built++] = key;
+                }
+            }
         }
         plnet_config_free(&cfg);
     }
     pln_ctx_destroy(ctx);
+    free(built);
     return rc;
 }

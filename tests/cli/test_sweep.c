@@ -241,7 +241,7 @@ static int count_done(const char *dir, int n)
 
 /* A point that is running now and has written a checkpoint (its run is really under way). */
 static bool running_with_checkpoint(const char *dir, int n, pid_t *child, pid_t *rank_pid,
-                                    int rank)
+                                    int rank, int *point)
 {
     for (int i = 0; i < n; i++) {
         char st[256];
@@ -262,6 +262,7 @@ static bool running_with_checkpoint(const char *dir, int n, pid_t *child, pid_t 
         if (has && c != NULL && p != NULL) {
             *child = (pid_t)atol(c + 6);
             *rank_pid = (pid_t)atol(p + 4);
+            *point = i;
             return true;
         }
     }
@@ -482,7 +483,8 @@ Test(sweep, points_hold_their_values_in_order_and_tables_match_their_metrics)
     cr_assert(chdir(dir) == 0);
     char *out = NULL;
     char *err = NULL;
-    int rc = tc_run(&out, &err, "sweep", "sweep.yaml", "-o", "s", "--jobs", "2", NULL);
+    int rc = tc_run(&out, &err, "sweep", "sweep.yaml", "-o", "s", "--jobs", "2", "--set",
+                    "energy.resolution=0.004", NULL);
     cr_assert_eq(rc, 0, "%s%s", out, err);
     /* Log spacing of 1e-3..1 in 4 is exactly the powers of ten; the linear axis steps by 0.1
      * and is written as 0.2, not 0.20000000000000001. */
@@ -500,6 +502,9 @@ Test(sweep, points_hold_their_values_in_order_and_tables_match_their_metrics)
         char *ra = resolved_value(cfg, "learning", "rate");
         char *te = resolved_value(cfg, "energy", "temperature");
         char *st = resolved_value(cfg, "train", "steps");
+        char *res = resolved_value(cfg, "energy", "resolution");
+        cr_expect(strtod(res, NULL) == 0.004, "point %d: --set energy.resolution: %s", i, res);
+        free(res);
         size_t len = 0;
         char *text = slurp(cfg, &len);
         char *seed_line = tc_fmt("\nseed: %s\n", seeds[s]);
@@ -768,13 +773,27 @@ static void kill_case_free(kill_case *k)
 }
 
 /* Wait until at least `done` points are done and one is running with a checkpoint (of `rank`
- * when >= 0); false when the sweep ended first. */
+ * when >= 0); false when the sweep ended first. With `freeze`, the point's worker is left
+ * stopped (SIGSTOP) while its status still says running, so that what the caller kills
+ * next is certainly in the middle of that point. */
 static bool wait_mid_run(pid_t sweep, const char *out, int done, int rank, pid_t *child,
-                         pid_t *rank_pid)
+                         pid_t *rank_pid, int *point, bool freeze)
 {
     for (int t = 0; t < 20000; t++) {
-        if (count_done(out, N8) >= done && running_with_checkpoint(out, N8, child, rank_pid, rank)) {
-            return true;
+        if (count_done(out, N8) >= done &&
+            running_with_checkpoint(out, N8, child, rank_pid, rank, point)) {
+            if (!freeze) {
+                return true;
+            }
+            kill(*child, SIGSTOP);
+            char st[256];
+            char want[32];
+            status_of(out, *point, st, sizeof st);
+            snprintf(want, sizeof want, ":child%ld", (long)*child);
+            if (strncmp(st, "state=running ", 14) == 0 && strstr(st, want) != NULL) {
+                return true;
+            }
+            kill(*child, SIGCONT); /* it ended just now: look again */
         }
         int st;
         if (waitpid(sweep, &st, WNOHANG) == sweep) {
@@ -792,7 +811,9 @@ Test(sweep, kill9_of_the_sweep_then_resume_runs_only_the_rest)
                          (char *const[]){(char *)plnet_bin(), "sweep", "sweep.yaml", "-o", "s",
                                          "--jobs", "2", "-q", NULL});
     pid_t child = 0, rank_pid = 0;
-    cr_assert(wait_mid_run(pid, k.out, 2, -1, &child, &rank_pid), "the sweep ended too soon");
+    int point = -1;
+    cr_assert(wait_mid_run(pid, k.out, 2, -1, &child, &rank_pid, &point, false),
+              "the sweep ended too soon");
     kill(pid, SIGKILL);
     cr_assert_eq(finish(pid), 128 + SIGKILL);
     int done = count_done(k.out, N8);
@@ -813,7 +834,9 @@ Test(sweep, kill9_of_one_worker_fails_its_point_only_and_resume_finishes_it)
                          (char *const[]){(char *)plnet_bin(), "sweep", "sweep.yaml", "-o", "s",
                                          "--jobs", "2", NULL});
     pid_t child = 0, rank_pid = 0;
-    cr_assert(wait_mid_run(pid, k.out, 1, -1, &child, &rank_pid), "the sweep ended too soon");
+    int point = -1;
+    cr_assert(wait_mid_run(pid, k.out, 1, -1, &child, &rank_pid, &point, true),
+              "the sweep ended too soon");
     cr_assert_eq(rank_pid, pid);
     kill(child, SIGKILL);
     /* The sweep goes on without it and reports the one failure. */
@@ -841,7 +864,9 @@ Test(sweep, sigterm_stops_every_point_with_a_checkpoint_and_resume_continues_the
                          (char *const[]){(char *)plnet_bin(), "sweep", "sweep.yaml", "-o", "s",
                                          "--jobs", "2", NULL});
     pid_t child = 0, rank_pid = 0;
-    cr_assert(wait_mid_run(pid, k.out, 1, -1, &child, &rank_pid), "the sweep ended too soon");
+    int point = -1;
+    cr_assert(wait_mid_run(pid, k.out, 1, -1, &child, &rank_pid, &point, false),
+              "the sweep ended too soon");
     kill(pid, SIGTERM);
     cr_assert_eq(finish(pid), 143);
     /* The stopped points say so, and the one that had a checkpoint continues from it. */
@@ -856,6 +881,40 @@ Test(sweep, sigterm_stops_every_point_with_a_checkpoint_and_resume_continues_the
     size_t len = 0;
     char *text = slurp(log, &len);
     cr_expect(strstr(text, "--resume") != NULL, "%s", text);
+    free(text);
+    free(log);
+    stamp before[8];
+    take_stamps(k.out, N8, before);
+    cr_assert_eq(SWEEP(k.dir, "s", "--resume", "-q"), 0);
+    assert_complete(k.out, N8);
+    assert_untouched(k.out, N8, before);
+    assert_same_points(k.ref, k.out, N8);
+    kill_case_free(&k);
+}
+
+Test(sweep, ctrl_c_to_the_process_group_stops_cleanly_and_resume_continues)
+{
+    kill_case k = kill_case_make("sweep-int");
+    pid_t pid = start_in(k.dir, "log.txt",
+                         (char *const[]){(char *)plnet_bin(), "sweep", "sweep.yaml", "-o", "s",
+                                         "--jobs", "2", NULL});
+    pid_t child = 0, rank_pid = 0;
+    int point = -1;
+    cr_assert(wait_mid_run(pid, k.out, 1, -1, &child, &rank_pid, &point, false),
+              "the sweep ended too soon");
+    /* As a terminal does: SIGINT to the whole process group, the sweep and its workers. */
+    kill(-pid, SIGINT);
+    cr_assert_eq(finish(pid), 130);
+    /* No point counts as failed: those the signal ended were stopped. */
+    for (int i = 0; i < N8; i++) {
+        char st[256];
+        status_of(k.out, i, st, sizeof st);
+        cr_expect(strncmp(st, "state=failed", 12) != 0, "point %d: %s", i, st);
+    }
+    char *log = tc_fmt("%s/log.txt", k.dir);
+    size_t len = 0;
+    char *text = slurp(log, &len);
+    cr_expect(strstr(text, "failed") == NULL && strstr(text, "--resume") != NULL, "%s", text);
     free(text);
     free(log);
     stamp before[8];
@@ -933,28 +992,33 @@ Test(sweep, kill9_of_an_mpi_rank_requeues_its_point_with_recovery_or_resume_fini
     /* With Open MPI's recovery on, the job survives: rank 0 runs the lost point again. */
     pid_t mp = start_mpi(k.dir, 3, true, "s", NULL);
     pid_t child = 0, rank_pid = 0;
-    cr_assert(wait_mid_run(mp, k.out, 1, 1, &child, &rank_pid), "the sweep ended too soon");
+    int point = -1;
+    /* Rank 1 in the middle of a point (its worker held still), then killed; the worker gets
+     * SIGTERM from the kernel and leaves a checkpoint once it may run again. */
+    cr_assert(wait_mid_run(mp, k.out, 1, 1, &child, &rank_pid, &point, true),
+              "the sweep ended too soon");
     kill(rank_pid, SIGKILL);
+    kill(child, SIGCONT);
     int rc = finish(mp);
     char *log = tc_fmt("%s/mpi-log.txt", k.dir);
     size_t len = 0;
     char *text = slurp(log, &len);
     cr_assert_eq(rc, 0, "mpirun: exit %d: %s", rc, text);
-    cr_expect(strstr(text, "rank 1 lost") != NULL, "%s", text);
+    char *again = tc_fmt("rank 1 lost (its process ended); running again: point %04d", point);
+    cr_expect(strstr(text, again) != NULL, "expected '%s' in: %s", again, text);
+    free(again);
     free(text);
     assert_complete(k.out, N8);
     assert_same_points(k.ref, k.out, N8);
-    int again = 0;
-    for (int i = 0; i < N8; i++) {
-        again += attempts_of(k.out, i) > 1;
-    }
-    cr_expect(again >= 1, "no point was run again");
+    cr_expect_eq(attempts_of(k.out, point), 2, "point %d", point);
 
     /* Open MPI's default ends the whole job when a rank dies; --resume finishes it. */
     rm_tree(k.out);
     mp = start_mpi(k.dir, 3, false, "s", NULL);
-    cr_assert(wait_mid_run(mp, k.out, 1, 2, &child, &rank_pid), "the sweep ended too soon");
+    cr_assert(wait_mid_run(mp, k.out, 1, 2, &child, &rank_pid, &point, true),
+              "the sweep ended too soon");
     kill(rank_pid, SIGKILL);
+    kill(child, SIGCONT);
     rc = finish(mp);
     cr_expect(rc != 0, "mpirun survived a dead rank without recovery");
     stamp before[8];

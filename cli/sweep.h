@@ -72,6 +72,12 @@ void plnet_sweep_free(plnet_sweep *sw);
  * Returns 0, 2 (reported) or 1. O(points x config load). */
 int plnet_sweep_check(plnet_sweep *sw, FILE *err);
 
+/* Whether a run of configuration c writes column `name` in metrics.csv (the library's
+ * column table, experiment/run.c, which knows its columns only once a learner is built; a
+ * test keeps the two in step). */
+struct plnet_config;
+bool plnet_sweep_has_column(const struct plnet_config *c, const char *name);
+
 /* The axis coordinates of point i: coord[a] indexes axes[a].v (zip axes share one
  * coordinate); *seed_index indexes seeds. Seeds vary fastest, then the last axis. */
 void plnet_sweep_coords(const plnet_sweep *sw, size_t i, size_t *coord, size_t *seed_index);

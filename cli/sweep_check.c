@@ -84,8 +84,7 @@ static double point_cost(const plnet_config *c)
     return steps * batch * pow(nodes > 1.0 ? nodes : 1.0, 1.5);
 }
 
-/* The columns of a run's metrics.csv (cmd_train.c, metrics_header; docs/config.md). */
-static bool has_column(const plnet_config *c, const char *name)
+bool plnet_sweep_has_column(const plnet_config *c, const char *name)
 {
     static const char *const always[] = {
         "step",   "loss",     "train_error", "test_error",  "power_free",     "power_clamped",
@@ -118,7 +117,7 @@ static bool has_column(const plnet_config *c, const char *name)
 static int check_collect(const plnet_sweep *sw, size_t i, const plnet_config *c, FILE *err)
 {
     for (size_t k = 0; k < sw->n_collect; k++) {
-        if (!has_column(c, sw->collect[k])) {
+        if (!plnet_sweep_has_column(c, sw->collect[k])) {
             const char *why = c->learning.rule.v == PLNET_RULE_TEMPORAL
                                   ? ""
                                   : " (time, memory, efficiency and memory_total are written "

@@ -3,6 +3,9 @@
 #define _XOPEN_SOURCE 700
 
 #include "cli_helpers.h"
+#include "config.h"
+#include "experiment_setup.h"
+#include "sweep.h"
 #include "test_support.h"
 
 #include <criterion/criterion.h>
@@ -443,6 +446,56 @@ Test(sweep, bad_files_fail_before_any_point_runs_naming_file_line_col)
     free(cwd);
     rm_tree(dir);
     free(dir);
+}
+
+/* ------------------------------------------------------------------ columns and units */
+
+/* The check's list of metrics.csv columns, and the units sweep.csv's headers carry, against
+ * the library's own column table, for a contrastive, a temporal and a classification run. */
+Test(sweep, collectable_columns_and_header_units_agree_with_the_library)
+{
+    const char *root = getenv("PLNET_SOURCE_ROOT");
+    cr_assert(root != NULL);
+    const char *const files[] = {"02-flow-allostery-coupled", "06-tcl-sawtooth-memory",
+                                 "04-iris-classification"};
+    static const char *const every[] = {
+        "step", "time", "loss", "train_error", "test_error", "train_accuracy", "test_accuracy",
+        "power_free", "power_clamped", "joule", "memory", "bits", "landauer", "efficiency",
+        "joule_total", "memory_total", "bits_total", "landauer_total", "efficiency_total",
+        "not_a_column"};
+    for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
+        char *path = tc_fmt("%s/examples/%s/experiment.yaml", root, files[f]);
+        plnet_config cfg;
+        FILE *err = tmpfile();
+        cr_assert_eq(plnet_config_load(path, &cfg, err), 0, "%s", path);
+        pln_ctx *ctx = NULL;
+        pln_experiment *x = NULL;
+        cr_assert_eq(plnet_experiment_open(&cfg, PLN_BUILD_LEARNER, &ctx, &x, err), 0);
+        pln_idx n = pln_experiment_metrics_n_columns(x);
+        size_t listed = 0;
+        for (pln_idx k = 0; k < n; k++) {
+            const char *unit = NULL;
+            const char *name = pln_experiment_metrics_column(x, k, &unit);
+            cr_expect(plnet_sweep_has_column(&cfg, name), "%s: %s", files[f], name);
+            /* Physical units become a header suffix; counts, ratios and output units do not. */
+            const char *suffix = plnet_sweep_unit_suffix(name);
+            bool physical = unit != NULL && (strcmp(unit, "J") == 0 || strcmp(unit, "W") == 0);
+            cr_expect(physical ? suffix[0] == '_' && strcmp(suffix + 1, unit) == 0
+                               : suffix[0] == '\0',
+                      "%s: %s in %s, header suffix '%s'", files[f], name,
+                      unit != NULL ? unit : "?", suffix);
+        }
+        for (size_t k = 0; k < sizeof every / sizeof every[0]; k++) {
+            listed += plnet_sweep_has_column(&cfg, every[k]);
+        }
+        cr_expect_eq(listed, (size_t)n, "%s: the check knows %zu columns, the library %ld",
+                     files[f], listed, (long)n);
+        pln_experiment_destroy(x);
+        pln_ctx_destroy(ctx);
+        plnet_config_free(&cfg);
+        fclose(err);
+        free(path);
+    }
 }
 
 /* ------------------------------------------------------------------ values, order, tables */

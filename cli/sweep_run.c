@@ -35,7 +35,7 @@ double plnet_sweep_now(void)
 
 /* ------------------------------------------------------------------ names on disk */
 
-/* NNNN: four digits, more when the sweep has 10^4 points or more, so names sort. */
+/* NNNN: at least four digits (point 12345 is 12345), the width of the tables' point numbers. */
 static int index_width(void)
 {
     return 4;

@@ -16,6 +16,9 @@ static const char usage[] =
     "  summary.csv           n_nodes,n_edges,dissipated_power,supplied_power (W)\n"
     "  network.graphml       the graph with conductance, drop, current and potential\n"
     "  config.resolved.yaml  every configuration key, defaults filled in\n"
+    "With diodes or transistors (network elements), edges.csv adds element and region\n"
+    "(forward/reverse, cutoff/triode/saturation), its conductance is dI/dV at the operating\n"
+    "point (S) and its power V I (W).\n"
     "Spring networks write instead positions.csv (node,role,x,y[,z],ux,uy[,uz]: position and\n"
     "displacement, m), edges.csv (edge,tail,head,stiffness,rest_length,length,strain,tension,\n"
     "energy) and summary.csv (n_nodes,n_edges,elastic_energy,newton_iterations).\n"
@@ -137,12 +140,35 @@ static int write_edges(const char *dir, pln_experiment *x, const solution *s, FI
     const pln_idx *tail = pln_network_tails(net);
     const pln_idx *head = pln_network_heads(net);
     const double *k = pln_network_conductances(net);
-    fprintf(f.fp, "edge,tail,head,conductance,drop,current,power\n");
-    for (pln_idx e = 0; e < pln_network_n_edges(net); e++) {
-        fprintf(f.fp, "%lld,%lld,%lld,%.17g,%.17g,%.17g,%.17g\n", (long long)e,
-                (long long)tail[e], (long long)head[e], k[e], s->dp[e], s->q[e],
-                k[e] * s->dp[e] * s->dp[e]);
+    const bool elements = pln_network_is_nonlinear(net);
+    pln_region *reg = NULL;
+    if (elements) {
+        reg = calloc((size_t)pln_network_n_edges(net) + 1, sizeof *reg);
+        if (reg == NULL) {
+            fprintf(err, "plnet: out of memory\n");
+            plnet_outfile_abort(&f);
+            free(path);
+            return 1;
+        }
+        pln_network_element_regions(net, s->p, reg);
     }
+    fprintf(f.fp, "edge,tail,head,conductance,drop,current,power%s\n",
+            elements ? ",element,region" : "");
+    for (pln_idx e = 0; e < pln_network_n_edges(net); e++) {
+        /* an element's conductance: dI/dV where it operates; power: V I, exactly */
+        double g = k[e];
+        if (elements) {
+            (void)pln_network_element_current(net, e, s->dp[e], &g);
+        }
+        fprintf(f.fp, "%lld,%lld,%lld,%.17g,%.17g,%.17g,%.17g", (long long)e, (long long)tail[e],
+                (long long)head[e], g, s->dp[e], s->q[e], s->dp[e] * s->q[e]);
+        if (elements) {
+            fprintf(f.fp, ",%s,%s", pln_element_kind_name(pln_network_element_kind(net, e)),
+                    pln_region_name(reg[e]));
+        }
+        fputc('\n', f.fp);
+    }
+    free(reg);
     free(path);
     return plnet_outfile_commit(&f, err);
 }

@@ -3,6 +3,8 @@
 #include "fuzz_input.h"
 #include "pln_graph.h"
 
+#include <math.h>
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -33,9 +35,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 abort();
             }
         }
+        /* a resistor has a conductance > 0; a diode or transistor valid parameters instead */
         const double *k_e = pln_graph_edge_attr(g, "conductance");
+        const double *el = pln_graph_edge_attr(g, "element");
+        const double *is = pln_graph_edge_attr(g, "diode_is");
+        const double *n_d = pln_graph_edge_attr(g, "diode_n");
+        const double *rs = pln_graph_edge_attr(g, "diode_rs");
+        const double *kp = pln_graph_edge_attr(g, "kp");
+        const double *gate = pln_graph_edge_attr(g, "gate");
         for (pln_idx e = 0; e < m; e++) {
-            if (!(k_e[e] > 0.0)) {
+            const double kind = el != NULL ? el[e] : 0.0;
+            if (kind == 0.0 && !(k_e[e] > 0.0)) {
+                abort();
+            }
+            if (kind == 1.0 && !(is != NULL && n_d != NULL && rs != NULL && isfinite(is[e]) &&
+                                 isfinite(n_d[e]) && isfinite(rs[e]))) {
+                abort();
+            }
+            if (kind == 3.0 && !(kp != NULL && gate != NULL && isfinite(kp[e]) &&
+                                 isfinite(gate[e]))) {
+                abort();
+            }
+            if (kind != 0.0 && kind != 1.0 && kind != 3.0) {
                 abort();
             }
         }

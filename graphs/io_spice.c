@@ -1,4 +1,4 @@
-/* io_spice.c — SPICE netlists in: resistors become edges, V and I sources a boundary (subset of SPICE3/ngspice syntax). */
+/* io_spice.c — SPICE netlists in: resistors, diodes and level-1 NMOS transistors become edges with their element parameters, V and I sources a boundary (subset of SPICE3/ngspice syntax). */
 #include "graph_impl.h"
 
 #include <ctype.h>
@@ -244,7 +244,8 @@ static int split(char *line, char **tok, int max)
     int count = 0;
     char *p = line;
     for (;;) {
-        while (*p != '\0' && (isspace((unsigned char)*p) || *p == ',' || *p == '(' || *p == ')')) {
+        while (*p != '\0' && (isspace((unsigned char)*p) || *p == ',' || *p == '(' || *p == ')' ||
+                               *p == '=')) {
             *p++ = '\0';
         }
         if (*p == '\0') {
@@ -254,7 +255,8 @@ static int split(char *line, char **tok, int max)
             return max + 1;
         }
         tok[count++] = p;
-        while (*p != '\0' && !isspace((unsigned char)*p) && *p != ',' && *p != '(' && *p != ')') {
+        while (*p != '\0' && !isspace((unsigned char)*p) && *p != ',' && *p != '(' && *p != ')' &&
+               *p != '=') {
             p++;
         }
     }
@@ -289,19 +291,39 @@ void pln_spice_sources_free(pln_spice_sources *s)
     s->ground = -1;
 }
 
+/* One edge as written: a resistor, a diode or a transistor. */
+typedef struct sedge {
+    pln_idx t, h;     /* R: n1 n2; D: anode cathode; M: drain source */
+    char kind;        /* 'r', 'd', 'm' */
+    double value;     /* R: ohm; D: area factor; M: W / L */
+    pln_idx gate;     /* M: the gate node, else -1 */
+    char *model;      /* D, M: the model name (lower case), else NULL */
+    long line;
+} sedge;
+
+/* A .model card: the parameters plnet reads (NaN when not given). */
+typedef struct smodel {
+    char *name;
+    char type; /* 'd' diode, 'n' NMOS */
+    long line;
+    double is, n, rs;         /* diode */
+    double kp, vto, lambda;   /* NMOS */
+    double bulk_is;           /* NMOS: IS and JS of the bulk junctions (must be 0) */
+} smodel;
+
 /* The state of one read, so the helpers can fail through one place. */
 typedef struct reader {
     pln_ctx *ctx;
     const char *path;
     names nm;
-    pln_idx *tail;
-    pln_idx *head;
-    double *res;
+    sedge *ed;
     pln_idx m;
     pln_idx cap;
-    long *r_line;
+    smodel *mod;
+    pln_idx n_mod, cap_mod;
     elems v;
     elems i;
+    double temp, tnom; /* .options TEMP / TNOM, .temp (C); NaN when not given */
 } reader;
 
 static pln_status oom(reader *r)
@@ -309,13 +331,278 @@ static pln_status oom(reader *r)
     PLN_FAIL(r->ctx, PLN_ENOMEM, "out of memory reading %s", r->path);
 }
 
+static pln_status push_edge(reader *r, sedge e)
+{
+    if (r->m == r->cap) {
+        pln_idx c = r->cap > 0 ? r->cap * 2 : 64;
+        sedge *q = pln_i_realloc(r->ed, (size_t)c * sizeof *q);
+        if (q == NULL) {
+            pln_i_free(e.model);
+            return oom(r);
+        }
+        r->ed = q;
+        r->cap = c;
+    }
+    r->ed[r->m++] = e;
+    return PLN_OK;
+}
+
+/* Node id of a name (ground spelt "0" or "gnd" is "0"), interned; -1 when out of memory. */
+static pln_idx node_id(reader *r, char *name)
+{
+    lower(name);
+    return names_get(&r->nm, is_ground_name(name) ? "0" : name);
+}
+
+static bool is_kw(const char *tok, const char *kw)
+{
+    size_t n = strlen(kw);
+    if (strlen(tok) != n) {
+        return false;
+    }
+    for (size_t k = 0; k < n; k++) {
+        if (tolower((unsigned char)tok[k]) != kw[k]) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* `Dname n+ n- model [area] [OFF]` and `Mname nd ng ns nb model [W=w] [L=l] [AD=.. AS=.. PD=..
+ * PS=.. NRD=.. NRS=..] [OFF]`: the geometry and OFF do not change the operating point except
+ * W / L (the transistor's K' W / L) and the diode's area (I_s area, R_s / area). NRD and NRS
+ * only matter with a sheet resistance, which plnet's transistor does not have (RSH is refused
+ * on the model). */
+static pln_status device(reader *r, char **tok, int nt, long line, char kind)
+{
+    const int nn = kind == 'd' ? 2 : 4;
+    if (nt < nn + 2) {
+        PLN_FAIL(r->ctx, PLN_EPARSE, "%s:%ld: too few fields for '%s': expected %s", r->path,
+                 line, tok[0],
+                 kind == 'd' ? "Dname n+ n- model [area]" : "Mname nd ng ns nb model [W=] [L=]");
+    }
+    pln_idx id[4];
+    for (int q = 0; q < nn; q++) {
+        id[q] = node_id(r, tok[1 + q]);
+        if (id[q] < 0) {
+            return oom(r);
+        }
+    }
+    sedge e = {id[0], kind == 'd' ? id[1] : id[2], kind, 1.0, kind == 'm' ? id[1] : -1, NULL,
+               line};
+    if (e.t == e.h) {
+        PLN_FAIL(r->ctx, PLN_EPARSE, "%s:%ld: '%s' joins node '%s' to itself", r->path, line,
+                 tok[0], r->nm.name[e.t]);
+    }
+    if (kind == 'm' && id[3] != id[2]) {
+        PLN_FAIL(r->ctx, PLN_EPARSE, "%s:%ld: '%s': the bulk '%s' must be the source '%s' (plnet's "
+                 "transistor has its bulk tied to its source, so no body effect and no bulk "
+                 "junction conducts)", r->path, line, tok[0], r->nm.name[id[3]],
+                 r->nm.name[id[2]]);
+    }
+    if (kind == 'm' && (id[1] == id[0] || id[1] == id[2])) {
+        PLN_FAIL(r->ctx, PLN_EPARSE, "%s:%ld: '%s': the gate is tied to the %s: plnet's "
+                 "transistor holds its gate at a fixed voltage above its source (a source "
+                 "from the gate to the source node)", r->path, line, tok[0],
+                 id[1] == id[0] ? "drain" : "source");
+    }
+    char *model = pln_i_strdup(tok[1 + nn]);
+    if (model == NULL) {
+        return oom(r);
+    }
+    lower(model);
+    e.model = model;
+    double w = NAN, l = NAN;
+    for (int q = 2 + nn; q < nt; q++) {
+        double v = 0.0;
+        if (is_kw(tok[q], "off")) {
+            continue;
+        }
+        if (kind == 'd' && q == 2 + nn && parse_value(tok[q], &v)) {
+            if (!(v > 0.0)) {
+                pln_i_free(model);
+                PLN_FAIL(r->ctx, PLN_EPARSE, "%s:%ld: '%s': area %g must be > 0", r->path, line,
+                         tok[0], v);
+            }
+            e.value = v;
+            continue;
+        }
+        static const char *const geo[] = {"w", "l", "ad", "as", "pd", "ps", "nrd", "nrs"};
+        bool known = false;
+        for (size_t g = 0; kind == 'm' && g < sizeof geo / sizeof geo[0]; g++) {
+            known = known || is_kw(tok[q], geo[g]);
+        }
+        if (!known || q + 1 >= nt || !parse_value(tok[q + 1], &v)) {
+            pln_i_free(model);
+            PLN_FAIL(r->ctx, PLN_EPARSE, "%s:%ld: '%s': unsupported field '%s' (plnet reads %s)",
+                     r->path, line, tok[0], tok[q],
+                     kind == 'd' ? "an area factor and OFF" : "W=, L= and the geometry");
+        }
+        if (is_kw(tok[q], "w")) {
+            w = v;
+        } else if (is_kw(tok[q], "l")) {
+            l = v;
+        }
+        q++;
+    }
+    if (kind == 'm') {
+        /* ngspice's default width and length are both 100 um */
+        w = isnan(w) ? 100e-6 : w;
+        l = isnan(l) ? 100e-6 : l;
+        if (!(w > 0.0 && l > 0.0)) {
+            pln_i_free(model);
+            PLN_FAIL(r->ctx, PLN_EPARSE, "%s:%ld: '%s': W = %g and L = %g must be > 0", r->path,
+                     line, tok[0], w, l);
+        }
+        e.value = w / l;
+    }
+    return push_edge(r, e);
+}
+
+/* `.model name D(...)` / `.model name NMOS(...)`: the parameters plnet models are read; those
+ * that only shape capacitance, noise or temperature dependence (which the operating point at
+ * TEMP = TNOM does not see) are accepted; any other is an error naming it. */
+static pln_status model_card(reader *r, char **tok, int nt, long line)
+{
+    if (nt < 3) {
+        PLN_FAIL(r->ctx, PLN_EPARSE, "%s:%ld: .model needs a name and a type", r->path, line);
+    }
+    smodel md;
+    memset(&md, 0, sizeof md);
+    md.line = line;
+    md.is = md.n = md.rs = md.kp = md.vto = md.lambda = md.bulk_is = NAN;
+    if (is_kw(tok[2], "d")) {
+        md.type = 'd';
+    } else if (is_kw(tok[2], "nmos")) {
+        md.type = 'n';
+    } else {
+        PLN_FAIL(r->ctx, PLN_EPARSE, "%s:%ld: .model %s: type '%s' is not supported (plnet "
+                 "reads D and NMOS models)", r->path, line, tok[1], tok[2]);
+    }
+    static const char *const d_ignored[] = {"cjo", "cj0", "cj",  "vj",   "pb",   "m",  "mj",
+                                            "fc",  "tt",  "kf",  "af",   "eg",   "xti", "tnom",
+                                            "cjp", "cjsw", "php", "mjsw", "area", "pj"};
+    static const char *const n_ignored[] = {"cbd", "cbs", "cj",  "mj",  "cjsw", "mjsw", "pb",
+                                            "fc",  "cgso", "cgdo", "cgbo", "kf", "af",  "tnom",
+                                            "tox", "phi"};
+    double level = 1.0;
+    for (int q = 3; q < nt; q += 2) {
+        double v = 0.0;
+        if (q + 1 >= nt || !parse_value(tok[q + 1], &v)) {
+            PLN_FAIL(r->ctx, PLN_EPARSE, "%s:%ld: .model %s: parameter '%s' needs a value",
+                     r->path, line, tok[1], tok[q]);
+        }
+        lower(tok[q]);
+        const char *k = tok[q];
+        double *slot = NULL;
+        if (md.type == 'd') {
+            slot = strcmp(k, "is") == 0 ? &md.is
+                   : strcmp(k, "n") == 0 ? &md.n
+                   : strcmp(k, "rs") == 0 ? &md.rs
+                                          : NULL;
+        } else {
+            slot = strcmp(k, "kp") == 0                              ? &md.kp
+                   : (strcmp(k, "vto") == 0 || strcmp(k, "vt0") == 0) ? &md.vto
+                   : strcmp(k, "lambda") == 0                         ? &md.lambda
+                   : (strcmp(k, "is") == 0 || strcmp(k, "js") == 0)   ? &md.bulk_is
+                   : strcmp(k, "level") == 0                          ? &level
+                                                                      : NULL;
+            if (strcmp(k, "gamma") == 0) {
+                if (v != 0.0) {
+                    PLN_FAIL(r->ctx, PLN_EPARSE, "%s:%ld: .model %s: GAMMA = %g: plnet's "
+                             "transistor has no body effect (its bulk is its source); give "
+                             "GAMMA=0", r->path, line, tok[1], v);
+                }
+                continue;
+            }
+        }
+        if (slot != NULL) {
+            *slot = v;
+            continue;
+        }
+        const char *const *ign = md.type == 'd' ? d_ignored : n_ignored;
+        const size_t n_ign = md.type == 'd' ? sizeof d_ignored / sizeof d_ignored[0]
+                                            : sizeof n_ignored / sizeof n_ignored[0];
+        bool ignored = false;
+        for (size_t g = 0; g < n_ign; g++) {
+            ignored = ignored || strcmp(k, ign[g]) == 0;
+        }
+        if (!ignored) {
+            PLN_FAIL(r->ctx, PLN_EPARSE, "%s:%ld: .model %s: parameter '%s' changes the "
+                     "operating point in a way plnet does not model (it reads %s)", r->path, line,
+                     tok[1], tok[q],
+                     md.type == 'd' ? "IS, N and RS" : "LEVEL=1, KP, VTO, LAMBDA, GAMMA=0 and IS=0");
+        }
+    }
+    if (md.type == 'n' && level != 1.0) {
+        PLN_FAIL(r->ctx, PLN_EPARSE, "%s:%ld: .model %s: LEVEL=%g: plnet's transistor is SPICE "
+                 "level 1", r->path, line, tok[1], level);
+    }
+    if (md.type == 'n' && !(md.bulk_is == 0.0)) {
+        PLN_FAIL(r->ctx, PLN_EPARSE, "%s:%ld: .model %s: give IS=0: plnet's transistor has no "
+                 "bulk junction diodes, and SPICE's default IS = 1e-14 A puts one from the bulk "
+                 "(the source) to the drain that conducts when the transistor runs in reverse",
+                 r->path, line, tok[1]);
+    }
+    lower(tok[1]);
+    for (pln_idx k = 0; k < r->n_mod; k++) {
+        if (strcmp(r->mod[k].name, tok[1]) == 0) {
+            PLN_FAIL(r->ctx, PLN_EPARSE, "%s:%ld: .model %s is defined twice (first on line %ld)",
+                     r->path, line, tok[1], r->mod[k].line);
+        }
+    }
+    if (r->n_mod == r->cap_mod) {
+        pln_idx c = r->cap_mod > 0 ? 2 * r->cap_mod : 8;
+        smodel *q = pln_i_realloc(r->mod, (size_t)c * sizeof *q);
+        if (q == NULL) {
+            return oom(r);
+        }
+        r->mod = q;
+        r->cap_mod = c;
+    }
+    md.name = pln_i_strdup(tok[1]);
+    if (md.name == NULL) {
+        return oom(r);
+    }
+    r->mod[r->n_mod++] = md;
+    return PLN_OK;
+}
+
+/* `.options ... TEMP=t TNOM=t ...` and `.temp t`: the device temperature (C). */
+static pln_status options_card(reader *r, char **tok, int nt, long line)
+{
+    if (is_kw(tok[0], ".temp")) {
+        double v = 0.0;
+        if (nt < 2 || !parse_value(tok[1], &v)) {
+            PLN_FAIL(r->ctx, PLN_EPARSE, "%s:%ld: .temp needs a temperature (C)", r->path, line);
+        }
+        r->temp = v;
+        return PLN_OK;
+    }
+    for (int q = 1; q + 1 < nt; q++) {
+        double v = 0.0;
+        if ((is_kw(tok[q], "temp") || is_kw(tok[q], "tnom")) && parse_value(tok[q + 1], &v)) {
+            *(is_kw(tok[q], "temp") ? &r->temp : &r->tnom) = v;
+        }
+    }
+    return PLN_OK;
+}
+
 /* One element line (tokens already split, first line number `line`). */
 static pln_status element(reader *r, char **tok, int nt, long line)
 {
+    if (tok[0][0] == '.') {
+        return is_kw(tok[0], ".model") ? model_card(r, tok, nt, line)
+                                       : options_card(r, tok, nt, line);
+    }
     char kind = (char)tolower((unsigned char)tok[0][0]);
+    if (kind == 'd' || kind == 'm') {
+        return device(r, tok, nt, line, kind);
+    }
     if (kind != 'r' && kind != 'v' && kind != 'i') {
         PLN_FAIL(r->ctx, PLN_EPARSE, "%s:%ld: unknown element '%s' (plnet reads resistors R, "
-                 "voltage sources V and current sources I)", r->path, line, tok[0]);
+                 "diodes D, transistors M, voltage sources V and current sources I)", r->path,
+                 line, tok[0]);
     }
     if (nt < 4) {
         PLN_FAIL(r->ctx, PLN_EPARSE, "%s:%ld: too few fields for '%s': expected %s", r->path,
@@ -370,36 +657,7 @@ static pln_status element(reader *r, char **tok, int nt, long line)
             PLN_FAIL(r->ctx, PLN_EPARSE, "%s:%ld: resistor '%s' has resistance %g; plnet needs "
                      "R > 0", r->path, line, tok[0], value);
         }
-        if (r->m == r->cap) {
-            pln_idx c = r->cap > 0 ? r->cap * 2 : 64;
-            pln_idx *t = pln_i_realloc(r->tail, (size_t)c * sizeof *t);
-            if (t == NULL) {
-                return oom(r);
-            }
-            r->tail = t;
-            pln_idx *h = pln_i_realloc(r->head, (size_t)c * sizeof *h);
-            if (h == NULL) {
-                return oom(r);
-            }
-            r->head = h;
-            double *x = pln_i_realloc(r->res, (size_t)c * sizeof *x);
-            if (x == NULL) {
-                return oom(r);
-            }
-            r->res = x;
-            long *l = pln_i_realloc(r->r_line, (size_t)c * sizeof *l);
-            if (l == NULL) {
-                return oom(r);
-            }
-            r->r_line = l;
-            r->cap = c;
-        }
-        r->tail[r->m] = a;
-        r->head[r->m] = b;
-        r->res[r->m] = value;
-        r->r_line[r->m] = line;
-        r->m++;
-        return PLN_OK;
+        return push_edge(r, (sedge){a, b, 'r', value, -1, NULL, line});
     }
     pln_spice_source s = {a, b, value, line, -1};
     if (!elems_push(kind == 'v' ? &r->v : &r->i, s)) {
@@ -487,10 +745,15 @@ static pln_status parse(reader *r, const char *buf, size_t size)
                                        strcmp(card, ".include") == 0 ||
                                        strcmp(card, ".inc") == 0 || strcmp(card, ".lib") == 0)) {
                 st = PLN_ERR(r->ctx, PLN_EPARSE, "%s:%ld: %s is not supported (plnet reads flat "
-                             "netlists of R, V and I)", r->path, lineno, card);
+                             "netlists of R, D, M, V and I)", r->path, lineno, card);
                 goto done;
             }
-            continue; /* .op, .options, .print ... do not change the circuit */
+            const bool read_card = strcmp(card, ".model") == 0 || strcmp(card, ".options") == 0 ||
+                                   strcmp(card, ".option") == 0 || strcmp(card, ".opt") == 0 ||
+                                   strcmp(card, ".temp") == 0;
+            if (!read_card || in_control) {
+                continue; /* .op, .print ... do not change the circuit */
+            }
         }
         if (in_control) {
             continue;
@@ -522,7 +785,7 @@ done:
  * potentials, a V source across a resistor fixes that edge's drop, I sources inject. */
 static pln_status boundary(reader *r, const pln_graph *g, pln_spice_sources *src)
 {
-    pln_idx n = r->nm.n;
+    pln_idx n = g->n; /* the nodes kept (a transistor's gate node is not one) */
     pln_idx ground = src->ground;
     pln_idx n_fix_max = r->v.n + 1;
     PLN_ALLOC(r->ctx, src->dirichlet_nodes, n_fix_max);
@@ -616,6 +879,198 @@ done:
     return st;
 }
 
+/* After the whole netlist is read: each device's model, each transistor's gate source (it
+ * becomes the edge's gate voltage, and the gate node and its source leave the circuit), and
+ * the nodes renumbered without the gate nodes. Fills the per-edge attribute columns. */
+typedef struct resolved {
+    pln_idx n;        /* nodes kept */
+    pln_idx *map;     /* old node id -> new id, or -1 for a gate node */
+    pln_idx *tail, *head;
+    double *col[10];  /* element, resistance, conductance, diode_is, diode_n, diode_rs, kp,
+                         vto, lambda, gate */
+    bool any_d, any_m;
+} resolved;
+static const char *const col_names[10] = {"element", "resistance", "conductance", "diode_is",
+                                          "diode_n", "diode_rs",   "kp",          "vto",
+                                          "lambda",  "gate"};
+
+static void resolved_free(resolved *rs)
+{
+    pln_i_free(rs->map);
+    pln_i_free(rs->tail);
+    pln_i_free(rs->head);
+    for (int c = 0; c < 10; c++) {
+        pln_i_free(rs->col[c]);
+    }
+}
+
+static const smodel *find_model(const reader *r, const char *name)
+{
+    for (pln_idx k = 0; k < r->n_mod; k++) {
+        if (strcmp(r->mod[k].name, name) == 0) {
+            return &r->mod[k];
+        }
+    }
+    return NULL;
+}
+
+static double or_default(double v, double d) { return isnan(v) ? d : v; }
+
+static pln_status resolve(reader *r, resolved *rs)
+{
+    pln_ctx *ctx = r->ctx;
+    const pln_idx n = r->nm.n, m = r->m;
+    pln_status st = PLN_OK;
+    bool *gate_node = NULL, *used = NULL, *v_gate = NULL;
+    PLN_ALLOC(ctx, rs->map, n);
+    PLN_ALLOC(ctx, rs->tail, m);
+    PLN_ALLOC(ctx, rs->head, m);
+    for (int c = 0; c < 10; c++) {
+        PLN_ALLOC(ctx, rs->col[c], m);
+    }
+    PLN_ALLOC_GOTO(ctx, st, gate_node, n);
+    PLN_ALLOC_GOTO(ctx, st, used, n);
+    PLN_ALLOC_GOTO(ctx, st, v_gate, r->v.n);
+    for (pln_idx e = 0; e < m; e++) {
+        const sedge *ed = &r->ed[e];
+        rs->any_d = rs->any_d || ed->kind == 'd';
+        rs->any_m = rs->any_m || ed->kind == 'm';
+        used[ed->t] = used[ed->h] = true;
+        if (ed->kind == 'm') {
+            gate_node[ed->gate] = true;
+        }
+    }
+    if ((rs->any_d || rs->any_m) && ((!isnan(r->temp) && r->temp != 27.0) ||
+                                     (!isnan(r->tnom) && r->tnom != 27.0))) {
+        /* TODO(#13): carry the netlist's temperature into the network's element options. */
+        st = PLN_ERR(ctx, PLN_EPARSE, "%s: TEMP/TNOM other than 27 C: plnet reads a netlist's "
+                     "devices at SPICE's default 27 C (TEMP = TNOM); set the device "
+                     "temperature in plnet's network options instead", r->path);
+        goto done;
+    }
+    for (pln_idx i = 0; i < n; i++) {
+        if (gate_node[i] && used[i]) {
+            st = PLN_ERR_NODE(ctx, PLN_EPARSE, i, "%s: node '%s' is a transistor's gate and "
+                              "also joined to an element: plnet's transistor holds its gate by a "
+                              "source from the gate to its source node, and nothing else",
+                              r->path, r->nm.name[i]);
+            goto done;
+        }
+    }
+    for (pln_idx k = 0; k < r->i.n; k++) {
+        const pln_spice_source *s = &r->i.v[k];
+        if (gate_node[s->pos] || gate_node[s->neg]) {
+            st = PLN_ERR(ctx, PLN_EPARSE, "%s:%ld: a current source at a transistor's gate "
+                         "(plnet's gates draw no current and are held by a voltage source)",
+                         r->path, s->line);
+            goto done;
+        }
+    }
+    for (pln_idx e = 0; e < m; e++) {
+        const sedge *ed = &r->ed[e];
+        for (int q = 0; q < 10; q++) {
+            rs->col[q][e] = NAN;
+        }
+        rs->col[0][e] = ed->kind == 'r' ? 0.0 : ed->kind == 'd' ? 1.0 : 3.0;
+        if (ed->kind == 'r') {
+            rs->col[1][e] = ed->value;
+            rs->col[2][e] = 1.0 / ed->value;
+            continue;
+        }
+        const smodel *md = find_model(r, ed->model);
+        const char want = ed->kind == 'd' ? 'd' : 'n';
+        if (md == NULL || md->type != want) {
+            st = PLN_ERR(ctx, PLN_EPARSE, "%s:%ld: %s model '%s' %s", r->path, ed->line,
+                         ed->kind == 'd' ? "diode" : "transistor", ed->model,
+                         md == NULL ? "is not defined (.model)" : "is of another type");
+            goto done;
+        }
+        if (ed->kind == 'd') {
+            /* the area scales the saturation current and divides the series resistance */
+            rs->col[3][e] = or_default(md->is, 1e-14) * ed->value;
+            rs->col[4][e] = or_default(md->n, 1.0);
+            rs->col[5][e] = or_default(md->rs, 0.0) / ed->value;
+            continue;
+        }
+        rs->col[6][e] = or_default(md->kp, 2e-5) * ed->value; /* K' W / L */
+        rs->col[7][e] = or_default(md->vto, 0.0);
+        rs->col[8][e] = or_default(md->lambda, 0.0);
+        /* the gate: exactly one voltage source at the gate node, to this transistor's source */
+        const pln_idx gt = ed->gate, src_node = ed->h;
+        pln_idx found = -1;
+        for (pln_idx k = 0; k < r->v.n; k++) {
+            const pln_spice_source *s = &r->v.v[k];
+            if (s->pos != gt && s->neg != gt) {
+                continue;
+            }
+            const pln_idx other = s->pos == gt ? s->neg : s->pos;
+            if (found >= 0 || other != src_node) {
+                st = PLN_ERR(ctx, PLN_EPARSE, "%s:%ld: the gate '%s' of the transistor on line "
+                             "%ld must be held by one voltage source to its source '%s' (plnet's "
+                             "transistor holds V_GS; a gate held against %s makes a three-"
+                             "terminal element, which plnet does not model)", r->path, s->line,
+                             r->nm.name[gt], ed->line, r->nm.name[src_node],
+                             found >= 0 ? "two sources" : "another node");
+                goto done;
+            }
+            found = k;
+        }
+        if (found < 0) {
+            st = PLN_ERR(ctx, PLN_EPARSE, "%s:%ld: the gate '%s' is held by no voltage source "
+                         "(plnet's transistor needs V_GS: a source from the gate to the "
+                         "source '%s')", r->path, ed->line, r->nm.name[gt],
+                         r->nm.name[src_node]);
+            goto done;
+        }
+        v_gate[found] = true;
+        const pln_spice_source *s = &r->v.v[found];
+        rs->col[9][e] = s->pos == gt ? s->value : -s->value;
+    }
+    /* a voltage source between two gate nodes, or between a gate and a node no transistor of
+     * that gate has as source, was refused above; renumber without the gate nodes */
+    rs->n = 0;
+    for (pln_idx i = 0; i < n; i++) {
+        rs->map[i] = gate_node[i] ? -1 : rs->n++;
+    }
+    for (pln_idx e = 0; e < m; e++) {
+        rs->tail[e] = rs->map[r->ed[e].t];
+        rs->head[e] = rs->map[r->ed[e].h];
+    }
+    pln_idx kept = 0;
+    for (pln_idx k = 0; k < r->v.n; k++) {
+        if (v_gate[k]) {
+            continue;
+        }
+        pln_spice_source s = r->v.v[k];
+        s.pos = rs->map[s.pos];
+        s.neg = rs->map[s.neg];
+        r->v.v[kept++] = s;
+    }
+    r->v.n = kept;
+    for (pln_idx k = 0; k < r->i.n; k++) {
+        r->i.v[k].pos = rs->map[r->i.v[k].pos];
+        r->i.v[k].neg = rs->map[r->i.v[k].neg];
+    }
+    {
+        pln_idx w = 0;
+        for (pln_idx i = 0; i < n; i++) {
+            if (rs->map[i] >= 0) {
+                char *t = r->nm.name[w];
+                r->nm.name[w] = r->nm.name[i];
+                r->nm.name[i] = t;
+                w++;
+            }
+        }
+        /* the dropped names sit beyond w: they are freed with the table, which keeps its
+         * count n */
+    }
+done:
+    pln_i_free(gate_node);
+    pln_i_free(used);
+    pln_i_free(v_gate);
+    return st;
+}
+
 pln_status pln_graph_read_spice(pln_ctx *ctx, const char *path, pln_graph **out,
                                 pln_spice_sources *sources)
 {
@@ -624,11 +1079,13 @@ pln_status pln_graph_read_spice(pln_ctx *ctx, const char *path, pln_graph **out,
     memset(&r, 0, sizeof r);
     r.ctx = ctx;
     r.path = path;
+    r.temp = r.tnom = NAN;
     FILE *fp = NULL;
     char *buf = NULL;
     size_t size = 0;
     pln_graph *g = NULL;
-    double *col = NULL;
+    resolved rs;
+    memset(&rs, 0, sizeof rs);
     pln_spice_sources src;
     memset(&src, 0, sizeof src);
     src.ground = -1;
@@ -662,25 +1119,28 @@ pln_status pln_graph_read_spice(pln_ctx *ctx, const char *path, pln_graph **out,
     }
     PLN_TRY_GOTO(st, parse(&r, buf != NULL ? buf : "", size));
     if (r.m == 0) {
-        st = PLN_ERR(ctx, PLN_EPARSE, "%s: no resistors in the netlist (plnet's edges are its "
-                     "resistors)", path);
+        st = PLN_ERR(ctx, PLN_EPARSE, "%s: no resistors, diodes or transistors in the netlist "
+                     "(plnet's edges are its two-terminal elements)", path);
         goto done;
     }
+    PLN_TRY_GOTO(st, resolve(&r, &rs));
     /* Adopt frees the arrays even when it fails. */
-    st = pln_i_graph_adopt(ctx, r.nm.n, r.m, r.tail, r.head, &g);
-    r.tail = NULL;
-    r.head = NULL;
+    st = pln_i_graph_adopt(ctx, rs.n, r.m, rs.tail, rs.head, &g);
+    rs.tail = NULL;
+    rs.head = NULL;
     if (st != PLN_OK) {
         goto done;
     }
-    PLN_TRY_GOTO(st, pln_graph_edge_attr_set(g, "resistance", r.res));
-    PLN_ALLOC_GOTO(ctx, st, col, r.m);
-    for (pln_idx e = 0; e < r.m; e++) {
-        col[e] = 1.0 / r.res[e];
+    for (int c = 0; c < 10; c++) {
+        const bool diode_col = c >= 3 && c <= 5, mos_col = c >= 6;
+        if ((c == 0 && !(rs.any_d || rs.any_m)) || (diode_col && !rs.any_d) ||
+            (mos_col && !rs.any_m)) {
+            continue; /* a netlist of resistors reads as before: no element columns */
+        }
+        PLN_TRY_GOTO(st, pln_graph_edge_attr_set(g, col_names[c], rs.col[c]));
     }
-    PLN_TRY_GOTO(st, pln_graph_edge_attr_set(g, "conductance", col));
     PLN_TRY_GOTO(st, pln_graph_node_label_set(g, "name", (const char *const *)r.nm.name));
-    for (pln_idx id = 0; id < r.nm.n; id++) {
+    for (pln_idx id = 0; id < rs.n; id++) {
         if (strcmp(r.nm.name[id], "0") == 0) {
             src.ground = id;
         }
@@ -704,13 +1164,17 @@ done:
     }
     pln_i_free(buf);
     names_free(&r.nm);
-    pln_i_free(r.tail);
-    pln_i_free(r.head);
-    pln_i_free(r.res);
-    pln_i_free(r.r_line);
+    for (pln_idx e = 0; e < r.m; e++) {
+        pln_i_free(r.ed[e].model);
+    }
+    pln_i_free(r.ed);
+    for (pln_idx k = 0; k < r.n_mod; k++) {
+        pln_i_free(r.mod[k].name);
+    }
+    pln_i_free(r.mod);
+    resolved_free(&rs);
     pln_i_free(r.v.v);
     pln_i_free(r.i.v);
-    pln_i_free(col);
     pln_spice_sources_free(&src);
     pln_graph_destroy(g);
     return st;

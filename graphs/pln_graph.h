@@ -219,24 +219,38 @@ typedef struct pln_spice_sources {
 /** @brief Free the arrays of a pln_spice_sources (NULL allowed) and empty it. */
 PLN_API void pln_spice_sources_free(pln_spice_sources *s);
 
-/** @brief Read a SPICE netlist (the DC subset of SPICE3/ngspice) as a graph of resistors.
+/** @brief Read a SPICE netlist (the DC subset of SPICE3/ngspice) as a graph of two-terminal
+ *  elements: resistors, diodes and level-1 NMOS transistors (SPEC 1.3).
  *
  *  Syntax: the first line is the title (ignored, as in SPICE); `*` lines are comments, `;`
  *  anywhere and `$` at the start of a word begin inline comments; a line starting with `+`
  *  continues the previous element; everything is case-insensitive. Elements:
- *  `Rname n1 n2 value`, `Vname n+ n- [DC] value [AC ...]`, `Iname n+ n- [DC] value [AC ...]`;
- *  values take SPICE scale suffixes T G MEG K M U N P F MIL (M is milli, MEG mega) and any
- *  letters after them are ignored as units ("1kOhm" = 1000, "2.2uF" = 2.2e-6, "1F" = 1e-15).
- *  Dot cards (.op, .options, .print, ...) and .control/.endc blocks are skipped; `.end`
+ *  `Rname n1 n2 value`, `Vname n+ n- [DC] value [AC ...]`, `Iname n+ n- [DC] value [AC ...]`,
+ *  `Dname anode cathode model [area] [OFF]` and `Mname nd ng ns nb model [W=w] [L=l]
+ *  [AD= AS= PD= PS= NRD= NRS=] [OFF]`, with `.model name D(IS= N= RS=)` and `.model name
+ *  NMOS(LEVEL=1 KP= VTO= LAMBDA= GAMMA=0 IS=0)` (SPICE's defaults for what is not given;
+ *  parameters that only shape capacitance, noise or temperature dependence are accepted and
+ *  have no effect on the operating point; any other is an error naming it). A transistor's
+ *  bulk must be its source, and its gate must be held by exactly one voltage source from the
+ *  gate node to its source node (plnet's transistor holds V_GS): that source's value becomes
+ *  the edge's "gate" and the gate node and its source leave the circuit. A diode's area
+ *  multiplies IS and divides RS; a transistor's W/L (ngspice's default 100 um each)
+ *  multiplies KP. TEMP/TNOM other than 27 C (.options, .temp) is refused when the netlist has
+ *  devices. Values take SPICE scale suffixes T G MEG K M U N P F MIL (M is milli, MEG mega)
+ *  and any letters after them are ignored as units ("1kOhm" = 1000, "2.2uF" = 2.2e-6,
+ *  "1F" = 1e-15). Dot cards (.op, .print, ...) and .control/.endc blocks are skipped; `.end`
  *  stops the reading; .subckt, .include and .lib are rejected. Node names are arbitrary
  *  strings; `0` and `gnd` are the ground.
  *
- *  Result: nodes numbered in order of first appearance (ground is one node, named "0"),
- *  one edge per resistor in file order oriented n1 -> n2, edge attributes "resistance" (ohm)
- *  and "conductance" (S, 1/R), node label "name" (lower-cased SPICE names). V sources must
- *  go to ground or lie across a resistor (then they become an edge source on it): plnet
- *  fixes potentials of nodes and drops of edges, and a source between two nodes joined by
- *  no resistor has no edge to fix, so it is an error rather than an invented edge.
+ *  Result: nodes numbered in order of first appearance (ground is one node, named "0"; gate
+ *  nodes are not nodes), one edge per R, D or M in file order oriented n1 -> n2 (anode ->
+ *  cathode, drain -> source), edge attributes "resistance" (ohm) and "conductance" (S, 1/R;
+ *  NaN on devices) and, when the netlist has devices, "element" (0 resistor, 1 diode, 3 nmos)
+ *  with "diode_is", "diode_n", "diode_rs" and "kp", "vto", "lambda", "gate" (NaN where an
+ *  edge's kind has no such parameter), node label "name" (lower-cased SPICE names). V
+ *  sources must go to ground or lie across an edge (then they become an edge source on it):
+ *  plnet fixes potentials of nodes and drops of edges, and a source between two nodes joined
+ *  by no edge has no edge to fix, so it is an error rather than an invented edge.
  *
  *  @param[in] ctx context (borrowed)
  *  @param[in] path netlist file
@@ -244,10 +258,11 @@ PLN_API void pln_spice_sources_free(pln_spice_sources *s);
  *  @param[out] sources the sources (may be NULL to drop them); emptied on error
  *  @return PLN_OK; PLN_EIO (cannot open, naming the file); PLN_EPARSE ("file:line: ..." for
  *  an unknown element, too few fields, a bad value, R <= 0, an element joining a node to
- *  itself, two V sources fixing one node, unsupported cards, no resistors); PLN_EINVAL
- *  ("file:line: ..." for a V source between non-ground nodes with no resistor across it);
+ *  itself, two V sources fixing one node, unsupported cards or model parameters, an
+ *  undefined model, a gate not held against its transistor's source, no edges); PLN_EINVAL
+ *  ("file:line: ..." for a V source between non-ground nodes with no edge across it);
  *  PLN_ENOMEM. Complexity O(size of the file + m) expected (hashed node names), plus
- *  O(m) per V source between non-ground nodes. */
+ *  O(m) per V source between non-ground nodes and O(n_v) per transistor. */
 PLN_API pln_status pln_graph_read_spice(pln_ctx *ctx, const char *path, pln_graph **out,
                                         pln_spice_sources *sources);
 

@@ -17,6 +17,7 @@ struct pln_i_circuit {
     unsigned char *kind; /* per edge, a pln_element_kind */
     double *par;         /* m x NPAR, in the order of the kind's ops.par */
     double vt;           /* thermal voltage k_B T / q (V) */
+    double temperature;  /* K */
     double gmin;         /* S, in parallel with every nonlinear element */
     bool drop2;          /* gate signal: Dillavou's K' V^2 instead of 2 dC/d gate */
     pln_idx n_nonlinear; /* edges that are not linear resistors */
@@ -699,6 +700,7 @@ pln_status pln_i_circuit_init(pln_network *net, const pln_graph *g, const pln_el
     }
     net->circ = c; /* freed with the network from here on */
     c->vt = pln_thermal_voltage(o->temperature);
+    c->temperature = o->temperature;
     c->gmin = o->gmin;
     c->drop2 = o->gate_drop_squared;
     PLN_TRY(copy_tables(ctx, c, o));
@@ -810,6 +812,11 @@ bool pln_network_is_nonlinear(const pln_network *net) { return net->circ != NULL
 double pln_network_element_gmin(const pln_network *net)
 {
     return net->circ != NULL ? net->circ->gmin : 0.0;
+}
+
+double pln_network_element_temperature(const pln_network *net)
+{
+    return net->circ != NULL ? net->circ->temperature : NAN;
 }
 
 pln_element_kind pln_network_element_kind(const pln_network *net, pln_idx e)

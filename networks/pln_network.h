@@ -6,6 +6,8 @@
 #include "pln_elements.h"
 #include "pln_graph.h"
 
+#include <stdio.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -268,6 +270,25 @@ PLN_API bool pln_network_is_nonlinear(const pln_network *net);
 /** @brief The conductance g_min (S) in parallel with every nonlinear element (0 for a
  *  linear network). */
 PLN_API double pln_network_element_gmin(const pln_network *net);
+/** @brief The device temperature (K) of the elements' thermal voltage, NaN for a linear
+ *  network. */
+PLN_API double pln_network_element_temperature(const pln_network *net);
+/** @brief Write the network and its stored boundary as a SPICE netlist (ngspice's dialect)
+ *  to f: a title comment, node i as n<i> (nodes with zero[i] true, which must be fixed at
+ *  0 V, as SPICE's ground 0; zero may be NULL), every resistor R<e> = 1/k_e, every diode
+ *  D<e> with its `.model DM<e> D(IS= N= RS=)`, every transistor M<e> with its gate source
+ *  VG<e> from g<e> to its source (head) and `.model MM<e> NMOS(LEVEL=1 KP= VTO= LAMBDA=
+ *  IS=0)` (bulk tied to the source), every ideal diode a behavioural source B<e> with the
+ *  same piecewise-linear current, `.options TEMP= TNOM= GMIN=` when there are devices (the
+ *  network's temperature and g_min), every other fixed-potential node a source V<i> n<i> 0,
+ *  every injection I<i> 0 n<i>, every edge source VE<e> n<tail> n<head>, then .op and .end.
+ *  ngspice's .op of it is the network's steady state. (ngspice 39 computes V_T with the
+ *  CODATA 2014 k/q, 3.4e-7 relative from plnet's SI 2019 constants: a few 1e-7 V on a
+ *  conducting junction.)
+ *  @return PLN_OK; PLN_EINVAL for a flow or spring network, or naming an I(V) table edge
+ *  (no SPICE element is that interpolant; nothing is written); PLN_EIO. O(n + m). */
+PLN_API pln_status pln_network_write_spice(const pln_network *net, FILE *f, const char *title,
+                                           const bool *zero);
 /** @brief Element kind of edge e (PLN_ELEM_RESISTOR on a linear network or for a bad e). */
 PLN_API pln_element_kind pln_network_element_kind(const pln_network *net, pln_idx e);
 /** @brief Parameter p of edge e (its unit: pln_eparam_unit), NaN when edge e's kind has no

@@ -1,0 +1,189 @@
+/* test_circuit_cli.c — `plnet solve` of a netlist with diodes and transistors gives ngspice's operating point; `plnet export --spice` writes D and M elements with their .model lines, and ngspice's .op of the export is plnet's solve. */
+#include "cli_helpers.h"
+
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The brief's bar; ngspice 39's CODATA 2014 k/q against plnet's SI 2019 constants account for
+ * a few 1e-7 V on a conducting junction. */
+#define TOL_NGSPICE_V 1e-6
+
+static const char deck[] =
+    "diodes and transistors\n"
+    "V1 in 0 DC 3\n"
+    "R1 in a 1k\n"
+    "D1 a b DX\n"
+    ".model DX D(IS=2e-14 N=1.3 RS=15)\n"
+    "R2 b 0 2.2k\n"
+    "M1 a g1 c c NX W=20u L=10u\n"
+    "VG1 g1 c DC 1.8\n"
+    ".model NX NMOS(LEVEL=1 KP=1e-4 VTO=0.6 LAMBDA=0.02 IS=0)\n"
+    "R3 c 0 1.5k\n"
+    "D2 0 c DX 2\n"
+    "I1 0 b 0.2m\n"
+    "M2 c g2 b b NX\n"
+    "VG2 g2 b DC 0.9\n"
+    ".op\n.end\n";
+
+/* Node voltages of an ASCII raw file: v(name) for each name, NaN when absent. */
+static void read_raw(const char *raw, int n, const char *const *names, double *v)
+{
+    FILE *f = fopen(raw, "r");
+    cr_assert(f != NULL, "ngspice wrote no raw file %s", raw);
+    char line[512];
+    int state = 0, k = 0, idx[32];
+    for (int i = 0; i < n; i++) {
+        idx[i] = -1;
+        v[i] = NAN;
+    }
+    while (fgets(line, sizeof line, f) != NULL) {
+        if (strncmp(line, "Variables:", 10) == 0) {
+            state = 1;
+            continue;
+        }
+        if (strncmp(line, "Values:", 7) == 0) {
+            state = 2;
+            continue;
+        }
+        if (state == 1) {
+            int q;
+            char nm[128], ty[64];
+            if (sscanf(line, "%d %127s %63s", &q, nm, ty) == 3) {
+                for (int i = 0; i < n; i++) {
+                    char want[80];
+                    snprintf(want, sizeof want, "v(%s)", names[i]);
+                    if (strcmp(nm, want) == 0) {
+                        idx[i] = q;
+                    }
+                }
+            }
+        } else if (state == 2) {
+            char *s = line;
+            if (k == 0) {
+                strtol(s, &s, 10);
+            }
+            for (int i = 0; i < n; i++) {
+                if (idx[i] == k) {
+                    v[i] = strtod(s, NULL);
+                }
+            }
+            k++;
+        }
+    }
+    fclose(f);
+}
+
+/* Run ngspice on a deck with a control block appended that writes every node voltage. */
+static void run_ngspice(const char *dir, const char *cir, const char *raw)
+{
+    char *ctl = tc_fmt("%s.ctl.cir", cir);
+    FILE *in = fopen(cir, "r"), *out = fopen(ctl, "w");
+    cr_assert(in != NULL && out != NULL);
+    char line[512];
+    while (fgets(line, sizeof line, in) != NULL) {
+        if (strcmp(line, ".op\n") != 0 && strcmp(line, ".end\n") != 0) {
+            fputs(line, out);
+        }
+    }
+    fprintf(out, ".options RELTOL=1e-8 VNTOL=1e-11 ABSTOL=1e-16\n.op\n"
+                 ".control\nop\nset filetype=ascii\nwrite %s all\n.endc\n.end\n", raw);
+    fclose(in);
+    fclose(out);
+    char *cmd = tc_fmt("cd '%s' && ngspice -b '%s' > '%s.log' 2>&1", dir, ctl, ctl);
+    cr_assert_eq(system(cmd), 0, "ngspice failed (see %s.log)", ctl);
+    free(cmd);
+    free(ctl);
+}
+
+Test(circuit_cli, solve_of_a_netlist_with_devices_gives_ngspice_op, .timeout = 120)
+{
+    if (system("command -v ngspice > /dev/null 2>&1") != 0) {
+        cr_skip("ngspice is not installed");
+    }
+    char *dir = tc_dir("circuit-cli");
+    char *cir = tc_write(dir, "dm.cir", deck);
+    char *cfg = tc_write(dir, "dm.yaml", "name: dm\nnetwork:\n  kind: resistor\n  graph: {file: dm.cir}\n");
+    char *out = tc_fmt("%s/out", dir), *err = NULL;
+    int rc = tc_run(NULL, &err, "solve", cfg, "-o", out, NULL);
+    cr_assert_eq(rc, 0, "plnet solve: %s", err);
+    free(err);
+    char *pot = tc_fmt("%s/potentials.csv", out);
+    size_t n = 0;
+    double *p = tc_column(pot, "potential", &n);
+    cr_assert_eq(n, 5, "in, 0, a, b, c (the gates are not nodes)");
+    static const char *const names[] = {"in", "0", "a", "b", "c"};
+    char *raw = tc_fmt("%s/dm.raw", dir);
+    run_ngspice(dir, cir, raw);
+    double want[5];
+    read_raw(raw, 5, names, want);
+    want[1] = 0.0;
+    for (int i = 0; i < 5; i++) {
+        cr_assert(fabs(p[i] - want[i]) <= TOL_NGSPICE_V, "node %s: plnet %.12g, ngspice %.12g",
+                  names[i], p[i], want[i]);
+    }
+    /* edges.csv: each device's kind, its region and its V I */
+    char *edg = tc_fmt("%s/edges.csv", out);
+    size_t m = 0;
+    char **kind = tc_column_str(edg, "element", &m);
+    char **region = tc_column_str(edg, "region", &m);
+    double *drop = tc_column(edg, "drop", &m), *cur = tc_column(edg, "current", &m);
+    double *pw = tc_column(edg, "power", &m);
+    cr_assert_eq(m, 7);
+    cr_assert_str_eq(kind[1], "diode");
+    cr_assert_str_eq(region[1], "forward");
+    cr_assert_str_eq(kind[3], "nmos");
+    cr_assert_str_eq(region[5], "reverse", "D2 from ground to c is reverse biased");
+    for (size_t e = 0; e < m; e++) {
+        cr_assert(fabs(pw[e] - drop[e] * cur[e]) <= 1e-15 * fabs(pw[e]) + 1e-30);
+        free(kind[e]);
+        free(region[e]);
+    }
+    free(kind);
+    free(region);
+
+    /* the export: D and M with their .model lines, and ngspice's .op of it is plnet's solve */
+    char *exp = tc_fmt("%s/export.cir", dir);
+    err = NULL;
+    rc = tc_run(NULL, &err, "export", "--spice", cfg, "-o", exp, NULL);
+    cr_assert_eq(rc, 0, "plnet export: %s", err);
+    free(err);
+    FILE *f = fopen(exp, "r");
+    char line[512];
+    int n_d = 0, n_m = 0, n_dm = 0, n_mm = 0;
+    while (fgets(line, sizeof line, f) != NULL) {
+        n_d += line[0] == 'D';
+        n_m += line[0] == 'M';
+        n_dm += strncmp(line, ".model DM", 9) == 0 && strstr(line, " D(IS=") != NULL;
+        n_mm += strncmp(line, ".model MM", 9) == 0 && strstr(line, "NMOS(LEVEL=1 KP=") != NULL;
+    }
+    fclose(f);
+    cr_assert(n_d == 2 && n_m == 2 && n_dm == 2 && n_mm == 2, "D %d M %d .model %d %d", n_d, n_m,
+              n_dm, n_mm);
+    char *raw2 = tc_fmt("%s/export.raw", dir);
+    run_ngspice(dir, exp, raw2);
+    static const char *const exported[] = {"n0", "n1", "n2", "n3", "n4"};
+    read_raw(raw2, 5, exported, want);
+    for (int i = 0; i < 5; i++) {
+        if (i == 1) {
+            continue; /* the ground */
+        }
+        cr_assert(fabs(p[i] - want[i]) <= TOL_NGSPICE_V, "node n%d: plnet %.12g, ngspice %.12g", i,
+                  p[i], want[i]);
+    }
+    free(p);
+    free(drop);
+    free(cur);
+    free(pw);
+    free(raw);
+    free(raw2);
+    free(exp);
+    free(edg);
+    free(pot);
+    free(out);
+    free(cfg);
+    free(cir);
+    free(dir);
+}

@@ -29,7 +29,7 @@ static int write_netlist(FILE *f, const plnet_config *cfg, pln_experiment *x,
     const pln_network *net = pln_experiment_network(x);
     char title[512];
     snprintf(title, sizeof title, "plnet %s: %s network, %lld nodes, %lld edges (plnet %s)",
-             cfg->name.v, plnet_enum_name("network.kind", cfg->network.kind.v),
+             cfg->d.name, pln_kind_name(cfg->d.network.kind),
              (long long)pln_network_n_nodes(net), (long long)pln_network_n_edges(net),
              pln_version());
     if (pln_network_write_spice(net, f, title, is_zero) != PLN_OK) {

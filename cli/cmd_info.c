@@ -59,14 +59,14 @@ int plnet_cmd_info(int argc, char **argv, FILE *out, FILE *err)
             for (pln_idx c = 0; c < nc; c++) {
                 largest = sizes[c] > largest ? sizes[c] : largest;
             }
-            const plnet_graph_cfg *gc = &cfg.network.graph;
-            fprintf(out, "name: %s\nkind: %s\n", cfg.name.v,
-                    plnet_enum_name("network.kind", cfg.network.kind.v));
-            if (gc->source == PLNET_GRAPH_FILE) {
-                fprintf(out, "graph: file %s\n", gc->file_path);
+            const pln_graph_desc *gc = &cfg.d.network.graph;
+            fprintf(out, "name: %s\nkind: %s\n", cfg.d.name, pln_kind_name(cfg.d.network.kind));
+            if (gc->file != NULL) {
+                fprintf(out, "graph: file %s\n", gc->file);
             } else {
                 fprintf(out, "graph: %s\n",
-                        plnet_enum_name("network.graph.generator", gc->generator.v));
+                        pln_config_enum_name(pln_config_find("network.graph.generator"),
+                                             (int)gc->generator));
             }
             fprintf(out, "nodes: %lld\nedges: %lld\n", (long long)n, (long long)m);
             fprintf(out, "degree: min %lld, max %lld, mean %.6g\n", (long long)dmin,

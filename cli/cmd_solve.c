@@ -189,17 +189,16 @@ static int write_summary(const char *dir, pln_experiment *x, const solution *s, 
     return plnet_outfile_commit(&f, err);
 }
 
-static int write_config(const char *dir, const plnet_config *cfg, FILE *err)
+static int write_config(const char *dir, pln_experiment *x, FILE *err)
 {
     char *path = plnet_path_join(dir, "config.resolved.yaml");
-    plnet_outfile f;
-    if (path == NULL || plnet_outfile_open(&f, path, err) != 0) {
-        free(path);
+    if (path == NULL) {
+        fprintf(err, "plnet: out of memory\n");
         return 1;
     }
-    plnet_config_write(cfg, f.fp);
+    pln_status st = pln_experiment_write_config(x, path);
     free(path);
-    return plnet_outfile_commit(&f, err);
+    return st == PLN_OK ? 0 : plnet_report_lib(err, pln_experiment_ctx(x), st, NULL);
 }
 
 static int write_graphml(const char *dir, pln_experiment *x, const solution *s, FILE *err)
@@ -247,7 +246,7 @@ int plnet_cmd_solve(int argc, char **argv, FILE *out, FILE *err)
         rc = solve_network(&cfg, x, &s, err);
     }
     /* Only now, with everything validated and solved, does the output folder appear. */
-    const char *dir = a.output != NULL ? a.output : cfg.output.dir.v;
+    const char *dir = a.output != NULL ? a.output : cfg.d.output_dir;
     if (rc == 0) {
         rc = plnet_mkdirs(dir, err);
     }
@@ -268,18 +267,18 @@ int plnet_cmd_solve(int argc, char **argv, FILE *out, FILE *err)
         rc = write_graphml(dir, x, &s, err);
     }
     if (rc == 0) {
-        rc = write_config(dir, &cfg, err);
+        rc = write_config(dir, x, err);
     }
     if (rc == 0 && spring) {
         fprintf(out, "%s: %lld nodes, %lld edges; elastic energy %.10g J after %lld Newton "
                      "iterations\nresults in %s/\n",
-                cfg.name.v, (long long)pln_network_n_nodes(pln_experiment_network(x)),
+                cfg.d.name, (long long)pln_network_n_nodes(pln_experiment_network(x)),
                 (long long)pln_network_n_edges(pln_experiment_network(x)), s.power, (long long)s.newton_iterations,
                 dir);
     } else if (rc == 0) {
         fprintf(out, "%s: %lld nodes, %lld edges; dissipated power %.10g W (supplied %.10g W)\n"
                      "results in %s/\n",
-                cfg.name.v, (long long)pln_network_n_nodes(pln_experiment_network(x)),
+                cfg.d.name, (long long)pln_network_n_nodes(pln_experiment_network(x)),
                 (long long)pln_network_n_edges(pln_experiment_network(x)), s.power, s.supplied, dir);
     }
     free(s.p);

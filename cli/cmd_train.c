@@ -129,35 +129,6 @@ static void run_free(run *r)
     plnet_overrides_free(&r->sets);
 }
 
-/* The resolved configuration as text, and the configuration a resume must match: the same
- * with the keys that may change between a run and its continuation blanked. */
-static int config_texts(run *r)
-{
-    char *resolved = NULL;
-    char *fingerprint = NULL;
-    size_t len = 0;
-    FILE *fp = open_memstream(&resolved, &len);
-    int rc = fp != NULL ? plnet_config_write(&r->cfg, fp) : 1;
-    if (fp != NULL && fclose(fp) != 0) {
-        rc = 1;
-    }
-    plnet_config c = r->cfg; /* shallow: only scalars are changed */
-    c.train.steps.v = 0;
-    c.train.checkpoint_every.v = 0;
-    c.output.dir.v = (char *)"";
-    fp = rc == 0 ? open_memstream(&fingerprint, &len) : NULL;
-    rc = fp != NULL ? plnet_config_write(&c, fp) : 1;
-    if (fp != NULL && fclose(fp) != 0) {
-        rc = 1;
-    }
-    if (rc == 0 && pln_experiment_set_config(r->x, resolved, fingerprint) != PLN_OK) {
-        rc = 1;
-    }
-    free(resolved);
-    free(fingerprint);
-    return rc;
-}
-
 /* A library failure while writing or stepping: exit 1, naming the node or edge. */
 static int lib_failure(run *r, pln_status st, const char *what)
 {
@@ -201,10 +172,11 @@ static int load_checkpoint(run *r)
         } else {
             rc = plnet_report_lib(r->err, r->ctx, st, "--resume: checkpoint.bin");
         }
-    } else if (pln_experiment_steps(r->x) > r->cfg.train.steps.v) {
-        plnet_report_at(r->err, &r->cfg, r->cfg.train.steps.at,
+    } else if (pln_experiment_steps(r->x) > r->cfg.d.train.steps) {
+        bool found = false;
+        plnet_report_at(r->err, &r->cfg, plnet_config_mark(&r->cfg, "train.steps", &found),
                         "train.steps = %lld, but the run in %s is already at step %lld",
-                        (long long)r->cfg.train.steps.v, r->dir,
+                        (long long)r->cfg.d.train.steps, r->dir,
                         (long long)pln_experiment_steps(r->x));
         rc = 2;
     }
@@ -218,14 +190,14 @@ static pln_status after_step(pln_experiment *x, int64_t step, void *user)
 {
     (void)x;
     run *r = user;
-    const plnet_train_cfg *t = &r->cfg.train;
-    if (t->checkpoint_every.v > 0 && step % t->checkpoint_every.v == 0 && step < t->steps.v) {
+    const pln_train_desc *t = &r->cfg.d.train;
+    if (t->checkpoint_every > 0 && step % t->checkpoint_every == 0 && step < t->steps) {
         if (write_file(r, "metrics.csv", pln_experiment_write_metrics) != 0 ||
             write_file(r, "checkpoint.bin", pln_experiment_write_checkpoint) != 0) {
             return PLN_EIO; /* reported */
         }
     }
-    progress_show(&r->pg, step, t->steps.v, r->err, false);
+    progress_show(&r->pg, step, t->steps, r->err, false);
     return PLN_OK;
 }
 
@@ -325,10 +297,6 @@ static int set_up(run *r)
     if (rc == 0) {
         rc = plnet_experiment_open(&r->cfg, PLN_BUILD_LEARNER, &r->ctx, &r->x, r->err);
     }
-    if (rc == 0 && config_texts(r) != 0) {
-        fprintf(r->err, "plnet: out of memory\n");
-        rc = 1;
-    }
     return rc;
 }
 
@@ -339,9 +307,9 @@ static void summary(run *r, FILE *out)
         pln_experiment_evaluate(r->x, PLN_SPLIT_TEST, &te) != PLN_OK) {
         return;
     }
-    fprintf(out, "%s: %lld steps; train error %.6g, test error %.6g", r->cfg.name.v,
+    fprintf(out, "%s: %lld steps; train error %.6g, test error %.6g", r->cfg.d.name,
             (long long)pln_experiment_steps(r->x), tr.error, te.error);
-    if (r->cfg.task.kind.v == PLNET_TASK_CLASSIFICATION) {
+    if (r->cfg.d.task.kind == PLN_TASK_CLASSIFICATION) {
         fprintf(out, ", test accuracy %.4g", te.accuracy);
     }
     /* The ledger of SPEC 5, cumulated over the run. */
@@ -359,7 +327,7 @@ static void summary(run *r, FILE *out)
 
 static int train_loop(run *r, bool *stopped)
 {
-    const int64_t steps = r->cfg.train.steps.v;
+    const int64_t steps = r->cfg.d.train.steps;
     memset(&r->pg, 0, sizeof r->pg);
     r->pg.on = !r->quiet && isatty(fileno(r->err));
     clock_gettime(CLOCK_MONOTONIC, &r->pg.start);
@@ -409,7 +377,7 @@ int plnet_cmd_train(int argc, char **argv, FILE *out, FILE *err)
     }
     rc = set_up(&r);
     if (rc == 0) {
-        r.dir = output != NULL ? output : r.cfg.output.dir.v;
+        r.dir = output != NULL ? output : r.cfg.d.output_dir;
     }
     if (rc == 0 && r.resume) {
         rc = load_checkpoint(&r);

@@ -60,55 +60,40 @@ static int load_point(const plnet_sweep *sw, size_t i, plnet_config *cfg, FILE *
  * Cholesky factor of a 2-D network grows about so). Only the order matters. */
 static double point_cost(const plnet_config *c)
 {
+    const pln_experiment_desc *d = &c->d;
     double nodes = 100.0;
-    const plnet_graph_cfg *g = &c->network.graph;
-    if (g->source == PLNET_GRAPH_GENERATOR) {
-        if (g->generator.v == PLNET_GEN_SQUARE_LATTICE ||
-            g->generator.v == PLNET_GEN_TRIANGULAR_LATTICE) {
-            nodes = (double)g->nx.v * (double)g->ny.v;
+    const pln_graph_desc *g = &d->network.graph;
+    if (g->file == NULL) {
+        if (g->generator == PLN_GEN_SQUARE_LATTICE || g->generator == PLN_GEN_TRIANGULAR_LATTICE) {
+            nodes = (double)g->size[0] * (double)g->size[1];
         } else {
-            nodes = (double)g->n.v;
+            nodes = (double)g->n;
         }
-    } else if (g->file_path != NULL) {
+    } else {
         /* About one edge per 20 bytes of a graph file. */
         struct stat sb;
-        if (stat(g->file_path, &sb) == 0) {
+        if (stat(g->file, &sb) == 0) {
             nodes = (double)sb.st_size / 20.0;
         }
     }
-    double steps = (double)c->train.steps.v;
-    if (c->learning.rule.v == PLNET_RULE_TEMPORAL && c->protocol.dt.v > 0.0) {
-        steps *= (c->protocol.tau_fast.v + c->protocol.tau_slow.v) / c->protocol.dt.v;
+    double steps = (double)d->train.steps;
+    const pln_protocol_options *p = &d->temporal.protocol;
+    if (d->learning.learner == PLN_LEARNER_TEMPORAL && p->dt > 0.0) {
+        steps *= (p->tau_fast + p->tau_slow) / p->dt;
     }
-    double batch = c->train.batch.v > 1 ? (double)c->train.batch.v : 1.0;
+    double batch = d->train.batch > 1 ? (double)d->train.batch : 1.0;
     return steps * batch * pow(nodes > 1.0 ? nodes : 1.0, 1.5);
 }
 
+/* The columns are the library's (pln_experiment_desc_columns): the learner and the task
+ * decide them. */
 bool plnet_sweep_has_column(const plnet_config *c, const char *name)
 {
-    static const char *const always[] = {
-        "step",   "loss",     "train_error", "test_error",  "power_free",     "power_clamped",
-        "joule",  "bits",     "landauer",    "joule_total", "bits_total",     "landauer_total",
-        "efficiency_total"};
-    static const char *const temporal[] = {"time", "memory", "efficiency", "memory_total"};
-    static const char *const classify[] = {"train_accuracy", "test_accuracy"};
-    for (size_t k = 0; k < sizeof always / sizeof always[0]; k++) {
-        if (strcmp(name, always[k]) == 0) {
+    const char *names[64];
+    pln_idx n = pln_experiment_desc_columns(&c->d, names, NULL, 64);
+    for (pln_idx k = 0; k < n && k < 64; k++) {
+        if (strcmp(name, names[k]) == 0) {
             return true;
-        }
-    }
-    if (c->learning.rule.v == PLNET_RULE_TEMPORAL) {
-        for (size_t k = 0; k < sizeof temporal / sizeof temporal[0]; k++) {
-            if (strcmp(name, temporal[k]) == 0) {
-                return true;
-            }
-        }
-    }
-    if (c->task.kind.v == PLNET_TASK_CLASSIFICATION) {
-        for (size_t k = 0; k < sizeof classify / sizeof classify[0]; k++) {
-            if (strcmp(name, classify[k]) == 0) {
-                return true;
-            }
         }
     }
     return false;
@@ -118,10 +103,11 @@ static int check_collect(const plnet_sweep *sw, size_t i, const plnet_config *c,
 {
     for (size_t k = 0; k < sw->n_collect; k++) {
         if (!plnet_sweep_has_column(c, sw->collect[k])) {
-            const char *why = c->learning.rule.v == PLNET_RULE_TEMPORAL
+            const char *why = c->d.learning.learner == PLN_LEARNER_TEMPORAL
                                   ? ""
                                   : " (time, memory, efficiency and memory_total are written "
-                                    "by rule: temporal only; the accuracies by classification)";
+                                    "by the temporal learner only; the accuracies by "
+                                    "classification)";
             if (sw->collect_line[k] > 0) {
                 fprintf(err, "plnet: %s:%d:%d: collect: point %zu's metrics.csv has no column "
                              "'%s'%s\n", sw->path, sw->collect_line[k], sw->collect_col[k], i,
@@ -215,7 +201,7 @@ int plnet_sweep_check(plnet_sweep *sw, FILE *err)
         rc = load_point(sw, i, &cfg, err);
         if (rc == 0) {
             sw->cost[i] = point_cost(&cfg);
-            sw->seed_of[i] = cfg.seed.v;
+            sw->seed_of[i] = (int64_t)cfg.d.seed;
             rc = check_collect(sw, i, &cfg, err);
         }
         /* The graph of each parameter point (its first seed): node and edge ids, roles and

@@ -85,7 +85,6 @@ void pln_experiment_desc_default(pln_experiment_desc *d)
     d->learning.learner = PLN_LEARNER_CONTRASTIVE;
     pln_rule_options_default(&d->learning.rule);
     pln_hardware_default(&d->learning.hardware);
-    d->learning.hardware.spacing = PLN_SPACING_LOG;
 
     pln_tcl_options tcl;
     pln_tcl_options_default(&tcl);
@@ -180,6 +179,8 @@ static pln_status copy_desc(pln_experiment *x, const pln_experiment_desc *d)
 {
     x->d = *d;
     pln_experiment_desc *c = &x->d;
+    PLN_TRY(keep_str(x, &c->name));
+    PLN_TRY(keep_str(x, &c->output_dir));
     PLN_TRY(keep_str(x, &c->network.graph.file));
     pln_boundary_desc *b = &c->boundary;
     KEEP(x, b->ground, b->n_ground);
@@ -188,10 +189,10 @@ static pln_status copy_desc(pln_experiment *x, const pln_experiment_desc *d)
     PLN_TRY(keep_role(x, &b->edge_sources));
     PLN_TRY(keep_role(x, &b->edge_strains));
     KEEP(x, b->pins, b->n_pins);
-    KEEP(x, b->pin_displacements, b->n_pins * b->pin_dim);
-    KEEP(x, b->pin_axes, b->n_pins);
+    KEEP(x, b->pin_displacements, b->n_pin_displacements * b->pin_dim);
+    KEEP(x, b->pin_axes, b->n_pin_axes);
     KEEP(x, b->force_nodes, b->n_forces);
-    KEEP(x, b->forces, b->n_forces * b->force_dim);
+    KEEP(x, b->forces, b->n_force_values * b->force_dim);
     pln_task_desc *t = &c->task;
     PLN_TRY(keep_role(x, &t->inputs));
     PLN_TRY(keep_role(x, &t->outputs));
@@ -251,13 +252,12 @@ static const char *bounds_key(const pln_experiment *x, bool rest_half)
 }
 
 /* The lower modules name their options by their own keys; an experiment's error names the
- * configuration key a user writes. */
-static void translate_key(pln_experiment *x)
+ * configuration key a user writes. Options the experiment file does not expose (the
+ * solver's ordering, factorization mode and pivot tolerance, Newton's Hessian, a
+ * regression's row sum) are named by the section that holds the rest of their options. */
+const char *pln_i_experiment_key(const char *lower, const pln_experiment_desc *d, char *buf,
+                                 size_t size)
 {
-    pln_error *e = &x->ctx->err;
-    if (e->code == PLN_OK || e->key[0] == '\0') {
-        return;
-    }
     static const struct {
         const char *from, *to;
     } plain[] = {
@@ -268,6 +268,7 @@ static void translate_key(pln_experiment *x)
         {"hardware.sign_step", "learning.hardware.sign_step"},
         {"hardware.desync", "learning.hardware.desync"},
         {"task", "task.kind"},
+        {"task.row_sum", "task"},
         {"nudge", "learning.nudge"},
         {"max_rhs", "train.batch"},
         {"size", "network.graph.size"},
@@ -281,22 +282,45 @@ static void translate_key(pln_experiment *x)
         {"positions", "network.graph"},
         {"newton.tolerance", "network.newton_tol"},
         {"newton.max_iterations", "network.newton_max_iter"},
+        {"newton.hessian", "network"},
         {"refactor", "solver.refactor"},
         {"pcg_tol", "solver.pcg_tol"},
         {"pcg_max_iter", "solver.pcg_max_iter"},
         {"pcg_refactor_iter", "solver.pcg_refactor_iter"},
+        {"ordering", "solver"},
+        {"mode", "solver"},
+        {"pivot_tol", "solver"},
     };
-    bool done = false;
-    for (size_t k = 0; k < sizeof plain / sizeof plain[0] && !done; k++) {
-        if (strcmp(e->key, plain[k].from) == 0) {
-            snprintf(e->key, sizeof e->key, "%s", plain[k].to);
-            done = true;
+    for (size_t k = 0; k < sizeof plain / sizeof plain[0]; k++) {
+        if (strcmp(lower, plain[k].from) == 0) {
+            return plain[k].to;
         }
     }
-    if (strcmp(e->key, "hardware.min") == 0 || strcmp(e->key, "hardware.max") == 0) {
-        char to[sizeof e->key];
-        snprintf(to, sizeof to, "%s.%s", bounds_key(x, false), e->key + 9);
-        snprintf(e->key, sizeof e->key, "%s", to);
+    if (strcmp(lower, "hardware.min") == 0 || strcmp(lower, "hardware.max") == 0) {
+        pln_dof dof = d->learning.rule.dof;
+        bool spring = d->network.kind == PLN_KIND_SPRING || d->network.kind == PLN_KIND_SPRING_LINEAR;
+        const char *block = dof == PLN_DOF_RADIUS        ? "network.edges.radius"
+                            : dof == PLN_DOF_REST_LENGTH ? "network.edges.rest_length"
+                            : spring                     ? "network.edges.stiffness"
+                                                         : "network.edges.conductance";
+        snprintf(buf, size, "%s.%s", block, lower + 9);
+        return buf;
+    }
+    return lower;
+}
+
+static void translate_key(pln_experiment *x)
+{
+    pln_error *e = &x->ctx->err;
+    if (e->code == PLN_OK || e->key[0] == '\0') {
+        return;
+    }
+    char buf[sizeof e->key];
+    const char *to = pln_i_experiment_key(e->key, &x->d, buf, sizeof buf);
+    if (to != e->key) {
+        char copy[sizeof e->key];
+        snprintf(copy, sizeof copy, "%s", to);
+        snprintf(e->key, sizeof e->key, "%s", copy);
     }
     /* An experiment's messages start with the key they are about. */
     size_t kl = strlen(e->key);
@@ -321,18 +345,23 @@ static bool ends_with(const char *s, const char *suffix)
     return a >= b && strcasecmp(s + a - b, suffix) == 0;
 }
 
+pln_graph_format pln_i_graph_format(const char *file, pln_graph_format format)
+{
+    if (format != PLN_FORMAT_AUTO || file == NULL) {
+        return format;
+    }
+    bool xml = ends_with(file, ".graphml") || ends_with(file, ".xml");
+    bool spice = ends_with(file, ".cir") || ends_with(file, ".sp") || ends_with(file, ".net") ||
+                 ends_with(file, ".spice");
+    return xml ? PLN_FORMAT_GRAPHML : spice ? PLN_FORMAT_SPICE : PLN_FORMAT_EDGELIST;
+}
+
 static pln_status make_graph(pln_experiment *x)
 {
     const pln_graph_desc *g = &x->d.network.graph;
     pln_status st = PLN_OK;
     if (g->file != NULL && g->file[0] != '\0') {
-        pln_graph_format f = g->format;
-        if (f == PLN_FORMAT_AUTO) {
-            bool xml = ends_with(g->file, ".graphml") || ends_with(g->file, ".xml");
-            bool spice = ends_with(g->file, ".cir") || ends_with(g->file, ".sp") ||
-                         ends_with(g->file, ".net") || ends_with(g->file, ".spice");
-            f = xml ? PLN_FORMAT_GRAPHML : spice ? PLN_FORMAT_SPICE : PLN_FORMAT_EDGELIST;
-        }
+        const pln_graph_format f = pln_i_graph_format(g->file, g->format);
         if (f == PLN_FORMAT_GRAPHML) {
             st = pln_graph_read_graphml(x->ctx, g->file, &x->graph);
         } else if (f == PLN_FORMAT_SPICE) {
@@ -720,8 +749,7 @@ static pln_status build_spring(pln_experiment *x)
     PLN_TRY(check_ids(x, bd->force_nodes, bd->n_forces, n, "boundary.forces.nodes", "node"));
     PLN_TRY(check_ids(x, bd->edge_strains.edges, bd->edge_strains.n_edges, m,
                       "boundary.edge_strains.edges", "edge"));
-    const bool given[2] = {bd->pin_displacements != NULL && bd->pin_dim > 0,
-                           bd->forces != NULL && bd->n_forces > 0};
+    const bool given[2] = {bd->n_pin_displacements > 0, bd->n_force_values > 0};
     const int dims[2] = {bd->pin_dim, bd->force_dim};
     for (int q = 0; q < 2; q++) {
         if (given[q] && dims[q] != d) {
@@ -746,7 +774,7 @@ static pln_status build_spring(pln_experiment *x)
     for (pln_idx k = 0; k < bd->n_pins; k++) {
         x->dir_nodes[k] = bd->pins[k];
         int mask = (1 << d) - 1;
-        if (bd->pin_axes != NULL) {
+        if (bd->n_pin_axes > 0) {
             mask = bd->pin_axes[k];
             if (mask <= 0 || mask >= (1 << 3)) {
                 return fail_key(x, PLN_EINVAL, "boundary.pins.axes",
@@ -768,7 +796,7 @@ static pln_status build_spring(pln_experiment *x)
             }
         }
         x->dir_axes[k] = mask;
-        for (int c = 0; c < d && bd->pin_displacements != NULL && bd->pin_dim > 0; c++) {
+        for (int c = 0; c < d && bd->n_pin_displacements > 0; c++) {
             x->dir_values[k * d + c] = bd->pin_displacements[k * d + c];
         }
     }
@@ -814,7 +842,7 @@ static pln_status build_spring(pln_experiment *x)
            t->inputs.n_edges);
     for (pln_idx k = 0; k < nc; k++) {
         x->cur_nodes[k] = bd->force_nodes[k];
-        if (bd->forces != NULL) {
+        if (bd->n_force_values > 0) {
             memcpy(x->cur_values + k * d, bd->forces + k * d, (size_t)d * sizeof *x->cur_values);
         }
     }
@@ -1108,7 +1136,10 @@ pln_status pln_experiment_create(pln_ctx *ctx, const pln_experiment_desc *d,
     }
     x->ctx = ctx;
     x->stage = (pln_build_stage)0;
-    pln_status st = copy_desc(x, d);
+    pln_status st = pln_experiment_desc_check(ctx, d);
+    if (st == PLN_OK) {
+        st = copy_desc(x, d);
+    }
     x->springs = x->d.network.kind == PLN_KIND_SPRING || x->d.network.kind == PLN_KIND_SPRING_LINEAR;
     x->dim = 1;
     if (st == PLN_OK) {

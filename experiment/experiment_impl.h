@@ -49,6 +49,10 @@ struct pln_experiment {
     char *resolved, *fingerprint;
 };
 
+/* A lower module's option key as the configuration key a user writes (buf may hold it). */
+const char *pln_i_experiment_key(const char *lower, const pln_experiment_desc *d, char *buf,
+                                 size_t size);
+
 /* metrics.c */
 void pln_i_metrics_columns(pln_experiment *x);
 pln_status pln_i_metrics_log(pln_experiment *x);

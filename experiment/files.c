@@ -1,4 +1,5 @@
 /* files.c — an experiment's run files (metrics.csv, predictions.csv, network.graphml, config.resolved.yaml, checkpoint.bin), each written atomically, and checkpoints that resume bit for bit. */
+#include "config_impl.h"
 #include "experiment_impl.h"
 
 #include <errno.h>
@@ -173,13 +174,58 @@ static pln_status write_bytes(pln_experiment *x, const char *path, const void *d
     return pln_i_afile_commit(x->ctx, &f);
 }
 
+/* The experiment's configuration as YAML (pln_i_config_yaml with what the experiment knows
+ * beyond its description), malloc'd; NULL when out of memory. */
+static char *config_text(const pln_experiment *x, unsigned flags)
+{
+    pln_i_config_extras e;
+    memset(&e, 0, sizeof e);
+    if (x->graph != NULL) {
+        e.ground_known = true;
+        e.ground = pln_experiment_ground(x, &e.n_ground);
+        for (int k = 0; k < 2; k++) {
+            e.picked[k] = pln_experiment_role_nodes(x, k, &e.n_picked[k]);
+        }
+    }
+    size_t len = pln_i_config_yaml(&x->d, flags, &e, NULL, 0);
+    char *text = pln_i_malloc(len + 1);
+    if (text != NULL) {
+        pln_i_config_yaml(&x->d, flags, &e, text, len + 1);
+    }
+    return text;
+}
+
+pln_status pln_experiment_config_text(const pln_experiment *x, bool fingerprint, char *buf,
+                                      size_t size, size_t *len)
+{
+    const char *given = fingerprint ? x->fingerprint : x->resolved;
+    char *made = given == NULL ? config_text(x, fingerprint ? PLN_YAML_FINGERPRINT : 0) : NULL;
+    if (given == NULL && made == NULL) {
+        PLN_FAIL(x->ctx, PLN_ENOMEM, "out of memory (configuration text)");
+    }
+    const char *text = given != NULL ? given : made;
+    *len = strlen(text);
+    if (buf != NULL && size > 0) {
+        size_t n = *len < size ? *len : size - 1;
+        memcpy(buf, text, n);
+        buf[n] = '\0';
+    }
+    pln_i_free(made);
+    return PLN_OK;
+}
+
 pln_status pln_experiment_write_config(pln_experiment *x, const char *path)
 {
-    if (x->resolved == NULL) {
-        PLN_FAIL(x->ctx, PLN_EINVAL, "no resolved configuration was recorded "
-                 "(pln_experiment_set_config)");
+    if (x->resolved != NULL) {
+        return write_bytes(x, path, x->resolved, strlen(x->resolved));
     }
-    return write_bytes(x, path, x->resolved, strlen(x->resolved));
+    char *text = config_text(x, 0);
+    if (text == NULL) {
+        PLN_FAIL(x->ctx, PLN_ENOMEM, "out of memory (configuration text)");
+    }
+    pln_status st = write_bytes(x, path, text, strlen(text));
+    pln_i_free(text);
+    return st;
 }
 
 /* ------------------------------------------------------------------ checkpoints */
@@ -214,9 +260,19 @@ static uint64_t fnv1a(const void *data, size_t len)
     return h;
 }
 
+/* The configuration a resume must match: the front end's, else the experiment's own. */
+static const char *fingerprint_of(const pln_experiment *x)
+{
+    if (x->fingerprint == NULL) {
+        /* Made once and kept: the description does not change. */
+        ((pln_experiment *)x)->fingerprint = config_text(x, PLN_YAML_FINGERPRINT);
+    }
+    return x->fingerprint != NULL ? x->fingerprint : "";
+}
+
 static size_t fingerprint_len(const pln_experiment *x)
 {
-    return x->fingerprint != NULL ? strlen(x->fingerprint) : 0;
+    return strlen(fingerprint_of(x));
 }
 
 size_t pln_experiment_checkpoint_size(const pln_experiment *x)
@@ -252,7 +308,7 @@ pln_status pln_experiment_checkpoint_save(const pln_experiment *x, void *buf, si
     const size_t flen = fingerprint_len(x);
     put_u64(p, (uint64_t)flen);
     if (flen > 0) {
-        memcpy(p + 8, x->fingerprint, flen);
+        memcpy(p + 8, fingerprint_of(x), flen);
     }
     p += 8 + flen;
     const size_t ssz = pln_learner_state_size(x->learner);
@@ -332,7 +388,7 @@ pln_status pln_experiment_checkpoint_load(pln_experiment *x, const void *buf, si
     const bool mine = pln_learner_get_type(x->learner) == pln_learner_temporal;
     const size_t mylen = fingerprint_len(x);
     if (temporal != mine || flen != mylen ||
-        (flen > 0 && memcmp(ftext, x->fingerprint, flen) != 0)) {
+        (flen > 0 && memcmp(ftext, fingerprint_of(x), flen) != 0)) {
         char *theirs = pln_i_malloc(flen + 1);
         if (theirs == NULL) {
             PLN_FAIL(x->ctx, PLN_ENOMEM, "out of memory");
@@ -345,8 +401,7 @@ pln_status pln_experiment_checkpoint_load(pln_experiment *x, const void *buf, si
                      "the %s", temporal ? "temporal" : "contrastive",
                      mine ? "temporal" : "contrastive");
         } else {
-            first_difference(theirs, x->fingerprint != NULL ? x->fingerprint : "", diff,
-                             sizeof diff);
+            first_difference(theirs, fingerprint_of(x), diff, sizeof diff);
         }
         pln_i_free(theirs);
         return pln_i_error(x->ctx, PLN_EINVAL, __FILE__, __LINE__, -1, -1, "fingerprint",

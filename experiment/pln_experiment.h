@@ -128,13 +128,20 @@ typedef struct pln_boundary_desc {
     /* springs */
     pln_idx n_pins;
     const pln_idx *pins;
-    int pin_dim;                   /**< components per displacement (0: none given) */
-    const double *pin_displacements; /**< n_pins x pin_dim, row-major (m); NULL = 0 */
-    const int *pin_axes;           /**< per pin, mask of held axes (bit c = axis c); NULL = all */
+    /** Imposed displacements of the pins (m, row-major, pin_dim each): one vector per pin, or
+     *  none (NULL, 0: fixed pins). */
+    pln_idx n_pin_displacements;
+    int pin_dim;
+    const double *pin_displacements;
+    /** Per pin, the mask of held axes (bit c = axis c: 1 = x, 3 = xy); none (NULL, 0) holds
+     *  every axis. */
+    pln_idx n_pin_axes;
+    const int *pin_axes;
     pln_idx n_forces;
     const pln_idx *force_nodes;
+    pln_idx n_force_values;        /**< vectors in forces: one per force node */
     int force_dim;
-    const double *forces;          /**< n_forces x force_dim (N) */
+    const double *forces;          /**< n_force_values x force_dim (N) */
     pln_role_desc edge_strains;    /**< edges + imposed strains */
 } pln_boundary_desc;
 
@@ -193,6 +200,10 @@ typedef struct pln_train_desc {
 
 /** An experiment. Every pointer inside is borrowed by pln_experiment_create and copied. */
 typedef struct pln_experiment_desc {
+    /** The run's name and output folder: recorded in the resolved configuration for the
+     *  front end, not used by the library. Default NULL ("" in the file). */
+    const char *name;
+    const char *output_dir;
     uint64_t seed;             /**< default 1 (see pln_stream) */
     pln_network_desc network;
     pln_boundary_desc boundary;
@@ -207,6 +218,110 @@ typedef struct pln_experiment_desc {
 
 /** @brief Every default (the values listed on each member). */
 PLN_API void pln_experiment_desc_default(pln_experiment_desc *d);
+
+/* ================================================================== configuration keys */
+
+/** How a key's value is written in an experiment file. */
+typedef enum pln_key_type {
+    PLN_KEY_SECTION = 0, /**< a mapping of keys (no value of its own) */
+    PLN_KEY_BOOL,        /**< bool */
+    PLN_KEY_INT,         /**< an integer field of int_size bytes */
+    PLN_KEY_REAL,        /**< double */
+    PLN_KEY_STRING,      /**< const char * */
+    PLN_KEY_PATH,        /**< const char *, a file relative to the experiment file's folder */
+    PLN_KEY_ENUM,        /**< an int-sized enum, written by name */
+    PLN_KEY_IDS,         /**< list of node or edge ids: pln_idx *, count at count_offset */
+    PLN_KEY_REALS,       /**< list of doubles, count at count_offset */
+    PLN_KEY_STRINGS,     /**< list of names: const char *const *, count at count_offset */
+    PLN_KEY_INT_PAIR,    /**< [a, b]: two pln_idx side by side */
+    PLN_KEY_REAL_PAIR,   /**< [a, b]: doubles at offset and count_offset */
+    PLN_KEY_VECTORS,     /**< list of vectors of 2 or 3 doubles: count at count_offset, length
+                              (int) at dim_offset, row-major */
+    PLN_KEY_AXES         /**< list of axis sets ("x", "xy", "xyz"): int masks, count at
+                              count_offset */
+} pln_key_type;
+
+/** Flags of a key. */
+enum {
+    /** A section written as a flow mapping on one line ({init: uniform, low: 0.5, ...}). */
+    PLN_KEY_FLOW = 1u << 0,
+    /** Another spelling of a key (alias_of): read, never written nor listed in the docs. */
+    PLN_KEY_ALIAS = 1u << 1,
+    /** A key of network.graph's generator (refused beside network.graph.file). */
+    PLN_KEY_GENERATOR = 1u << 2,
+    /** A key of network.graph's file form. */
+    PLN_KEY_GRAPH_FILE = 1u << 3
+};
+
+/** One configuration key: everything the readers, the resolved-file writer, the error
+ *  locator and the documentation need. Defaults are those of pln_experiment_desc_default,
+ *  read through `offset`; there is no other copy of them. */
+typedef struct pln_key {
+    const char *key;       /**< dotted, e.g. "learning.hardware.levels" */
+    pln_key_type type;
+    size_t offset;         /**< of the value (or the array's pointer) in pln_experiment_desc */
+    size_t count_offset;   /**< lists: of their pln_idx count; REAL_PAIR: of the second value */
+    size_t dim_offset;     /**< vectors: of their int length */
+    int int_size;          /**< INT and ENUM: bytes of the field (4 or 8) */
+    double min, max;       /**< numbers: the range (max HUGE_VAL: none above; min = max = 0:
+                                no range) */
+    bool min_open, max_open; /**< exclusive bounds */
+    const char *const *names; /**< ENUM: the names, NULL-terminated */
+    const int *values;     /**< ENUM: the value of each name (NULL: 0, 1, 2, ...) */
+    /** Network kinds the key belongs to (bit PLN_KIND_x; 0: every kind), and what a reader
+     *  says when the key is given for another kind. */
+    unsigned kinds;
+    const char *refusal;
+    const char *alias_of;  /**< PLN_KEY_ALIAS: the key it spells */
+    const char *unit;      /**< "S", "m", "Pa s", "K", ... or "" (dimensionless or not a number) */
+    const char *doc;       /**< one line */
+    /** The default as the documentation states it when the value alone does not tell (it
+     *  depends on other keys), else NULL. */
+    const char *default_doc;
+    unsigned flags;        /**< PLN_KEY_FLOW, ... */
+} pln_key;
+
+/** @brief Number of keys in the table (sections included). */
+PLN_API pln_idx pln_config_n_keys(void);
+/** @brief Key k, in the order of the resolved file (sections before their keys). */
+PLN_API const pln_key *pln_config_key(pln_idx k);
+/** @brief The key of a dotted name, or NULL. */
+PLN_API const pln_key *pln_config_find(const char *dotted);
+/** @brief Where key k's value lives in a description (for readers that fill one). */
+PLN_API void *pln_config_field(pln_experiment_desc *d, const pln_key *k);
+PLN_API const void *pln_config_field_const(const pln_experiment_desc *d, const pln_key *k);
+/** @brief The name of an enum value (the first that has it), or NULL. */
+PLN_API const char *pln_config_enum_name(const pln_key *k, int value);
+
+/** @brief Check a description as pln_experiment_create does before building anything:
+ *  every number within its key's range, and the keys that depend on each other (bounds
+ *  around the initial values that are drawn, a rule's nudge, the dof against the network
+ *  kind, role values and targets counted against their nodes, ...). Only what the
+ *  experiment uses is checked against other keys (an unused default never fails).
+ *  @return PLN_OK or PLN_EINVAL with the configuration key in the error (a message that
+ *  starts with it). Complexity O(keys + list lengths). */
+PLN_API pln_status pln_experiment_desc_check(pln_ctx *ctx, const pln_experiment_desc *d);
+
+/** Flags of the resolved configuration's text. */
+enum {
+    /** The configuration a resumed run must match: train.steps, train.checkpoint_every and
+     *  output.dir blanked (they may change between a run and its continuation). */
+    PLN_YAML_FINGERPRINT = 1u << 0
+};
+/** @brief The resolved configuration as YAML (every key, defaults filled in), which any
+ *  experiment-file reader reads back to the same description.
+ *  @param[out] buf  may be NULL when size is 0
+ *  @return the length of the whole text (excluding the terminating NUL); the text is
+ *  complete when that is below size (as snprintf). */
+PLN_API size_t pln_experiment_desc_yaml(const pln_experiment_desc *d, unsigned flags, char *buf,
+                                        size_t size);
+
+/** @brief The metrics columns that a run of this description logs (learner and task decide),
+ *  as pln_experiment_metrics_column names them.
+ *  @param[out] names, units  max entries each (either may be NULL)
+ *  @return the number of columns. */
+PLN_API pln_idx pln_experiment_desc_columns(const pln_experiment_desc *d, const char **names,
+                                            const char **units, pln_idx max);
 
 /* ================================================================== the experiment */
 
@@ -348,9 +463,16 @@ PLN_API pln_status pln_experiment_metrics_row(pln_experiment *x, double *row);
 
 /* ---------------------------------------------------------------- files and checkpoints */
 
-/** @brief Record the configuration as the front end wrote it (copied): `resolved` goes into
- *  config.resolved.yaml, `fingerprint` (the configuration a resume must match) into every
- *  checkpoint. Either may be NULL (kept as it was). @return PLN_OK, PLN_ENOMEM. */
+/** @brief The experiment's resolved configuration (YAML: every key, defaults filled in, the
+ *  nodes drawn for random roles in comments), or with `fingerprint` the configuration a
+ *  resume must match (train.steps, train.checkpoint_every and output.dir blanked).
+ *  @param[out] buf  size bytes (may be NULL with size 0); *len gets the whole length
+ *  @return PLN_OK, PLN_ENOMEM. */
+PLN_API pln_status pln_experiment_config_text(const pln_experiment *x, bool fingerprint, char *buf,
+                                              size_t size, size_t *len);
+/** @brief Replace the texts above (copied; either may be NULL, kept as it was): for a front
+ *  end that records more than the description (the experiment's own texts are the default).
+ *  @return PLN_OK, PLN_ENOMEM. */
 PLN_API pln_status pln_experiment_set_config(pln_experiment *x, const char *resolved,
                                              const char *fingerprint);
 
@@ -363,7 +485,7 @@ PLN_API pln_status pln_experiment_write_predictions(pln_experiment *x, const cha
 /** @brief network.graphml: the graph with the current edge values (conductance or
  *  stiffness, rest_length, radius) and each node's role. Written atomically. */
 PLN_API pln_status pln_experiment_write_graphml(pln_experiment *x, const char *path);
-/** @brief The resolved configuration recorded by pln_experiment_set_config. */
+/** @brief config.resolved.yaml: the resolved configuration (pln_experiment_config_text). */
 PLN_API pln_status pln_experiment_write_config(pln_experiment *x, const char *path);
 /** @brief checkpoint.bin (see pln_experiment_checkpoint_save). Written atomically. */
 PLN_API pln_status pln_experiment_write_checkpoint(pln_experiment *x, const char *path);

@@ -80,19 +80,51 @@ static const column columns[] = {
 };
 _Static_assert(sizeof columns / sizeof columns[0] <= PLN_I_MAX_COLUMNS, "room for the columns");
 
-void pln_i_metrics_columns(pln_experiment *x)
+/* The columns of a run with this learner and task, as indices into the table. */
+static pln_idx select_columns(bool temporal, bool classify, int *col)
 {
-    const unsigned mine = pln_learner_get_type(x->learner) == pln_learner_temporal
-                              ? COL_TEMPORAL
-                              : COL_CONTRASTIVE;
-    x->n_cols = 0;
+    const unsigned mine = temporal ? COL_TEMPORAL : COL_CONTRASTIVE;
+    pln_idx n = 0;
     for (size_t k = 0; k < sizeof columns / sizeof columns[0]; k++) {
         const column *c = &columns[k];
-        if ((c->flags & mine) == 0 || ((c->flags & COL_CLASSIFY) != 0 && !x->classify)) {
+        if ((c->flags & mine) == 0 || ((c->flags & COL_CLASSIFY) != 0 && !classify)) {
             continue;
         }
-        x->col[x->n_cols++] = (int)k;
+        col[n++] = (int)k;
     }
+    return n;
+}
+
+static const char *unit_of(const column *c, bool spring, bool classify)
+{
+    return spring && c->unit_spring != NULL ? c->unit_spring
+           : classify && strstr(c->name, "_error") != NULL ? "1"
+                                                           : c->unit;
+}
+
+void pln_i_metrics_columns(pln_experiment *x)
+{
+    x->n_cols = select_columns(pln_learner_get_type(x->learner) == pln_learner_temporal,
+                               x->classify, x->col);
+}
+
+pln_idx pln_experiment_desc_columns(const pln_experiment_desc *d, const char **names,
+                                    const char **units, pln_idx max)
+{
+    int col[PLN_I_MAX_COLUMNS];
+    const bool classify = d->task.kind == PLN_TASK_CLASSIFICATION;
+    const bool spring = d->network.kind == PLN_KIND_SPRING ||
+                        d->network.kind == PLN_KIND_SPRING_LINEAR;
+    pln_idx n = select_columns(d->learning.learner == PLN_LEARNER_TEMPORAL, classify, col);
+    for (pln_idx k = 0; k < n && k < max; k++) {
+        if (names != NULL) {
+            names[k] = columns[col[k]].name;
+        }
+        if (units != NULL) {
+            units[k] = unit_of(&columns[col[k]], spring, classify);
+        }
+    }
+    return n;
 }
 
 pln_idx pln_experiment_metrics_n_columns(const pln_experiment *x) { return x->n_cols; }
@@ -107,9 +139,7 @@ const char *pln_experiment_metrics_column(const pln_experiment *x, pln_idx k, co
     }
     const column *c = &columns[x->col[k]];
     if (unit != NULL) {
-        *unit = x->springs && c->unit_spring != NULL ? c->unit_spring
-                : x->classify && strstr(c->name, "_error") != NULL ? "1"
-                                                                   : c->unit;
+        *unit = unit_of(c, x->springs, x->classify);
     }
     return c->name;
 }

@@ -11,15 +11,16 @@ enum { MAX_NODES = 400, MAX_BATCH = 16 };
 
 static bool small(const plnet_config *cfg)
 {
-    const plnet_graph_cfg *g = &cfg->network.graph;
-    if (g->source == PLNET_GRAPH_FILE) {
+    const pln_graph_desc *g = &cfg->d.network.graph;
+    if (g->file != NULL) {
         return true; /* a file next to the input: the reader bounds it by its size */
     }
-    bool lattice = g->generator.v == PLNET_GEN_SQUARE_LATTICE ||
-                   g->generator.v == PLNET_GEN_TRIANGULAR_LATTICE;
-    int64_t n = lattice ? g->nx.v * g->ny.v : g->n.v;
-    return n <= MAX_NODES && cfg->train.batch.v <= MAX_BATCH &&
-           cfg->task.n_examples.v <= 10 * MAX_NODES && cfg->task.test_examples.v <= 10 * MAX_NODES;
+    bool lattice = g->generator == PLN_GEN_SQUARE_LATTICE ||
+                   g->generator == PLN_GEN_TRIANGULAR_LATTICE;
+    int64_t n = lattice ? g->size[0] * g->size[1] : g->n;
+    const pln_task_desc *t = &cfg->d.task;
+    return n <= MAX_NODES && cfg->d.train.batch <= MAX_BATCH &&
+           t->regression.n_train <= 10 * MAX_NODES && t->regression.n_test <= 10 * MAX_NODES;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -10,11 +10,11 @@ void pln_hardware_default(pln_hardware *hw)
     hw->min = 1e-3;
     hw->max = 1e3;
     hw->levels = 0;
-    hw->spacing = PLN_SPACING_LINEAR;
+    hw->spacing = PLN_SPACING_LOG;
     hw->update_noise = 0.0;
     hw->signal_noise = 0.0;
     hw->sign_updates = false;
-    hw->sign_step = 0.0;
+    hw->sign_step = 0.01;
     hw->desync = 1.0;
     hw->signed_values = false;
 }

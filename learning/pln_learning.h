@@ -114,7 +114,7 @@ typedef struct pln_hardware {
     bool clip;
     double min, max;      /**< bounds of clipping and of the quantization levels */
     pln_idx levels;       /**< quantize to L >= 2 levels between min and max; 0 = off */
-    pln_spacing spacing;  /**< level spacing, default PLN_SPACING_LINEAR */
+    pln_spacing spacing;  /**< level spacing, default PLN_SPACING_LOG (bounds span decades) */
     /** Multiplicative update noise: d theta *= 1 + update_noise N(0,1); 0 = off. */
     double update_noise;
     /** Measurement noise: each signal s_e(x) read as s_e + signal_noise N(0,1) (signal
@@ -137,8 +137,9 @@ typedef struct pln_hardware {
 /** Lowest theta ever written, whatever the bounds (keeps the Laplacian positive definite). */
 #define PLN_THETA_FLOOR 1e-12
 
-/** @brief Defaults: everything off (clip false, min 1e-3, max 1e3, levels 0, linear, no
- *  noise, no sign updates, desync 1, unsigned). */
+/** @brief Defaults: everything off (clip false, min 1e-3, max 1e3, levels 0, log spacing,
+ *  no noise, no sign updates of step 0.01, desync 1, unsigned): the defaults of an
+ *  experiment file. */
 PLN_API void pln_hardware_default(pln_hardware *hw);
 /** @brief Check ranges. @return PLN_OK or PLN_EINVAL naming the key ("hardware.levels" ...). */
 PLN_API pln_status pln_hardware_check(pln_ctx *ctx, const pln_hardware *hw);

@@ -39,6 +39,8 @@ void pln_trainer_options_default(pln_trainer_options *o)
     pln_hardware_default(&o->hardware);
     pln_hardware_default(&o->hardware_rest_length);
     pln_hardware_default(&o->hardware_gate);
+    /* Gate voltages are signed: their levels can only be evenly spaced. */
+    o->hardware_gate.spacing = PLN_SPACING_LINEAR;
     o->batch = 1;
     o->seed = 1;
     o->temperature = 300.0;

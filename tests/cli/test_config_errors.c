@@ -2,6 +2,7 @@
 #include "cli_helpers.h"
 
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -159,4 +160,59 @@ Test(config_errors, edge_source_between_fixed_nodes_is_a_library_error)
                  "boundary:\n  ground: [0]\n  potentials: {nodes: [1], values: [1.0]}\n"
                  "  edge_sources: {edges: [0], values: [2.0]}\n",
                  1, "plnet: ", NULL);
+}
+
+/* Issue 12: only the values an init draws from are checked against the bounds. */
+Test(config_errors, unused_edge_values_are_not_checked_against_the_bounds)
+{
+    char *dir = tc_dir("unused-bounds");
+    char *cfg = tc_write(dir, "exp.yaml",
+                         "network:\n  graph: {generator: square_lattice, size: [3, 3]}\n"
+                         "  edges:\n    conductance: {init: constant, value: 5.0e-4, min: 1.0e-4, "
+                         "max: 1.0e-3}\n");
+    char *outdir = tc_fmt("%s/out", dir);
+    char *err = NULL;
+    int rc = tc_run(NULL, &err, "solve", cfg, "-o", outdir, NULL);
+    cr_assert_eq(rc, 0, "the unused default low 0.5 failed the run: %s", err);
+    free(err);
+    free(outdir);
+    free(cfg);
+    free(dir);
+    /* A draw does use low and high. */
+    expect_error("used-bounds",
+                 "network:\n  edges:\n    conductance: {init: uniform, min: 1.0e-4, max: 1.0e-3}\n",
+                 2, "network.edges.conductance.low = 0.5 is outside [min, max] = [0.0001, 0.001]",
+                 NULL);
+    /* Bounds always matter: they clip learning. */
+    expect_error("bad-bounds",
+                 "network:\n  edges:\n    conductance: {init: constant, min: 2.0, max: 1.0}\n", 2,
+                 "exp.yaml:3:50: network.edges.conductance.max (1) must be greater than", NULL);
+}
+
+/* The temporal learner is a learner; rule: temporal still reads as it. */
+Test(config_errors, rule_temporal_reads_as_the_temporal_learner)
+{
+    char *dir = tc_dir("rule-temporal");
+    char *cfg = tc_write(dir, "exp.yaml", "learning: {rule: temporal}\n");
+    char *out = NULL;
+    char *err = NULL;
+    char *outdir = tc_fmt("%s/out", dir);
+    int rc = tc_run(&out, &err, "solve", cfg, "-o", outdir, NULL);
+    cr_assert_eq(rc, 0, "%s", err);
+    char *rpath = tc_fmt("%s/config.resolved.yaml", outdir);
+    size_t n = 0;
+    FILE *fp = fopen(rpath, "r");
+    char text[8192];
+    n = fread(text, 1, sizeof text - 1, fp);
+    text[n] = '\0';
+    fclose(fp);
+    cr_assert(strstr(text, "  learner: temporal\n  rule: coupled\n") != NULL, "%s", text);
+    free(rpath);
+    free(outdir);
+    free(out);
+    free(err);
+    free(cfg);
+    free(dir);
+    expect_error("rule-learner", "learning: {learner: contrastive, rule: temporal}\n", 2,
+                 "exp.yaml:1:40: learning.rule: temporal is a learner, not a rule", NULL);
 }

@@ -155,7 +155,7 @@ Test(set, errors_name_the_argument)
     char *dir = tc_dir("set-errors");
     char *cfg = write_base(dir, "[5, 4]", "0.1", "", "20");
     refused("train", cfg, "learning.rate=-1",
-            "plnet: --set learning.rate=-1: learning.rate must be > 0, got -1\n");
+            "plnet: --set learning.rate=-1: learning.rate must be >= 0, got -1\n");
     refused("solve", cfg, "learning.rate=fast",
             "plnet: --set learning.rate=fast: learning.rate: expected a number, got 'fast'\n");
     /* An element of a list value. */
@@ -180,7 +180,7 @@ Test(set, unknown_keys_are_refused)
     char *cfg = write_base(dir, "[5, 4]", "0.1", "", "20");
     refused("train", cfg, "learning.rat=0.2",
             "plnet: --set learning.rat=0.2: unknown key 'rat' in learning (expected one of: "
-            "rule, rate, rate_rest_length, nudge, asymmetry, dof, hardware)\n");
+            "learner, rule, rate, rate_rest_length, nudge, asymmetry, dof, hardware)\n");
     refused("solve", cfg, "lerning.rate=0.2",
             "plnet: --set lerning.rate=0.2: unknown key 'lerning' in the top level (expected one "
             "of: name, seed, network, boundary, task, learning, protocol, energy, solver, train, "

@@ -398,7 +398,7 @@ Test(sweep, bad_files_fail_before_any_point_runs_naming_file_line_col)
         {"base: base.yaml\ngrid:\n  learning.rate: {log: [0.1, 1, 0]}\n", "bad.yaml:3:33",
          "empty axis"},
         /* a value the configuration refuses (the second of three) */
-        {"base: base.yaml\ngrid:\n  learning.rate: [0.1, -0.5, 1]\n", "bad.yaml:3:24", "> 0"},
+        {"base: base.yaml\ngrid:\n  learning.rate: [0.1, -0.5, 1]\n", "bad.yaml:3:24", ">= 0"},
         {"base: base.yaml\nseeds: [1, 2]\ngrid:\n  learning.nudge: {linear: [0.5, 1.5, 3]}\n",
          "bad.yaml:4:19", "nudge"},
         /* a value on the axis twice; a key fixed and varied; a scalar axis */

@@ -270,19 +270,19 @@ Test(train, classification_without_a_data_file_is_reported)
 Test(train, classification_with_the_wrong_number_of_outputs_names_the_outputs)
 {
     /* Iris has three classes: two output nodes is a configuration error found by the
-     * library, reported at the YAML position of task.outputs. */
+     * library, reported at the YAML position of task.outputs (its block). */
     char *yaml = tc_fmt("network:\n  graph: {generator: erdos_renyi, n: 40, mean_degree: 5.0}\n"
                         "task:\n  kind: classification\n  inputs: {nodes: [1, 2, 3, 4]}\n"
                         "  outputs: {nodes: [30, 31]}\n  data: %s\n  label: species\n",
                         ts_source_path("examples/data/iris.csv"));
-    expect_train_error("train-classes", yaml, "exp.yaml:6:20: task.outputs");
+    expect_train_error("train-classes", yaml, "exp.yaml:6:12: task.outputs");
     free(yaml);
 }
 
 Test(train, a_task_without_outputs_is_reported)
 {
     expect_train_error("train-noout", "task:\n  kind: regression\n  inputs: {nodes: [1, 2]}\n",
-                       "exp.yaml:2:9: task.outputs: learning needs at least one output");
+                       "exp.yaml:2:3: task.outputs: learning needs at least one output");
 }
 
 /* ------------------------------------------------------------------ signals */

@@ -337,8 +337,11 @@ Test(experiment, errors_name_the_configuration_key)
     pln_experiment_desc d;
     chain_desc(&d);
     const pln_idx far[] = {1, 7};
+    const double two[] = {0.5, 0.5};
     d.task.outputs.n_nodes = 2;
     d.task.outputs.nodes = far;
+    d.task.n_targets = 2;
+    d.task.targets = two;
     refused(&d, PLN_BUILD_GRAPH, PLN_EINVAL, "task.outputs.nodes[1]",
             "node 7 does not exist (the graph has 3 nodes, ids 0..2)");
     chain_desc(&d);
@@ -350,6 +353,7 @@ Test(experiment, errors_name_the_configuration_key)
     chain_desc(&d);
     d.boundary.n_ground = 0;
     d.task.inputs.n_nodes = 0;
+    d.task.inputs.n_values = 0;
     refused(&d, PLN_BUILD_NETWORK, PLN_EINVAL, "boundary.ground",
             "nodes 0, 1, 2 (3 nodes) form a component with no ground");
     chain_desc(&d);
@@ -357,7 +361,7 @@ Test(experiment, errors_name_the_configuration_key)
     refused(&d, PLN_BUILD_LEARNER, PLN_EINVAL, "learning.hardware.levels", "");
     chain_desc(&d);
     d.network.graph.size[0] = 0;
-    refused(&d, PLN_BUILD_GRAPH, PLN_EINVAL, "network.graph.size", "lattice size must be positive");
+    refused(&d, PLN_BUILD_GRAPH, PLN_EINVAL, "network.graph.size[0]", "must be >= 1, got 0");
     chain_desc(&d);
     d.network.graph.file = "/nonexistent/graph.graphml";
     refused(&d, PLN_BUILD_GRAPH, PLN_EIO, "network.graph.file", "/nonexistent/graph.graphml");

@@ -127,6 +127,7 @@ Test(hardware, sign_updates_have_fixed_size)
     /* With levels and no explicit step, every update is exactly one level. */
     hw.sign_step = 0.0;
     hw.levels = 11;
+    hw.spacing = PLN_SPACING_LINEAR;
     hw.min = 0.0;
     hw.max = 1.0;
     for (int e = 0; e < M; e++) {
@@ -194,6 +195,7 @@ Test(ledger, landauer_counts_bits_at_the_resolution)
     pln_hardware hw;
     pln_hardware_default(&hw);
     hw.levels = 5;
+    hw.spacing = PLN_SPACING_LINEAR;
     hw.min = 0.0;
     hw.max = 4.0;
     const double dq[4] = {1.0, -2.0, 0.0, 3.0}; /* 1, 2 and 3 levels of size 1 */

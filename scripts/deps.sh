@@ -2,8 +2,9 @@
 # Install the Debian packages plnet needs that are missing (uses sudo when not root).
 set -euo pipefail
 pkgs=(build-essential meson ninja-build pkg-config libsuitesparse-dev libopenblas-dev
-      libigraph-dev libyaml-dev libcriterion-dev ngspice python3 python3-numpy python3-scipy
-      python3-networkx libcairo2-dev clang libclang-rt-14-dev openmpi-bin libopenmpi-dev)
+      libigraph-dev libyaml-dev libcriterion-dev ngspice python3 python3-dev python3-numpy
+      python3-scipy python3-networkx python3-yaml python3-matplotlib libcairo2-dev clang
+      libclang-rt-14-dev openmpi-bin libopenmpi-dev)
 missing=()
 for p in "${pkgs[@]}"; do
     dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -549,7 +549,7 @@ typedef struct run_state {
     experiment_object *self;
     PyThreadState *ts;  /* the thread state saved while the GIL is released */
     PyObject *callback; /* may be NULL */
-    pln_idx rows_seen;
+    pln_idx step_column; /* the metrics column "step", or -1 */
     struct timespec last_check;
     bool checked;
     bool stopped;       /* the callback returned False */
@@ -621,11 +621,14 @@ static pln_status run_on_step(pln_experiment *x, int64_t step, void *user)
     if (r->callback == NULL) {
         return PLN_OK;
     }
+    /* A row was logged by this step when the last row is this step's (counting rows would
+     * miss one after the off-grid row of an earlier train() is dropped). */
     const pln_idx rows = pln_experiment_metrics_n_rows(x);
-    if (rows <= r->rows_seen) {
+    const pln_idx nc = pln_experiment_metrics_n_columns(x);
+    if (rows == 0 || r->step_column < 0 ||
+        pln_experiment_metrics_rows(x)[(rows - 1) * nc + r->step_column] != (double)step) {
         return PLN_OK;
     }
-    r->rows_seen = rows;
     PyEval_RestoreThread(r->ts);
     pln_status st = PLN_OK;
     r->self->busy = 2;
@@ -672,7 +675,12 @@ static PyObject *experiment_run(experiment_object *self, PyObject *args, PyObjec
     memset(&r, 0, sizeof r);
     r.self = self;
     r.callback = callback != Py_None ? callback : NULL;
-    r.rows_seen = pln_experiment_metrics_n_rows(self->x);
+    r.step_column = -1;
+    for (pln_idx k = 0; k < pln_experiment_metrics_n_columns(self->x); k++) {
+        if (strcmp(pln_experiment_metrics_column(self->x, k, NULL), "step") == 0) {
+            r.step_column = k;
+        }
+    }
     pln_status st;
     self->busy = 1;
     pln_ctx_set_progress(self->ctx, run_progress, &r);

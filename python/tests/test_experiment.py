@@ -5,6 +5,7 @@ both ways) and the GIL."""
 
 import math
 import os
+import tempfile
 import threading
 import time
 import unittest
@@ -100,6 +101,17 @@ class DictAndSet(unittest.TestCase):
         c = plnet.Experiment(IRIS)
         c.train(steps=60)
         self.assertFalse(np.array_equal(a.theta, c.theta))
+
+    def test_set_equals_editing_the_file(self):
+        with open(ALLOSTERY) as f:
+            text = f.read()
+        self.assertEqual(text.count("rate: 0.5"), 1)
+        with tempfile.TemporaryDirectory(prefix="plnet-py-") as tmp:
+            edited = os.path.join(tmp, "edited.yaml")
+            with open(edited, "w") as f:
+                f.write(text.replace("rate: 0.5", "rate: 0.2"))
+            self.check_same(plnet.Experiment(ALLOSTERY, set={"learning.rate": 0.2}),
+                            plnet.Experiment(edited))
 
     def test_string_is_not_a_number(self):
         with self.assertRaises(plnet.Error) as cm:

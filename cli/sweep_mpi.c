@@ -55,8 +55,20 @@ int plnet_sweep_mpi_init(int *rank, FILE *err)
 
 int plnet_sweep_mpi_agree(int rc)
 {
+    /* Polled with naps: a blocking MPI_Bcast spins in Open MPI, and the other ranks wait here
+     * while rank 0 checks every point (a core each on a cluster, but on an oversubscribed
+     * machine they would take the CPU rank 0 needs). */
     int v = rc;
-    MPI_Bcast(&v, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    MPI_Request req;
+    if (MPI_Ibcast(&v, 1, MPI_INT, 0, MPI_COMM_WORLD, &req) != MPI_SUCCESS) {
+        MPI_Bcast(&v, 1, MPI_INT, 0, MPI_COMM_WORLD);
+        return v;
+    }
+    int done = 0;
+    while (MPI_Test(&req, &done, MPI_STATUS_IGNORE) == MPI_SUCCESS && !done) {
+        struct timespec t = {0, 1000 * 1000};
+        nanosleep(&t, NULL);
+    }
     return v;
 }
 

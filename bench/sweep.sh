@@ -67,6 +67,35 @@ printf "| one by one (64 x plnet train) | %.2f | %.1f | 1.00 |\n" "$loop" "$(ech
 printf "| plnet sweep --jobs 1 | %.2f | %.1f | %.2fx |\n" "$j1" "$(echo "64 / $j1" | bc -l)" "$(echo "$loop / $j1" | bc -l)"
 printf "| plnet sweep --jobs 2 | %.2f | %.1f | **%.2fx** |\n" "$j2" "$(echo "64 / $j2" | bc -l)" "$(echo "$loop / $j2" | bc -l)"
 echo
+if command -v perf >/dev/null 2>&1; then
+    # CPU time (perf task-clock, ms), which other jobs on the machine disturb much less than
+    # wall time: of everything (the sweep and its workers, or the 64 plnet processes), and
+    # of the sweep process alone (--no-inherit), less one plnet start-up.
+    cpu() { perf stat -x, -e task-clock "$@" 2>&1 >/dev/null | awk -F, '/task-clock/ { print $1 }'; }
+    # Small quantities: the mean of 5 runs (a --resume with nothing left leaves the folder as
+    # it was, so each repetition does the same work).
+    cpu1() { perf stat -r 5 --no-inherit -x, -e task-clock "$@" 2>&1 >/dev/null | awk -F, '/task-clock/ { print $1 }'; }
+    rm -rf loop j1c t1c t1d
+    loopcpu=$(cpu sh -c 'for r in 0.1 0.2 0.4 0.8; do for n in 0.01 0.03 0.1 0.3; do for s in 1 2 3 4; do
+        "$0" train base.yaml -o "loop/$r-$n-$s" --quiet --set train.steps="$1" \
+            --set train.checkpoint_every=0 --set learning.rate=$r --set learning.nudge=$n \
+            --set seed=$s; done; done; done' "$plnet" "$steps")
+    sweepcpu=$(cpu "$plnet" sweep sweep.yaml -o j1c --jobs 1 -q)
+    startup=$(cpu1 "$plnet" --version)
+    sched=0
+    for k in 1 2 3 4 5; do
+        rm -rf t1c
+        sched=$(echo "$sched + $(perf stat --no-inherit -x, -e task-clock "$plnet" sweep tiny.yaml -o t1c --jobs 1 -q 2>&1 >/dev/null | awk -F, '/task-clock/ { print $1 }') / 5" | bc -l)
+    done
+    check=$(cpu1 "$plnet" sweep tiny.yaml -o t1c --jobs 1 -q --resume)
+    echo "CPU time (perf task-clock):"
+    echo
+    printf -- "- 64 points one by one: %.0f ms; plnet sweep --jobs 1: %.0f ms (%.2fx less)\n" \
+        "$loopcpu" "$sweepcpu" "$(echo "$loopcpu / $sweepcpu" | bc -l)"
+    printf -- "- the sweep process itself, 1-step points (check, fork, status files, tables): (%.1f - %.1f start-up) / 64 = **%.2f ms CPU per point**, of which the check of every point and the tables (a --resume with nothing left to run): %.2f ms\n" \
+        "$sched" "$startup" "$(echo "($sched - $startup) / 64" | bc -l)" "$(echo "($check - $startup) / 64" | bc -l)"
+    echo
+fi
 echo "Scheduling overhead per point (--jobs 1: the sweep's wall time less the points' own run"
 echo "times, over 64; it holds checking every point's configuration, the fork, the status"
 echo "files and the tables):"

@@ -139,6 +139,8 @@ pln_status pln_experiment_write_graphml(pln_experiment *x, const char *path)
     if (spring) {
         PLN_TRY(pln_graph_edge_attr_set(g, "rest_length", pln_network_rest_lengths(net)));
     }
+    /* diodes, transistors (with their learned gates), tables */
+    PLN_TRY(pln_network_element_attrs_store(net, g));
     const double *radii = pln_network_kind(net) == PLN_KIND_FLOW ? pln_network_radii(net) : NULL;
     if (radii != NULL) {
         PLN_TRY(pln_graph_edge_attr_set(g, "radius", radii));

@@ -1041,3 +1041,36 @@ double pln_network_circuit_eval(pln_network *net, const double *p, const double 
     }
     return phi;
 }
+
+pln_status pln_network_element_attrs_store(const pln_network *net, pln_graph *g)
+{
+    const pln_i_circuit *c = net->circ;
+    if (c == NULL) {
+        return PLN_OK;
+    }
+    if (pln_graph_n_edges(g) != net->m) {
+        PLN_FAIL(net->ctx, PLN_EDIM, "the graph has %lld edges, the network %lld",
+                 (long long)pln_graph_n_edges(g), (long long)net->m);
+    }
+    double *col = NULL;
+    PLN_ALLOC(net->ctx, col, net->m);
+    pln_status st = PLN_OK;
+    for (pln_idx e = 0; e < net->m; e++) {
+        col[e] = (double)c->kind[e];
+    }
+    PLN_TRY_GOTO(st, pln_graph_edge_attr_set(g, "element", col));
+    /* every parameter some edge has; the conductance column is the caller's */
+    for (int p = 1; p < PLN_EP_COUNT; p++) {
+        bool any = false;
+        for (pln_idx e = 0; e < net->m; e++) {
+            col[e] = pln_network_element_param(net, e, (pln_eparam)p);
+            any = any || !isnan(col[e]);
+        }
+        if (any) {
+            PLN_TRY_GOTO(st, pln_graph_edge_attr_set(g, param_names[p], col));
+        }
+    }
+done:
+    pln_i_free(col);
+    return st;
+}

@@ -289,6 +289,12 @@ PLN_API double pln_network_element_temperature(const pln_network *net);
  *  (no SPICE element is that interpolant; nothing is written); PLN_EIO. O(n + m). */
 PLN_API pln_status pln_network_write_spice(const pln_network *net, FILE *f, const char *title,
                                            const bool *zero);
+/** @brief Store the elements into the graph's edge attributes (the graph must have the
+ *  network's edges): "element" and every parameter some edge has, by its name (NaN on edges
+ *  without it), so that a GraphML file of the graph rebuilds the same network (with learned
+ *  gates). A linear network stores nothing. @return PLN_OK, PLN_EDIM (edge counts differ),
+ *  PLN_ENOMEM. O(m) per parameter. */
+PLN_API pln_status pln_network_element_attrs_store(const pln_network *net, pln_graph *g);
 /** @brief Element kind of edge e (PLN_ELEM_RESISTOR on a linear network or for a bad e). */
 PLN_API pln_element_kind pln_network_element_kind(const pln_network *net, pln_idx e);
 /** @brief Parameter p of edge e (its unit: pln_eparam_unit), NaN when edge e's kind has no

@@ -41,7 +41,7 @@ __version__ = library_version
 class Experiment(_Experiment):
     """An experiment: graph, roles, network, task and learner, as `plnet train` builds it.
 
-    Experiment(source, set=None, *, base_dir=None)
+    Experiment(source, set=None, *, base_dir=None, learn=True)
 
     source: the path of a YAML experiment file, or a dict of the same keys (nested dicts or
     dotted keys, {"network": {"kind": "flow"}} or {"network.kind": "flow"}). A dict is
@@ -55,6 +55,10 @@ class Experiment(_Experiment):
     16]}); values are Python values (a str stays a string). Errors about an overridden
     value name it ("set learning.rate=-1: ...") instead of a line.
 
+    learn=False builds the network only, as `plnet solve` does (a configuration without a
+    task, such as example 01, opens only so): solve(), edges, roles, boundary and config
+    work; learning calls raise RuntimeError.
+
     Raises plnet.Error for a configuration or set-up the reader or the library refuses
     (location 'file.yaml:LINE:COL' or the override; key; node or edge), FileNotFoundError
     for a missing file.
@@ -64,19 +68,19 @@ class Experiment(_Experiment):
     metrics column's unit.
     """
 
-    def __init__(self, source, set=None, *, base_dir=None):
+    def __init__(self, source, set=None, *, base_dir=None, learn=True):
         sets = _yaml.overrides(set)
         if isinstance(source, (str, bytes, os.PathLike)):
             if not os.path.isfile(source):
                 raise FileNotFoundError(2, "no such experiment file", os.fsdecode(source))
-            super().__init__(os.fspath(source), sets=sets)
+            super().__init__(os.fspath(source), sets=sets, learn=learn)
         elif hasattr(source, "items"):
             config = _yaml.expand(source)
             config.setdefault("name", "experiment")
             text = _yaml.to_yaml(config)
             super().__init__(text=text, name="<dict>",
                              base_dir=os.fspath(base_dir) if base_dir is not None
-                             else os.getcwd(), sets=sets)
+                             else os.getcwd(), sets=sets, learn=learn)
         else:
             raise TypeError("Experiment(source): a YAML file path or a dict, "
                             f"not {type(source).__name__}")
@@ -198,7 +202,8 @@ class Experiment(_Experiment):
 
     def __repr__(self):
         try:
-            return (f"<plnet.Experiment {self.name!r}: {self.kind}, {self.n_nodes} nodes, "
-                    f"{len(self.edges)} edges, step {self.steps}>")
+            head = (f"<plnet.Experiment {self.name!r}: {self.kind}, {self.n_nodes} nodes, "
+                    f"{len(self.edges)} edges")
+            return head + (f", step {self.steps}>" if self.learns else ", network only>")
         except RuntimeError:
             return "<plnet.Experiment (busy or not initialised)>"

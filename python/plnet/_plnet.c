@@ -359,10 +359,16 @@ typedef struct experiment_object {
     PyObject *weakrefs;
 } experiment_object;
 
-static int usable(experiment_object *self, bool change)
+static int usable_for(experiment_object *self, bool change, bool learner)
 {
     if (self->x == NULL) {
         PyErr_SetString(PyExc_RuntimeError, "the experiment is not initialised");
+        return 0;
+    }
+    if (learner && pln_experiment_stage(self->x) < PLN_BUILD_LEARNER) {
+        PyErr_SetString(PyExc_RuntimeError,
+                        "the experiment was opened with learn=False (the network only: solve, "
+                        "edges, roles, boundary, config); open it with learn=True to learn");
         return 0;
     }
     if (self->busy == 1 || (change && self->busy != 0)) {
@@ -376,6 +382,12 @@ static int usable(experiment_object *self, bool change)
         return 0;
     }
     return 1;
+}
+
+/* Most calls need the learner (task, states, metrics). */
+static int usable(experiment_object *self, bool change)
+{
+    return usable_for(self, change, true);
 }
 
 static void experiment_dealloc(experiment_object *self)
@@ -392,23 +404,26 @@ static void experiment_dealloc(experiment_object *self)
 }
 
 PyDoc_STRVAR(experiment_init_doc,
-             "_Experiment(path=None, *, text=None, name=None, base_dir=None, sets=())\n\n"
+             "_Experiment(path=None, *, text=None, name=None, base_dir=None, sets=(), "
+             "learn=True)\n\n"
              "Low-level constructor (use plnet.Experiment): read the configuration from the "
              "YAML file `path`, or from YAML `text` (`name` stands for the file in messages, "
              "relative paths resolve against `base_dir`), apply `sets`, a sequence of "
-             "(key, yaml_value, origin) strings, and build the experiment.");
+             "(key, yaml_value, origin) strings, and build the experiment (with learn=False the "
+             "network only).");
 
 static int experiment_init(experiment_object *self, PyObject *args, PyObject *kwds)
 {
-    static char *kwlist[] = {"path", "text", "name", "base_dir", "sets", NULL};
+    static char *kwlist[] = {"path", "text", "name", "base_dir", "sets", "learn", NULL};
     PyObject *path_obj = Py_None;
     const char *text = NULL;
     Py_ssize_t text_len = 0;
     const char *name = NULL;
     const char *base_dir = NULL;
     PyObject *sets = NULL;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "|O$z#zzO", kwlist, &path_obj, &text,
-                                     &text_len, &name, &base_dir, &sets)) {
+    int learn = 1;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "|O$z#zzOp", kwlist, &path_obj, &text,
+                                     &text_len, &name, &base_dir, &sets, &learn)) {
         return -1;
     }
     if (self->x != NULL || self->cfg_loaded) {
@@ -522,7 +537,7 @@ static int experiment_init(experiment_object *self, PyObject *args, PyObject *kw
     pln_status st;
     self->busy = 1;
     Py_BEGIN_ALLOW_THREADS
-    st = pln_experiment_build(self->x, PLN_BUILD_LEARNER);
+    st = pln_experiment_build(self->x, learn ? PLN_BUILD_LEARNER : PLN_BUILD_NETWORK);
     Py_END_ALLOW_THREADS
     self->busy = 0;
     if (st != PLN_OK) {
@@ -852,7 +867,7 @@ static PyObject *experiment_get_rows(experiment_object *self, void *closure)
 static PyObject *experiment_get_edges(experiment_object *self, void *closure)
 {
     (void)closure;
-    if (!usable(self, false)) {
+    if (!usable_for(self, false, false)) {
         return NULL;
     }
     pln_network *net = pln_experiment_network(self->x);
@@ -873,7 +888,7 @@ static PyObject *experiment_get_edges(experiment_object *self, void *closure)
 static PyObject *experiment_get_n_nodes(experiment_object *self, void *closure)
 {
     (void)closure;
-    if (!usable(self, false)) {
+    if (!usable_for(self, false, false)) {
         return NULL;
     }
     return PyLong_FromLongLong((long long)pln_network_n_nodes(pln_experiment_network(self->x)));
@@ -882,7 +897,7 @@ static PyObject *experiment_get_n_nodes(experiment_object *self, void *closure)
 static PyObject *experiment_get_roles(experiment_object *self, void *closure)
 {
     (void)closure;
-    if (!usable(self, false)) {
+    if (!usable_for(self, false, false)) {
         return NULL;
     }
     const pln_idx n = pln_network_n_nodes(pln_experiment_network(self->x));
@@ -904,7 +919,7 @@ static PyObject *experiment_get_roles(experiment_object *self, void *closure)
 static PyObject *experiment_get_boundary(experiment_object *self, void *closure)
 {
     (void)closure;
-    if (!usable(self, false)) {
+    if (!usable_for(self, false, false)) {
         return NULL;
     }
     const pln_network *net = pln_experiment_network(self->x);
@@ -938,7 +953,7 @@ static PyObject *experiment_get_boundary(experiment_object *self, void *closure)
 static PyObject *experiment_get_kind(experiment_object *self, void *closure)
 {
     (void)closure;
-    if (!usable(self, false)) {
+    if (!usable_for(self, false, false)) {
         return NULL;
     }
     return PyUnicode_FromString(pln_kind_name(pln_network_kind(pln_experiment_network(self->x))));
@@ -947,16 +962,25 @@ static PyObject *experiment_get_kind(experiment_object *self, void *closure)
 static PyObject *experiment_get_name(experiment_object *self, void *closure)
 {
     (void)closure;
-    if (!usable(self, false)) {
+    if (!usable_for(self, false, false)) {
         return NULL;
     }
     return PyUnicode_FromString(self->cfg.d.name != NULL ? self->cfg.d.name : "");
 }
 
+static PyObject *experiment_get_learns(experiment_object *self, void *closure)
+{
+    (void)closure;
+    if (!usable_for(self, false, false)) {
+        return NULL;
+    }
+    return PyBool_FromLong(pln_experiment_stage(self->x) >= PLN_BUILD_LEARNER);
+}
+
 static PyObject *experiment_get_config_steps(experiment_object *self, void *closure)
 {
     (void)closure;
-    if (!usable(self, false)) {
+    if (!usable_for(self, false, false)) {
         return NULL;
     }
     return PyLong_FromLongLong((long long)self->cfg.d.train.steps);
@@ -965,7 +989,7 @@ static PyObject *experiment_get_config_steps(experiment_object *self, void *clos
 static PyObject *experiment_get_config(experiment_object *self, void *closure)
 {
     (void)closure;
-    if (!usable(self, false)) {
+    if (!usable_for(self, false, false)) {
         return NULL;
     }
     size_t len = 0;
@@ -995,7 +1019,7 @@ PyDoc_STRVAR(solve_doc, "_solve() -> (state, power, supplied, newton_iterations)
 static PyObject *experiment_solve(experiment_object *self, PyObject *unused)
 {
     (void)unused;
-    if (!usable(self, true)) {
+    if (!usable_for(self, true, false)) {
         return NULL;
     }
     const pln_network *net = pln_experiment_network(self->x);
@@ -1186,6 +1210,8 @@ static PyGetSetDef experiment_getset[] = {
     {"kind", (getter)experiment_get_kind, NULL, "The network kind ('resistor', 'flow', ...).",
      NULL},
     {"name", (getter)experiment_get_name, NULL, "The experiment's name.", NULL},
+    {"learns", (getter)experiment_get_learns, NULL,
+     "Whether the experiment was opened to learn (learn=True), not the network only.", NULL},
     {"_config_steps", (getter)experiment_get_config_steps, NULL, "train.steps.", NULL},
     {"config", (getter)experiment_get_config, NULL,
      "The resolved configuration (YAML text, every key): config.resolved.yaml.", NULL},

@@ -36,6 +36,16 @@ def plnet_train(config, out_dir, sets=(), resume=False):
         raise AssertionError(f"{' '.join(args)} failed ({r.returncode}): {r.stderr}")
 
 
+def plnet_solve(config, out_dir):
+    """`plnet solve CONFIG -o DIR`; raises on failure."""
+    if PLNET_EXE is None:
+        raise unittest.SkipTest("PLNET_EXE is not set (run the tests through meson test)")
+    args = [PLNET_EXE, "solve", config, "-o", out_dir]
+    r = subprocess.run(args, capture_output=True, text=True)
+    if r.returncode != 0:
+        raise AssertionError(f"{' '.join(args)} failed ({r.returncode}): {r.stderr}")
+
+
 def read(path):
     with open(path, "rb") as f:
         return f.read()

@@ -7,7 +7,9 @@ runs every example for its full train.steps."""
 import os
 import unittest
 
-from support import RUN_FILES, TempDirTest, example, plnet, plnet_train, read
+import csv
+
+from support import RUN_FILES, TempDirTest, example, plnet, plnet_solve, plnet_train, read
 
 # Steps of the short runs: a few log_every periods and an off-grid end, about 0.1 s each.
 SHORT_STEPS = {
@@ -38,6 +40,25 @@ class SameRunAsCli(TempDirTest):
         # checkpoint.bin holds the learner's whole state in binary (theta included), so
         # equal bytes are bit-identical final parameters.
         self.assertEqual(exp.steps, sets.get("train.steps", exp._config_steps))
+
+
+class SameSolveAsCli(TempDirTest):
+    def test_01_resistor_divider(self):
+        # A configuration without a task opens with learn=False, as plnet solve reads it;
+        # potentials.csv holds the potentials at %.17g, so they read back exactly.
+        path = example("01-resistor-divider")
+        plnet_solve(path, self.path("cli"))
+        with open(self.path("cli", "potentials.csv")) as f:
+            rows = list(csv.DictReader(f))
+        exp = plnet.Experiment(path, learn=False)
+        self.assertFalse(exp.learns)
+        p = exp.solve()
+        self.assertEqual([float(r["potential"]) for r in rows], list(p))
+        self.assertEqual([r["role"] for r in rows], exp.roles)
+        with self.assertRaises(RuntimeError):
+            exp.train()
+        with self.assertRaises(plnet.Error):  # it has no task to learn
+            plnet.Experiment(path)
 
 
 for _name in SHORT_STEPS:

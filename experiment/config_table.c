@@ -28,8 +28,9 @@ static const char *const dof_names[] = {"conductance", "radius", "stiffness", "r
                                         "both", NULL};
 static const int dof_values[] = {PLN_DOF_CONDUCTANCE, PLN_DOF_RADIUS, PLN_DOF_CONDUCTANCE,
                                  PLN_DOF_REST_LENGTH, PLN_DOF_BOTH};
-static const char *const spacing_names[] = {"log", "linear", NULL};
-static const int spacing_values[] = {PLN_SPACING_LOG, PLN_SPACING_LINEAR};
+static const char *const spacing_names[] = {"log", "linear", "resistance", NULL};
+static const int spacing_values[] = {PLN_SPACING_LOG, PLN_SPACING_LINEAR,
+                                     PLN_SPACING_RESISTANCE};
 static const char *const protocol_names[] = {"two_phase", "sawtooth", "triangle", "random_phases",
                                              NULL};
 static const char *const memory_names[] = {"integral_feedback", "kernel", "markov_ladder", NULL};
@@ -331,7 +332,15 @@ static const pln_i_key_row rows[] = {
      C_ALWAYS, W_NONE},
     {{.key = "learning.hardware.spacing", .type = PLN_KEY_ENUM,
       .offset = F(learning.hardware.spacing), .int_size = SZ(learning.hardware.spacing),
-      .names = spacing_names, .values = spacing_values, .doc = "spacing of the levels"},
+      .names = spacing_names, .values = spacing_values,
+      .doc = "the levels are evenly spaced in theta (linear), in log theta (log), or in 1/theta "
+             "(resistance: ohms for conductances, a digital potentiometer)"},
+     C_ALWAYS, W_NONE},
+    {{.key = "learning.hardware.table", .type = PLN_KEY_REALS,
+      .offset = F(learning.hardware.table), .count_offset = F(learning.hardware.n_table),
+      .unit = "theta units; ohms with spacing: resistance",
+      .doc = "measured levels, strictly increasing (instead of levels; its ends are the "
+             "bounds; theta rounds to the nearest in the spacing's coordinate)"},
      C_ALWAYS, W_NONE},
     {{.key = "learning.hardware.update_noise", .type = PLN_KEY_REAL,
       .offset = F(learning.hardware.update_noise), NONNEG,

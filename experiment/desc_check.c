@@ -338,8 +338,17 @@ static pln_status check_learning(pln_ctx *ctx, const pln_experiment_desc *d)
         return bad(ctx, "learning.hardware.levels", "learning.hardware.levels must be 0 "
                    "(continuous) or >= 2, got %lld", (long long)h->levels);
     }
+    if (h->n_table > 0 && h->levels != 0) {
+        return bad(ctx, "learning.hardware.levels", "learning.hardware.levels: give levels or "
+                   "a table (learning.hardware.table, %lld values), not both",
+                   (long long)h->n_table);
+    }
+    if (h->n_table == 1) {
+        return bad(ctx, "learning.hardware.table", "learning.hardware.table: a table of "
+                   "levels needs at least 2 values, got 1");
+    }
     /* 0 means "one quantization level", which needs levels; only sign updates use it. */
-    if (h->sign_updates && h->sign_step == 0.0 && h->levels == 0) {
+    if (h->sign_updates && h->sign_step == 0.0 && h->levels == 0 && h->n_table == 0) {
         return bad(ctx, "learning.hardware.sign_step", "learning.hardware.sign_step: 0 means one "
                    "level and needs learning.hardware.levels >= 2");
     }

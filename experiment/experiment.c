@@ -197,6 +197,7 @@ static pln_status copy_desc(pln_experiment *x, const pln_experiment_desc *d)
     PLN_TRY(keep_role(x, &t->inputs));
     PLN_TRY(keep_role(x, &t->outputs));
     KEEP(x, t->targets, t->n_targets);
+    KEEP(x, c->learning.hardware.table, c->learning.hardware.n_table);
     PLN_TRY(keep_str(x, &t->data));
     PLN_TRY(keep_str(x, &t->dataset.label));
     PLN_TRY(keep_strs(x, &t->dataset.input_columns, t->dataset.n_input_columns));
@@ -263,6 +264,7 @@ const char *pln_i_experiment_key(const char *lower, const pln_experiment_desc *d
     } plain[] = {
         {"hardware.levels", "learning.hardware.levels"},
         {"hardware.spacing", "learning.hardware.spacing"},
+        {"hardware.table", "learning.hardware.table"},
         {"hardware.update_noise", "learning.hardware.update_noise"},
         {"hardware.signal_noise", "learning.hardware.measurement_noise"},
         {"hardware.sign_step", "learning.hardware.sign_step"},
@@ -1024,6 +1026,11 @@ static void hardware_of(const pln_experiment *x, bool rest_half, pln_hardware *h
                              : strcmp(key, "network.edges.stiffness") == 0   ? &nw->stiffness
                                                                              : &nw->conductance;
     *hw = x->d.learning.hardware;
+    if (rest_half) {
+        /* A table of measured levels belongs to the stiffness half. */
+        hw->table = NULL;
+        hw->n_table = 0;
+    }
     hw->clip = true;
     hw->min = b->min;
     hw->max = b->max;

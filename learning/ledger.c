@@ -51,7 +51,7 @@ void pln_ledger_record_time(pln_ledger *l, double joule, double bits, double tim
 double pln_ledger_bits(const pln_hardware *hw, double resolution, pln_idx m,
                        const double *theta_old, const double *dtheta)
 {
-    bool quantized = hw != NULL && hw->levels >= 2;
+    bool quantized = hw != NULL && pln_hardware_n_levels(hw) >= 2;
     double bits = 0.0;
     for (pln_idx e = 0; e < m; e++) {
         double d = fabs(dtheta[e]);

@@ -101,7 +101,11 @@ PLN_API pln_status pln_rule_options_check(pln_ctx *ctx, const pln_rule_options *
 
 typedef enum pln_spacing {
     PLN_SPACING_LINEAR = 0, /**< levels min + j (max - min)/(L - 1) */
-    PLN_SPACING_LOG = 1     /**< levels min (max/min)^(j/(L - 1)) */
+    PLN_SPACING_LOG = 1,    /**< levels min (max/min)^(j/(L - 1)) */
+    /** Levels evenly spaced in 1/theta (a resistance, ohms, for theta = G): the law of a
+     *  digital potentiometer, whose taps are R_lo + j (R_hi - R_lo)/(L - 1) with R_lo = 1/max
+     *  and R_hi = 1/min; levels 1/R_j, nearest level taken in resistance. */
+    PLN_SPACING_RESISTANCE = 2
 } pln_spacing;
 
 /** Hardware constraints on the edges (SPEC 3). Every option is off by default. Applied per
@@ -115,6 +119,14 @@ typedef struct pln_hardware {
     double min, max;      /**< bounds of clipping and of the quantization levels */
     pln_idx levels;       /**< quantize to L >= 2 levels between min and max; 0 = off */
     pln_spacing spacing;  /**< level spacing, default PLN_SPACING_LOG (bounds span decades) */
+    /** A table of measured levels (n_table >= 2, strictly increasing, borrowed: it must
+     *  outlive every trainer made with these options), in theta units for linear and log
+     *  spacing, in 1/theta (ohms for conductances) for PLN_SPACING_RESISTANCE. With a table,
+     *  levels must be 0: the table's values are the levels, its ends the bounds (min and max
+     *  are ignored), and theta rounds to the nearest level in the spacing's coordinate
+     *  (theta, log theta, or resistance). NULL and 0 by default. */
+    const double *table;
+    pln_idx n_table;
     /** Multiplicative update noise: d theta *= 1 + update_noise N(0,1); 0 = off. */
     double update_noise;
     /** Measurement noise: each signal s_e(x) read as s_e + signal_noise N(0,1) (signal
@@ -143,11 +155,15 @@ typedef struct pln_hardware {
 PLN_API void pln_hardware_default(pln_hardware *hw);
 /** @brief Check ranges. @return PLN_OK or PLN_EINVAL naming the key ("hardware.levels" ...). */
 PLN_API pln_status pln_hardware_check(pln_ctx *ctx, const pln_hardware *hw);
+/** @brief Number of quantization levels: n_table with a table, else levels (0: off). */
+PLN_API pln_idx pln_hardware_n_levels(const pln_hardware *hw);
+/** @brief Level j (0 <= j < pln_hardware_n_levels, ascending theta) in theta units. */
+PLN_API double pln_hardware_level(const pln_hardware *hw, pln_idx j);
 /** @brief Nearest quantization level to theta (identity when levels == 0); log spacing
- *  rounds in log theta. */
+ *  rounds in log theta, resistance spacing in 1/theta. */
 PLN_API double pln_hardware_quantize(const pln_hardware *hw, double theta);
 /** @brief Quantization step at theta (theta units): (max - min)/(L-1) for linear spacing,
- *  the gap from theta's level to the next one up for log spacing; 0 when levels == 0. */
+ *  the gap from theta's level to the next one up otherwise; 0 when there are no levels. */
 PLN_API double pln_hardware_step_at(const pln_hardware *hw, double theta);
 /** @brief Apply the hardware pipeline to m edges, in place.
  *  @param[in]     theta_old  current theta (m)

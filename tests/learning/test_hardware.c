@@ -185,6 +185,133 @@ Test(hardware, bad_options_name_the_key)
     pln_ctx_destroy(ctx);
 }
 
+/* A digital potentiometer: taps every 100 ohm from 100 to 1000 ohm are conductances
+ * 1/100, 1/200, ..., 1/1000 S, not evenly spaced in S. */
+Test(hardware, resistance_spacing_is_a_potentiometer)
+{
+    pln_ctx *ctx = NULL;
+    cr_assert(pln_ctx_create(&ctx) == PLN_OK);
+    pln_hardware hw;
+    pln_hardware_default(&hw);
+    hw.levels = 10;
+    hw.spacing = PLN_SPACING_RESISTANCE;
+    hw.min = 1e-3;
+    hw.max = 1e-2;
+    cr_assert(pln_hardware_check(ctx, &hw) == PLN_OK);
+    cr_assert(pln_hardware_n_levels(&hw) == 10);
+    for (pln_idx j = 0; j < 10; j++) {
+        double want = 1.0 / (1000.0 - 100.0 * (double)j); /* ascending in S */
+        double got = pln_hardware_level(&hw, j);
+        cr_assert(fabs(got - want) <= 1e-15 * want, "level %lld: %.17g S, want %.17g S",
+                  (long long)j, got, want);
+    }
+    /* Rounded in ohms: 240 ohm -> 200 ohm, 260 ohm -> 300 ohm, 960 ohm -> 1000 ohm. A
+     * linear-in-S rounding would take 1/260 S (3.85 mS) to the 4 mS level, absent here. */
+    cr_assert(fabs(pln_hardware_quantize(&hw, 1.0 / 240.0) - 1.0 / 200.0) < 1e-15);
+    cr_assert(fabs(pln_hardware_quantize(&hw, 1.0 / 260.0) - 1.0 / 300.0) < 1e-15);
+    cr_assert(fabs(pln_hardware_quantize(&hw, 1.0 / 960.0) - 1.0 / 1000.0) < 1e-15);
+    cr_assert(pln_hardware_quantize(&hw, 1.0) == 1e-2);
+    cr_assert(pln_hardware_quantize(&hw, 1e-6) == 1e-3);
+    /* The step up from 1/300 S is to 1/200 S. */
+    cr_assert(fabs(pln_hardware_step_at(&hw, 1.0 / 300.0) - (1.0 / 200.0 - 1.0 / 300.0)) < 1e-15);
+    /* The whole pipeline lands on the taps. */
+    pln_rng rng;
+    pln_rng_seed(&rng, 9);
+    random_state(&rng, 1e-3, 1e-2, 3e-3);
+    pln_hardware_apply(&hw, &rng, M, theta0, upd, theta1);
+    for (int e = 0; e < M; e++) {
+        double r = 1.0 / theta1[e];
+        cr_assert(fabs(r - 100.0 * nearbyint(r / 100.0)) < 1e-9 && r > 99.0 && r < 1001.0,
+                  "edge %d: %.17g ohm is not a tap", e, r);
+    }
+    hw.min = 0.0;
+    cr_assert(pln_hardware_check(ctx, &hw) == PLN_EINVAL);
+    cr_assert_str_eq(pln_ctx_last_error(ctx)->key, "hardware.min");
+    pln_ctx_destroy(ctx);
+}
+
+/* A table of measured levels: nearest level in theta (linear), log theta (log), or ohms. */
+Test(hardware, table_levels_round_in_the_spacing)
+{
+    pln_ctx *ctx = NULL;
+    cr_assert(pln_ctx_create(&ctx) == PLN_OK);
+    const double s[4] = {1e-3, 2e-3, 5e-3, 1e-2};
+    pln_hardware hw;
+    pln_hardware_default(&hw);
+    hw.table = s;
+    hw.n_table = 4;
+    hw.min = 7.0; /* ignored: the table's ends are the bounds */
+    hw.max = 9.0;
+    hw.spacing = PLN_SPACING_LINEAR;
+    cr_assert(pln_hardware_check(ctx, &hw) == PLN_OK);
+    cr_assert(pln_hardware_n_levels(&hw) == 4);
+    /* Linear: the midpoint of 2 and 5 mS is 3.5 mS. */
+    cr_assert(pln_hardware_quantize(&hw, 3.4e-3) == 2e-3);
+    cr_assert(pln_hardware_quantize(&hw, 3.6e-3) == 5e-3);
+    cr_assert(pln_hardware_quantize(&hw, 7.4e-3) == 5e-3);
+    cr_assert(pln_hardware_quantize(&hw, 7.6e-3) == 1e-2);
+    cr_assert(pln_hardware_quantize(&hw, 0.5) == 1e-2);
+    cr_assert(pln_hardware_quantize(&hw, 1e-9) == 1e-3);
+    cr_assert(fabs(pln_hardware_step_at(&hw, 2.5e-3) - 3e-3) < 1e-18);
+    /* Log: the midpoint of 2 and 5 mS is sqrt(10) mS = 3.162 mS. */
+    hw.spacing = PLN_SPACING_LOG;
+    cr_assert(pln_hardware_quantize(&hw, 3.1e-3) == 2e-3);
+    cr_assert(pln_hardware_quantize(&hw, 3.3e-3) == 5e-3);
+    /* Resistance: a table in ohms (E6 values 100, 220, 470, 1000 ohm). 1/300 S is 300 ohm,
+     * nearer 220 than 470 ohm; 1/350 S is nearer 470. */
+    const double r[4] = {100.0, 220.0, 470.0, 1000.0};
+    hw.table = r;
+    hw.spacing = PLN_SPACING_RESISTANCE;
+    cr_assert(pln_hardware_check(ctx, &hw) == PLN_OK);
+    cr_assert(pln_hardware_level(&hw, 0) == 1.0 / 1000.0);
+    cr_assert(pln_hardware_level(&hw, 3) == 1.0 / 100.0);
+    cr_assert(pln_hardware_quantize(&hw, 1.0 / 300.0) == 1.0 / 220.0);
+    cr_assert(pln_hardware_quantize(&hw, 1.0 / 350.0) == 1.0 / 470.0);
+    cr_assert(pln_hardware_quantize(&hw, 1.0) == 1.0 / 100.0);
+    pln_rng rng;
+    pln_rng_seed(&rng, 10);
+    random_state(&rng, 1e-3, 1e-2, 1e-2);
+    pln_hardware_apply(&hw, &rng, M, theta0, upd, theta1);
+    int on[4] = {0, 0, 0, 0};
+    for (int e = 0; e < M; e++) {
+        int hit = -1;
+        for (int j = 0; j < 4; j++) {
+            if (theta1[e] == 1.0 / r[j]) {
+                hit = j;
+            }
+        }
+        cr_assert(hit >= 0, "edge %d: %.17g S is not in the table", e, theta1[e]);
+        on[hit]++;
+    }
+    cr_assert(on[0] > 0 && on[1] > 0 && on[2] > 0 && on[3] > 0);
+    /* One-level sign steps walk the table. */
+    hw.sign_updates = true;
+    hw.sign_step = 0.0;
+    double t0 = 1.0 / 220.0, d = 1.0, t1;
+    pln_hardware_apply(&hw, NULL, 1, &t0, &d, &t1);
+    cr_assert(t1 == 1.0 / 100.0, "%.17g", t1);
+    d = -1.0;
+    pln_hardware_apply(&hw, NULL, 1, &t0, &d, &t1);
+    cr_assert(t1 == 1.0 / 470.0, "%.17g", t1);
+    /* Refused: not increasing; levels as well; one value. */
+    const double bad[3] = {1.0, 3.0, 2.0};
+    hw.sign_updates = false;
+    hw.table = bad;
+    hw.n_table = 3;
+    cr_assert(pln_hardware_check(ctx, &hw) == PLN_EINVAL);
+    cr_assert_str_eq(pln_ctx_last_error(ctx)->key, "hardware.table");
+    hw.table = s;
+    hw.n_table = 4;
+    hw.levels = 4;
+    cr_assert(pln_hardware_check(ctx, &hw) == PLN_EINVAL);
+    cr_assert_str_eq(pln_ctx_last_error(ctx)->key, "hardware.levels");
+    hw.levels = 0;
+    hw.n_table = 1;
+    cr_assert(pln_hardware_check(ctx, &hw) == PLN_EINVAL);
+    cr_assert_str_eq(pln_ctx_last_error(ctx)->key, "hardware.table");
+    pln_ctx_destroy(ctx);
+}
+
 Test(ledger, landauer_counts_bits_at_the_resolution)
 {
     const double old[4] = {1.0, 1.0, 1.0, 1.0};

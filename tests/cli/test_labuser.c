@@ -1,0 +1,172 @@
+/* test_labuser.c — a lab user's first week (issue 12): hardware levels from a device law or a measured table through the experiment file, plnet evaluate under component tolerance, plnet export --spice of a trained run against ngspice, spring drawings and solves, and paper figures. */
+#define _POSIX_C_SOURCE 200809L
+
+#include "cli_helpers.h"
+#include "test_support.h"
+
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+TestSuite(labuser, .fini = ts_check_leaks, .timeout = 240);
+
+/* Whole file as a malloc'd string (NULL when unreadable). */
+static char *slurp(const char *path)
+{
+    FILE *fp = fopen(path, "rb");
+    if (fp == NULL) {
+        return NULL;
+    }
+    fseek(fp, 0, SEEK_END);
+    long n = ftell(fp);
+    rewind(fp);
+    char *s = malloc((size_t)n + 1);
+    size_t got = fread(s, 1, (size_t)n, fp);
+    s[got] = '\0';
+    fclose(fp);
+    return s;
+}
+
+/* The values of GraphML edge attribute `name` (in file order); *n of them. */
+static double *graphml_edge_values(const char *path, const char *name, size_t *n)
+{
+    char *text = slurp(path);
+    cr_assert(text != NULL, "cannot read %s", path);
+    char *pat = tc_fmt("attr.name=\"%s\"", name);
+    char *at = strstr(text, pat);
+    cr_assert(at != NULL, "%s has no key %s", path, name);
+    char *id = at;
+    while (id > text && strncmp(id, "id=\"", 4) != 0) {
+        id--;
+    }
+    char key[64];
+    cr_assert(sscanf(id, "id=\"%63[^\"]\"", key) == 1);
+    char *open = tc_fmt("<data key=\"%s\">", key);
+    size_t cap = 64, k = 0;
+    double *v = malloc(cap * sizeof *v);
+    for (char *p = strstr(text, "<edge"); p != NULL && (p = strstr(p, open)) != NULL;) {
+        p += strlen(open);
+        if (k == cap) {
+            cap *= 2;
+            v = realloc(v, cap * sizeof *v);
+        }
+        v[k++] = strtod(p, NULL);
+    }
+    *n = k;
+    free(open);
+    free(pat);
+    free(text);
+    return v;
+}
+
+static void run_ok(const char *what, int rc, char *err)
+{
+    cr_assert_eq(rc, 0, "%s: exit %d\n%s", what, rc, err != NULL ? err : "");
+    free(err);
+}
+
+/* ------------------------------------------------------------------ hardware levels */
+
+static const char *hw_yaml =
+    "name: hw\n"
+    "seed: 2\n"
+    "network:\n"
+    "  graph: {generator: erdos_renyi, n: 20, mean_degree: 4.0}\n"
+    "  edges: {conductance: {init: constant, value: %s, min: 0.1, max: 1.0}}\n"
+    "task:\n"
+    "  kind: regression\n"
+    "  inputs: {nodes: [3, 9]}\n"
+    "  outputs: {nodes: [14, 17]}\n"
+    "  n_examples: 6\n"
+    "  test_examples: 4\n"
+    "  input_range: [0.0, 1.0]\n"
+    "learning:\n"
+    "  rate: 30.0\n"
+    "  nudge: 0.2\n"
+    "  hardware: {%s}\n"
+    "train: {steps: 40, batch: 2, log_every: 20, checkpoint_every: 40}\n";
+
+/* Trains with the given hardware from every edge at `init` (a level, since edges that never
+ * update keep their initial value) and returns the trained conductances. */
+static double *train_hw(const char *dir, const char *tag, const char *init, const char *hardware,
+                        size_t *m)
+{
+    char *text = tc_fmt(hw_yaml, init, hardware);
+    char *name = tc_fmt("%s.yaml", tag);
+    char *cfg = tc_write(dir, name, text);
+    char *out = tc_fmt("%s/%s", dir, tag);
+    char *err = NULL;
+    run_ok(cfg, tc_run(NULL, &err, "train", cfg, "-o", out, "--quiet", NULL), err);
+    char *g = tc_fmt("%s/network.graphml", out);
+    double *v = graphml_edge_values(g, "conductance", m);
+    cr_assert(*m > 20);
+    free(g);
+    free(out);
+    free(cfg);
+    free(name);
+    free(text);
+    return v;
+}
+
+/* A digital potentiometer between 1 and 10 ohm in 4 taps (1, 4, 7, 10 ohm): every trained
+ * conductance is 1/R of a tap, and evenly spaced conductances (0.1, 0.4, 0.7, 1 S) are not. */
+Test(labuser, hardware_levels_spaced_in_ohms_are_a_potentiometer)
+{
+    char *dir = tc_dir("lab-hw");
+    size_t m = 0;
+    double *g = train_hw(dir, "pot", "0.25", "levels: 4, spacing: resistance", &m);
+    const double taps[4] = {1.0, 4.0, 7.0, 10.0};
+    int on[4] = {0};
+    for (size_t e = 0; e < m; e++) {
+        int hit = -1;
+        for (int j = 0; j < 4; j++) {
+            if (fabs(g[e] - 1.0 / taps[j]) < 1e-12) {
+                hit = j;
+            }
+        }
+        cr_assert(hit >= 0, "edge %zu: %.17g S = %.6g ohm is not a tap", e, g[e], 1.0 / g[e]);
+        on[hit]++;
+    }
+    cr_assert(on[0] + on[2] + on[3] > 0, "no edge left its initial tap (4 ohm)");
+    free(g);
+    /* A measured table in ohms (E6 values) and one in siemens. */
+    g = train_hw(dir, "table_ohm", "0.21276595744680851", "spacing: resistance, table: [1.0, 2.2, 4.7, 10.0]", &m);
+    for (size_t e = 0; e < m; e++) {
+        double r = 1.0 / g[e];
+        cr_assert(fabs(r - 1.0) < 1e-12 || fabs(r - 2.2) < 1e-12 || fabs(r - 4.7) < 1e-12 ||
+                      fabs(r - 10.0) < 1e-12,
+                  "edge %zu: %.17g ohm is not in the table", e, r);
+    }
+    free(g);
+    g = train_hw(dir, "table_s", "0.3", "spacing: linear, table: [0.15, 0.3, 0.45, 0.8]", &m);
+    for (size_t e = 0; e < m; e++) {
+        cr_assert(g[e] == 0.15 || g[e] == 0.3 || g[e] == 0.45 || g[e] == 0.8,
+                  "edge %zu: %.17g S is not in the table", e, g[e]);
+    }
+    free(g);
+    /* Refusals name the key. */
+    char *text = tc_fmt(hw_yaml, "0.3", "levels: 4, table: [0.15, 0.3]");
+    char *cfg = tc_write(dir, "both.yaml", text);
+    char *err = NULL;
+    char *out = tc_fmt("%s/both", dir);
+    int rc = tc_run(NULL, &err, "train", cfg, "-o", out, "--quiet", NULL);
+    cr_assert_eq(rc, 2);
+    cr_assert(strstr(err, "learning.hardware.levels") != NULL, "%s", err);
+    free(err);
+    free(cfg);
+    free(text);
+    free(out);
+    text = tc_fmt(hw_yaml, "0.3", "table: [0.3, 0.15]");
+    cfg = tc_write(dir, "dec.yaml", text);
+    out = tc_fmt("%s/dec", dir);
+    rc = tc_run(NULL, &err, "train", cfg, "-o", out, "--quiet", NULL);
+    cr_assert_eq(rc, 2);
+    cr_assert(strstr(err, "learning.hardware.table") != NULL, "%s", err);
+    free(err);
+    free(cfg);
+    free(text);
+    free(out);
+    free(dir);
+}

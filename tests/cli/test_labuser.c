@@ -170,3 +170,177 @@ Test(labuser, hardware_levels_spaced_in_ohms_are_a_potentiometer)
     free(out);
     free(dir);
 }
+
+/* ------------------------------------------------------------------ export of a trained run */
+
+static const char *reg_yaml =
+    "name: reg\n"
+    "seed: 7\n"
+    "network:\n"
+    "  graph: {generator: erdos_renyi, n: 40, mean_degree: 5.0}\n"
+    "  edges: {conductance: {init: loguniform, low: 0.1, high: 10.0, min: 1.0e-3, max: 1.0e3}}\n"
+    "boundary: {ground: [0]}\n"
+    "task:\n"
+    "  kind: regression\n"
+    "  inputs: {nodes: [5, 11, 23]}\n"
+    "  outputs: {nodes: [30, 36]}\n"
+    "  n_examples: 10\n"
+    "  test_examples: 8\n"
+    "  input_range: [0.0, 1.0]\n"
+    "learning: {rate: 2.0, nudge: 0.1}\n"
+    "train: {steps: 300, batch: 4, log_every: 100, checkpoint_every: 1000}\n";
+
+/* A trained regression run in dir/run (returns its path). */
+static char *train_reg(const char *dir)
+{
+    char *cfg = tc_write(dir, "reg.yaml", reg_yaml);
+    char *out = tc_fmt("%s/run", dir);
+    char *err = NULL;
+    run_ok("train reg.yaml", tc_run(NULL, &err, "train", cfg, "-o", out, "--quiet", NULL), err);
+    free(cfg);
+    return out;
+}
+
+/* Row `split,index` of predictions.csv: its output_j columns (n_out of them). */
+static void predicted(const char *run, const char *split, int index, double *o, int n_out)
+{
+    char *path = tc_fmt("%s/predictions.csv", run);
+    size_t n = 0;
+    char **sp = tc_column_str(path, "split", &n);
+    double *ix = tc_column(path, "index", &n);
+    size_t row = n;
+    for (size_t r = 0; r < n; r++) {
+        if (strcmp(sp[r], split) == 0 && ix[r] == index) {
+            row = r;
+        }
+    }
+    cr_assert(row < n, "no row %s,%d in %s", split, index, path);
+    for (int j = 0; j < n_out; j++) {
+        char *name = tc_fmt("output_%d", j);
+        size_t nn = 0;
+        double *col = tc_column(path, name, &nn);
+        o[j] = col[row];
+        free(col);
+        free(name);
+    }
+    for (size_t r = 0; r < n; r++) {
+        free(sp[r]);
+    }
+    free(sp);
+    free(ix);
+    free(path);
+}
+
+/* ngspice's .op potential of each node in nodes[] for netlist cir (full precision through
+ * an ASCII raw file). */
+static void ngspice_op(const char *dir, const char *cir, const long *nodes, int k, double *v)
+{
+    FILE *in = fopen(cir, "r");
+    cr_assert(in != NULL);
+    char *ctl = tc_fmt("%s.ctl.cir", cir);
+    char *raw = tc_fmt("%s.raw", cir);
+    FILE *outf = fopen(ctl, "w");
+    char line[8192];
+    while (fgets(line, sizeof line, in) != NULL) {
+        if (strcmp(line, ".op\n") != 0 && strcmp(line, ".end\n") != 0) {
+            fputs(line, outf);
+        }
+    }
+    fprintf(outf, ".control\nop\nset filetype=ascii\nwrite %s all\n.endc\n.end\n", raw);
+    fclose(in);
+    fclose(outf);
+    char *cmd = tc_fmt("ngspice -b '%s' > '%s/ngspice.log' 2>&1", ctl, dir);
+    (void)system(cmd);
+    FILE *rf = fopen(raw, "r");
+    cr_assert(rf != NULL, "ngspice wrote no raw file (see %s/ngspice.log)", dir);
+    long var_node[4096];
+    int n_vars = 0, state = 0, kv = 0, found = 0;
+    while (fgets(line, sizeof line, rf) != NULL) {
+        if (strncmp(line, "Variables:", 10) == 0) {
+            state = 1;
+        } else if (strncmp(line, "Values:", 7) == 0) {
+            state = 2;
+        } else if (state == 1 && n_vars < 4096) {
+            int idx = 0;
+            char name[128];
+            long node = -1;
+            if (sscanf(line, "%d %127s", &idx, name) == 2) {
+                if (sscanf(name, "v(n%ld)", &node) != 1) {
+                    node = -1;
+                }
+                var_node[n_vars++] = node;
+            }
+        } else if (state == 2) {
+            char *s = line;
+            if (kv == 0) {
+                strtol(s, &s, 10);
+            }
+            double x = strtod(s, NULL);
+            for (int j = 0; j < k && kv < n_vars; j++) {
+                if (var_node[kv] == nodes[j]) {
+                    v[j] = x;
+                    found++;
+                }
+            }
+            kv++;
+        }
+    }
+    fclose(rf);
+    cr_assert_eq(found, k, "ngspice gave %d of the %d node voltages", found, k);
+    free(cmd);
+    free(raw);
+    free(ctl);
+}
+
+/* The trained network exported with example N's inputs: ngspice's potentials at the output
+ * nodes are the run's predictions (predictions.csv) to 1e-6 V. */
+Test(labuser, export_of_a_trained_run_reproduces_its_predictions_in_ngspice)
+{
+    if (system("command -v ngspice > /dev/null 2>&1") != 0) {
+        cr_skip("ngspice is not installed: cannot cross-check the exported netlist");
+    }
+    char *dir = tc_dir("lab-export");
+    char *run = train_reg(dir);
+    const long outs[2] = {30, 36};
+    const struct {
+        const char *split;
+        int index;
+    } ex[3] = {{"test", 0}, {"test", 7}, {"train", 4}};
+    double worst = 0.0;
+    for (int c = 0; c < 3; c++) {
+        char *cir = tc_fmt("%s/%s%d.cir", dir, ex[c].split, ex[c].index);
+        char *num = tc_fmt("%d", ex[c].index);
+        char *err = NULL;
+        run_ok("export", tc_run(NULL, &err, "export", "--spice", run, "--example", num,
+                                "--split", ex[c].split, "-o", cir, NULL), err);
+        double want[2], got[2];
+        predicted(run, ex[c].split, ex[c].index, want, 2);
+        ngspice_op(dir, cir, outs, 2, got);
+        for (int j = 0; j < 2; j++) {
+            cr_assert(fabs(got[j] - want[j]) <= 1e-6,
+                      "%s example %d output %d: ngspice %.12g V, predictions.csv %.12g V",
+                      ex[c].split, ex[c].index, j, got[j], want[j]);
+            worst = fmax(worst, fabs(got[j] - want[j]));
+        }
+        free(num);
+        free(cir);
+    }
+    cr_log_info("export: worst |ngspice - predictions.csv| = %.3g V", worst);
+    /* Out of range, and a run-only option on a configuration file, are refused. */
+    char *err = NULL;
+    char *cir = tc_fmt("%s/bad.cir", dir);
+    int rc = tc_run(NULL, &err, "export", "--spice", run, "--example", "8", "-o", cir, NULL);
+    cr_assert_eq(rc, 2);
+    cr_assert(strstr(err, "0..7") != NULL, "%s", err);
+    cr_assert(!tc_exists(cir));
+    free(err);
+    char *cfg = tc_fmt("%s/reg.yaml", dir);
+    rc = tc_run(NULL, &err, "export", "--spice", cfg, "--example", "1", NULL);
+    cr_assert_eq(rc, 2);
+    cr_assert(strstr(err, "run folder") != NULL, "%s", err);
+    free(err);
+    free(cfg);
+    free(cir);
+    free(run);
+    free(dir);
+}

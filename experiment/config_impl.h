@@ -15,6 +15,9 @@ enum {
     C_RADIUS,      /* radii are drawn (network.edges.radius given) */
     C_REST_LENGTH, /* springs whose rest lengths are drawn */
     C_BOTH_RATE,   /* learning.dof both with its own rest-length rate */
+    C_ELEMENTS,    /* a resistor network whose elements differ from the defaults, or that
+                      learns with dof element (pln_i_config_elements_used) */
+    C_GATES,       /* learning.dof element */
     C_NEVER        /* aliases */
 };
 
@@ -40,6 +43,9 @@ typedef struct pln_i_key_row {
 
 const pln_i_key_row *pln_i_config_row(const pln_key *k);
 bool pln_i_config_written(const pln_i_key_row *r, const pln_experiment_desc *d);
+/* Whether a description uses network.elements: a resistor network with an element key away
+ * from its default, or learning with dof element. */
+bool pln_i_config_elements_used(const pln_experiment_desc *d);
 int64_t pln_i_config_get_int(const pln_experiment_desc *d, const pln_key *k);
 
 /* What an experiment knows beyond its description: the ground applied (a netlist may bring

@@ -25,9 +25,15 @@ static const char *const rule_names[] = {"coupled", "coupled_centered", "equilib
                                          "equilibrium_centered", "dyadic", NULL};
 /* "stiffness" is PLN_DOF_CONDUCTANCE on a spring network: a spring's k. */
 static const char *const dof_names[] = {"conductance", "radius", "stiffness", "rest_length",
-                                        "both", NULL};
+                                        "both", "element", NULL};
 static const int dof_values[] = {PLN_DOF_CONDUCTANCE, PLN_DOF_RADIUS, PLN_DOF_CONDUCTANCE,
-                                 PLN_DOF_REST_LENGTH, PLN_DOF_BOTH};
+                                 PLN_DOF_REST_LENGTH, PLN_DOF_BOTH, PLN_DOF_ELEMENT};
+/* In pln_element_kind's order. */
+static const char *const element_names[] = {"resistor", "diode", "ideal_diode", "nmos", "table",
+                                            NULL};
+/* The gates' init: signed values, so no loguniform. */
+static const char *const gate_init_names[] = {"constant", "uniform", "from_graph", NULL};
+static const int gate_init_values[] = {PLN_INIT_CONSTANT, PLN_INIT_UNIFORM, PLN_INIT_FROM_GRAPH};
 static const char *const spacing_names[] = {"log", "linear", "resistance", NULL};
 static const int spacing_values[] = {PLN_SPACING_LOG, PLN_SPACING_LINEAR,
                                      PLN_SPACING_RESISTANCE};
@@ -151,6 +157,30 @@ static const char linear_boundary[] = "a spring network is held by pins, forces 
           .flags = flags_, .alias_of = "task.input_range", .unit = "V",                       \
           .doc = "regression: range [low, high] of the random inputs"}, when_, W_NONE}
 
+#define RESISTORS (1u << PLN_KIND_RESISTOR)
+static const char elements_only[] = "only a resistor network (network.kind: resistor) has "
+                                    "diodes, transistors and table elements";
+#define ANY_REAL .min = -HUGE_VAL, .max = HUGE_VAL /* finite, any sign */
+#define EPARAM(name, range, unit_, doc_)                                                     \
+    {{.key = "network.elements." #name, .type = PLN_KEY_REAL,                                 \
+      .offset = F(network.elements.values[PLN_EP_##name##_ID]), range, .unit = unit_,         \
+      .doc = doc_}, C_ELEMENTS, W_NONE}
+#define ELIST(kind_, id)                                                                     \
+    {{.key = "network.elements.edges." kind_, .type = PLN_KEY_IDS,                            \
+      .offset = F(network.elements.edges[id]), .count_offset = F(network.elements.n_edges[id]), \
+      .doc = "edge ids of kind " kind_}, C_ELEMENTS, W_NONE}
+enum {
+    PLN_EP_diode_is_ID = PLN_EP_IS,
+    PLN_EP_diode_n_ID = PLN_EP_N,
+    PLN_EP_diode_rs_ID = PLN_EP_RS,
+    PLN_EP_g_on_ID = PLN_EP_G_ON,
+    PLN_EP_g_off_ID = PLN_EP_G_OFF,
+    PLN_EP_v_on_ID = PLN_EP_V_ON,
+    PLN_EP_kp_ID = PLN_EP_KP,
+    PLN_EP_vto_ID = PLN_EP_VTO,
+    PLN_EP_lambda_ID = PLN_EP_LAMBDA
+};
+
 #define MEM(name, field, range, unit_, doc_)                                                 \
     {{.key = "protocol.memory." name, .type = PLN_KEY_REAL, .offset = F(temporal.memory.field), \
       range, .unit = unit_, .doc = doc_}, C_ALWAYS, W_NONE}
@@ -221,6 +251,74 @@ static const pln_i_key_row rows[] = {
     {{.key = "network.newton_max_iter", .type = PLN_KEY_INT, .offset = F(network.newton_max_iter),
       .int_size = SZ(network.newton_max_iter), ATLEAST(1),
       .doc = "springs: Newton iterations per solve"}, C_SPRING, W_NONE},
+    {{.key = "network.elements", .type = PLN_KEY_SECTION, .kinds = RESISTORS,
+      .refusal = elements_only,
+      .doc = "resistor networks: diodes, transistors and I(V) tables on edges (SPEC 1.3)"},
+     C_ELEMENTS, W_NONE},
+    {{.key = "network.elements.kind", .type = PLN_KEY_ENUM, .offset = F(network.elements.kind),
+      .int_size = SZ(network.elements.kind), .names = element_names,
+      .doc = "kind of the edges neither listed in edges nor typed by the graph file"},
+     C_ELEMENTS, W_NONE},
+    {{.key = "network.elements.edges", .type = PLN_KEY_SECTION, .flags = PLN_KEY_FLOW,
+      .doc = "edges of each kind (before the graph file's element attribute)"},
+     C_ELEMENTS, W_NONE},
+    ELIST("resistor", PLN_ELEM_RESISTOR),
+    ELIST("diode", PLN_ELEM_DIODE),
+    ELIST("ideal_diode", PLN_ELEM_IDEAL_DIODE),
+    ELIST("nmos", PLN_ELEM_NMOS),
+    ELIST("table", PLN_ELEM_TABLE),
+    EPARAM(diode_is, POS, "A", "diode: saturation current I_s (SPICE IS)"),
+    EPARAM(diode_n, POS, "1", "diode: emission coefficient n (SPICE N)"),
+    EPARAM(diode_rs, NONNEG, "ohm", "diode: series resistance R_s (SPICE RS)"),
+    EPARAM(g_on, POS, "S", "ideal diode: forward conductance (the ideal limit: large)"),
+    EPARAM(g_off, NONNEG, "S", "ideal diode: reverse conductance (the ideal limit: 0)"),
+    EPARAM(v_on, NONNEG, "V", "ideal diode: threshold drop"),
+    EPARAM(kp, POS, "A/V^2", "nmos: transconductance K' W/L (SPICE KP)"),
+    EPARAM(vto, ANY_REAL, "V", "nmos: threshold voltage V_th (SPICE VTO)"),
+    EPARAM(lambda, NONNEG, "1/V", "nmos: channel-length modulation (SPICE LAMBDA)"),
+    {{.key = "network.elements.gate", .type = PLN_KEY_SECTION, .flags = PLN_KEY_FLOW,
+      .doc = "nmos: gate voltages above the source (learned with learning.dof: element)"},
+     C_ELEMENTS, W_NONE},
+    {{.key = "network.elements.gate.init", .type = PLN_KEY_ENUM,
+      .offset = F(network.elements.gate.init), .int_size = SZ(network.elements.gate.init),
+      .names = gate_init_names, .values = gate_init_values,
+      .default_doc = "constant (from_graph for a graph file)", .doc = "how each gate starts"},
+     C_ELEMENTS, W_NONE},
+    {{.key = "network.elements.gate.value", .type = PLN_KEY_REAL,
+      .offset = F(network.elements.gate.value), ANY_REAL, .unit = "V",
+      .doc = "constant init, and the gate of transistors a file leaves without one"},
+     C_ELEMENTS, W_NONE},
+    {{.key = "network.elements.gate.low", .type = PLN_KEY_REAL,
+      .offset = F(network.elements.gate.low), ANY_REAL, .unit = "V",
+      .doc = "lower end of uniform draws"}, C_ELEMENTS, W_NONE},
+    {{.key = "network.elements.gate.high", .type = PLN_KEY_REAL,
+      .offset = F(network.elements.gate.high), ANY_REAL, .unit = "V",
+      .doc = "upper end of uniform draws"}, C_ELEMENTS, W_NONE},
+    {{.key = "network.elements.gate.min", .type = PLN_KEY_REAL,
+      .offset = F(network.elements.gate.min), ANY_REAL, .unit = "V",
+      .doc = "lower bound that learning clips gates to"}, C_ELEMENTS, W_NONE},
+    {{.key = "network.elements.gate.max", .type = PLN_KEY_REAL,
+      .offset = F(network.elements.gate.max), ANY_REAL, .unit = "V",
+      .doc = "upper bound that learning clips gates to"}, C_ELEMENTS, W_NONE},
+    {{.key = "network.elements.gate_drop_squared", .type = PLN_KEY_BOOL,
+      .offset = F(network.elements.gate_drop_squared),
+      .doc = "gate signal K' dV^2 (Dillavou et al.) instead of the exact 2 dC/d gate"},
+     C_ELEMENTS, W_NONE},
+    {{.key = "network.elements.iv", .type = PLN_KEY_SECTION, .flags = PLN_KEY_FLOW,
+      .doc = "table elements: the measured I(V) curve (monotone cubic between the points)"},
+     C_ELEMENTS, W_NONE},
+    {{.key = "network.elements.iv.v", .type = PLN_KEY_REALS, .offset = F(network.elements.table_v),
+      .count_offset = F(network.elements.n_table_v), .unit = "V",
+      .doc = "voltages, strictly increasing, one of them 0"}, C_ELEMENTS, W_NONE},
+    {{.key = "network.elements.iv.i", .type = PLN_KEY_REALS, .offset = F(network.elements.table_i),
+      .count_offset = F(network.elements.n_table_i), .unit = "A",
+      .doc = "currents, nondecreasing, 0 at 0 V"}, C_ELEMENTS, W_NONE},
+    {{.key = "network.elements.temperature", .type = PLN_KEY_REAL,
+      .offset = F(network.elements.temperature), POS, .unit = "K",
+      .doc = "device temperature of the diodes' V_T = k_B T / q"}, C_ELEMENTS, W_NONE},
+    {{.key = "network.elements.gmin", .type = PLN_KEY_REAL, .offset = F(network.elements.gmin),
+      NONNEG, .unit = "S",
+      .doc = "conductance across every nonlinear element (SPICE GMIN)"}, C_ELEMENTS, W_NONE},
 
     {{.key = "boundary", .type = PLN_KEY_SECTION, .doc = "what every state applies"},
      C_ALWAYS, W_NONE},
@@ -357,6 +455,10 @@ static const pln_i_key_row rows[] = {
     {{.key = "learning.hardware.desync", .type = PLN_KEY_REAL, .offset = F(learning.hardware.desync),
       .min = 0.0, .max = 1.0, .min_open = true,
       .doc = "probability that an edge updates in a step"}, C_ALWAYS, W_NONE},
+    {{.key = "learning.hardware.gate_sign_step", .type = PLN_KEY_REAL,
+      .offset = F(learning.gate_sign_step), NONNEG, .unit = "V",
+      .doc = "dof element: a gate's sign update (0: one quantization level)"},
+     C_GATES, W_NONE},
 
     {{.key = "protocol", .type = PLN_KEY_SECTION, .doc = "temporal learning (SPEC 4)"},
      C_ALWAYS, W_NONE},
@@ -653,6 +755,35 @@ static bool graph_file(const pln_experiment_desc *d)
     return d->network.graph.file != NULL && d->network.graph.file[0] != '\0';
 }
 
+bool pln_i_config_elements_used(const pln_experiment_desc *d)
+{
+    if (d->network.kind != PLN_KIND_RESISTOR) {
+        return false;
+    }
+    if (d->learning.rule.dof == PLN_DOF_ELEMENT) {
+        return true;
+    }
+    pln_experiment_desc def;
+    pln_experiment_desc_default(&def);
+    const pln_elements_desc *a = &d->network.elements, *b = &def.network.elements;
+    bool differ = a->kind != b->kind || a->n_table_v > 0 || a->n_table_i > 0 ||
+                  a->temperature != b->temperature || a->gmin != b->gmin ||
+                  a->gate_drop_squared != b->gate_drop_squared ||
+                  a->gate.value != b->gate.value || a->gate.low != b->gate.low ||
+                  a->gate.high != b->gate.high || a->gate.min != b->gate.min ||
+                  a->gate.max != b->gate.max;
+    /* a graph file's gates are its own unless told otherwise (as its conductances) */
+    const bool file = d->network.graph.file != NULL && d->network.graph.file[0] != '\0';
+    differ = differ || a->gate.init != (file ? PLN_INIT_FROM_GRAPH : PLN_INIT_CONSTANT);
+    for (int k = 0; k < PLN_ELEM_N_KINDS; k++) {
+        differ = differ || a->n_edges[k] > 0;
+    }
+    for (int p = 0; p < PLN_EP_COUNT; p++) {
+        differ = differ || a->values[p] != b->values[p];
+    }
+    return differ;
+}
+
 bool pln_i_config_written(const pln_i_key_row *r, const pln_experiment_desc *d)
 {
     switch (r->when) {
@@ -668,6 +799,10 @@ bool pln_i_config_written(const pln_i_key_row *r, const pln_experiment_desc *d)
         return d->network.radius.init != PLN_INIT_FROM_GRAPH;
     case C_REST_LENGTH:
         return is_spring(d) && d->network.rest_length.init != PLN_INIT_FROM_GRAPH;
+    case C_ELEMENTS:
+        return pln_i_config_elements_used(d);
+    case C_GATES:
+        return d->learning.rule.dof == PLN_DOF_ELEMENT;
     case C_BOTH_RATE:
         return d->learning.rule.dof == PLN_DOF_BOTH && d->learning.rule.rate_rest_length > 0.0;
     case C_NEVER:

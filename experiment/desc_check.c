@@ -120,6 +120,42 @@ static pln_status check_edge_init(pln_ctx *ctx, const pln_edge_init *e, const ch
     return PLN_OK;
 }
 
+/* network.elements: only on resistor networks, the gates' bounds around what is drawn, the
+ * table's two lists of one length; learning.dof element only where elements are. */
+static pln_status check_elements(pln_ctx *ctx, const pln_experiment_desc *d)
+{
+    const pln_elements_desc *el = &d->network.elements;
+    const bool used = pln_i_config_elements_used(d);
+    if (d->learning.rule.dof == PLN_DOF_ELEMENT && d->network.kind != PLN_KIND_RESISTOR) {
+        return bad(ctx, "learning.dof", "learning.dof: element learns the elements of a "
+                   "resistor network (diodes, transistors), not a %s network",
+                   pln_kind_name(d->network.kind));
+    }
+    if (d->network.kind != PLN_KIND_RESISTOR) {
+        return PLN_OK;
+    }
+    if ((int)el->kind < 0 || (int)el->kind >= PLN_ELEM_N_KINDS) {
+        return bad(ctx, "network.elements.kind", "network.elements.kind: unknown kind %d",
+                   (int)el->kind);
+    }
+    if (!used) {
+        return PLN_OK;
+    }
+    PLN_TRY(check_edge_init(ctx, &el->gate, "network.elements.gate",
+                            el->gate.init != PLN_INIT_FROM_GRAPH));
+    if (el->n_table_v != el->n_table_i) {
+        return bad(ctx, "network.elements.iv.i",
+                   "network.elements.iv: %" PRId64 " currents for %" PRId64 " voltages",
+                   (int64_t)el->n_table_i, (int64_t)el->n_table_v);
+    }
+    if (el->n_edges[PLN_ELEM_TABLE] > 0 && el->n_table_v == 0) {
+        return bad(ctx, "network.elements.edges.table",
+                   "network.elements.edges.table: table elements need network.elements.iv "
+                   "(their I(V) points)");
+    }
+    return PLN_OK;
+}
+
 static pln_status check_network(pln_ctx *ctx, const pln_experiment_desc *d)
 {
     const pln_network_desc *nw = &d->network;
@@ -146,6 +182,7 @@ static pln_status check_network(pln_ctx *ctx, const pln_experiment_desc *d)
         return bad(ctx, "network.edges.radius",
                    "network.edges.radius: only a flow network has pipe radii");
     }
+    PLN_TRY(check_elements(ctx, d));
     const pln_graph_desc *g = &nw->graph;
     if (g->file != NULL && g->file[0] != '\0') {
         return PLN_OK;

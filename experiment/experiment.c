@@ -64,6 +64,18 @@ void pln_experiment_desc_default(pln_experiment_desc *d)
     pln_states_options_default(&so);
     nw->newton_tol = so.newton_tol;
     nw->newton_max_iter = so.newton_max_iter;
+    pln_elements_desc *el = &nw->elements;
+    el->kind = no.elements.kind;
+    memcpy(el->values, no.elements.values, sizeof el->values);
+    el->gate.init = PLN_INIT_CONSTANT;
+    el->gate.value = no.elements.values[PLN_EP_GATE];
+    el->gate.low = 0.0;
+    el->gate.high = 1.0;
+    el->gate.min = -10.0;
+    el->gate.max = 10.0;
+    el->temperature = no.elements.temperature;
+    el->gmin = no.elements.gmin;
+    el->gate_drop_squared = no.elements.gate_drop_squared;
 
     pln_boundary_desc *b = &d->boundary;
     b->n_ground = -1;
@@ -85,6 +97,7 @@ void pln_experiment_desc_default(pln_experiment_desc *d)
     d->learning.learner = PLN_LEARNER_CONTRASTIVE;
     pln_rule_options_default(&d->learning.rule);
     pln_hardware_default(&d->learning.hardware);
+    d->learning.gate_sign_step = d->learning.hardware.sign_step;
 
     pln_tcl_options tcl;
     pln_tcl_options_default(&tcl);
@@ -182,6 +195,12 @@ static pln_status copy_desc(pln_experiment *x, const pln_experiment_desc *d)
     PLN_TRY(keep_str(x, &c->name));
     PLN_TRY(keep_str(x, &c->output_dir));
     PLN_TRY(keep_str(x, &c->network.graph.file));
+    pln_elements_desc *el = &c->network.elements;
+    for (int k = 0; k < PLN_ELEM_N_KINDS; k++) {
+        KEEP(x, el->edges[k], el->n_edges[k]);
+    }
+    KEEP(x, el->table_v, el->n_table_v);
+    KEEP(x, el->table_i, el->n_table_i);
     pln_boundary_desc *b = &c->boundary;
     KEEP(x, b->ground, b->n_ground);
     PLN_TRY(keep_role(x, &b->potentials));
@@ -286,6 +305,7 @@ const char *pln_i_experiment_key(const char *lower, const pln_experiment_desc *d
         {"newton.max_iterations", "network.newton_max_iter"},
         {"newton.hessian", "network"},
         {"refactor", "solver.refactor"},
+        {"network.elements.tables", "network.elements.iv"},
         {"pcg_tol", "solver.pcg_tol"},
         {"pcg_max_iter", "solver.pcg_max_iter"},
         {"pcg_refactor_iter", "solver.pcg_refactor_iter"},
@@ -617,6 +637,66 @@ static pln_status set_drawn(pln_experiment *x, const pln_edge_init *ei, pln_stre
     return st;
 }
 
+static pln_status check_ids(pln_experiment *x, const pln_idx *ids, pln_idx count, pln_idx n,
+                            const char *key, const char *what);
+
+/* network.elements onto the graph: the listed edges' kinds over the graph's "element"
+ * attribute, and the gates drawn (unless from_graph). */
+static pln_status apply_elements(pln_experiment *x)
+{
+    const pln_elements_desc *el = &x->d.network.elements;
+    const pln_idx m = pln_graph_n_edges(x->graph);
+    pln_idx listed = 0;
+    for (int k = 0; k < PLN_ELEM_N_KINDS; k++) {
+        char key[96];
+        snprintf(key, sizeof key, "network.elements.edges.%s",
+                 pln_element_kind_name((pln_element_kind)k));
+        PLN_TRY(check_ids(x, el->edges[k], el->n_edges[k], m, key, "edge"));
+        listed += el->n_edges[k];
+    }
+    pln_status st = PLN_OK;
+    double *v = NULL;
+    signed char *kind = NULL;
+    PLN_ALLOC_GOTO(x->ctx, st, v, m + 1);
+    if (listed > 0) {
+        PLN_ALLOC_GOTO(x->ctx, st, kind, m + 1);
+        memset(kind, -1, (size_t)m);
+        for (int k = 0; k < PLN_ELEM_N_KINDS && st == PLN_OK; k++) {
+            for (pln_idx j = 0; j < el->n_edges[k]; j++) {
+                const pln_idx e = el->edges[k][j];
+                if (kind[e] >= 0) {
+                    char key[96];
+                    snprintf(key, sizeof key, "network.elements.edges.%s[%" PRId64 "]",
+                             pln_element_kind_name((pln_element_kind)k), (int64_t)j);
+                    st = fail_key(x, PLN_EINVAL, key,
+                                  "%s: edge %" PRId64 " is already listed as a %s", key,
+                                  (int64_t)e, pln_element_kind_name((pln_element_kind)kind[e]));
+                    break;
+                }
+                kind[e] = (signed char)k;
+            }
+        }
+        if (st != PLN_OK) {
+            goto done;
+        }
+        const double *old = pln_graph_edge_attr(x->graph, "element");
+        for (pln_idx e = 0; e < m; e++) {
+            v[e] = kind[e] >= 0 ? (double)kind[e] : old != NULL ? old[e] : NAN;
+        }
+        PLN_TRY_GOTO(st, pln_graph_edge_attr_set(x->graph, "element", v));
+    }
+    if (el->gate.init != PLN_INIT_FROM_GRAPH) {
+        pln_rng rng;
+        pln_experiment_stream(x->d.seed, PLN_STREAM_GATES, &rng);
+        draw_edge_values(&el->gate, m, &rng, v);
+        PLN_TRY_GOTO(st, pln_graph_edge_attr_set(x->graph, "gate", v));
+    }
+done:
+    pln_i_free(kind);
+    pln_i_free(v);
+    return st;
+}
+
 static pln_status build_graph(pln_experiment *x)
 {
     PLN_TRY(make_graph(x));
@@ -631,6 +711,8 @@ static pln_status build_graph(pln_experiment *x)
                       x->springs ? "stiffness" : "conductance"));
     if (x->springs) {
         PLN_TRY(set_drawn(x, &nw->rest_length, PLN_STREAM_REST_LENGTHS, "rest_length"));
+    } else if (nw->kind == PLN_KIND_RESISTOR) {
+        PLN_TRY(apply_elements(x));
     }
     if (x->springs && pln_graph_dim(x->graph) < 2) {
         return fail_key(x, PLN_EINVAL, "network.graph",
@@ -905,6 +987,28 @@ static pln_status build_linear(pln_experiment *x)
     opts.kind = x->d.network.kind;
     opts.viscosity = x->d.network.viscosity;
     opts.default_conductance = x->d.network.conductance.value;
+    const pln_elements_desc *el = &x->d.network.elements;
+    opts.elements.kind = el->kind;
+    for (int p = 0; p < PLN_EP_COUNT; p++) {
+        if (p != PLN_EP_CONDUCTANCE && p != PLN_EP_TABLE && p != PLN_EP_GATE) {
+            opts.elements.values[p] = el->values[p];
+        }
+    }
+    opts.elements.values[PLN_EP_GATE] = el->gate.value;
+    opts.elements.temperature = el->temperature;
+    opts.elements.gmin = el->gmin;
+    opts.elements.gate_drop_squared = el->gate_drop_squared;
+    pln_iv_table table = {el->n_table_v, el->table_v, el->table_i};
+    if (el->n_table_v > 0 || el->n_table_i > 0) {
+        if (el->n_table_v != el->n_table_i) {
+            return fail_key(x, PLN_EINVAL, "network.elements.iv.i",
+                            "network.elements.iv: %" PRId64 " currents for %" PRId64
+                            " voltages",
+                            (int64_t)el->n_table_i, (int64_t)el->n_table_v);
+        }
+        opts.elements.n_tables = 1;
+        opts.elements.tables = &table;
+    }
     PLN_TRY(create_network(x, &opts));
     const pln_edge_init *ri = &x->d.network.radius;
     if (ri->init != PLN_INIT_FROM_GRAPH) {
@@ -1077,6 +1181,15 @@ static pln_status make_learner(pln_experiment *x)
         o.rule = d->learning.rule;
         hardware_of(x, false, &o.hardware);
         hardware_of(x, true, &o.hardware_rest_length);
+        /* the gates: the same hardware, their own bounds, linear levels, a step in volts */
+        o.hardware_gate = d->learning.hardware;
+        o.hardware_gate.clip = true;
+        o.hardware_gate.min = d->network.elements.gate.min;
+        o.hardware_gate.max = d->network.elements.gate.max;
+        o.hardware_gate.spacing = PLN_SPACING_LINEAR;
+        o.hardware_gate.table = NULL; /* a table of measured levels is the resistors' */
+        o.hardware_gate.n_table = 0;
+        o.hardware_gate.sign_step = d->learning.gate_sign_step;
         o.batch = d->train.batch;
         o.seed = seed;
         o.temperature = d->temperature;

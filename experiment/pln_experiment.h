@@ -28,7 +28,8 @@ typedef enum pln_stream {
     PLN_STREAM_TASK = 3,        /**< regression examples, the train/test split of a table */
     PLN_STREAM_LEARNER = 4,     /**< the learner's seed: batches, noise, random phases */
     /* 5 is never drawn: rest lengths have always been the 7th child. */
-    PLN_STREAM_REST_LENGTHS = 6 /**< initial rest lengths of springs */
+    PLN_STREAM_REST_LENGTHS = 6, /**< initial rest lengths of springs */
+    PLN_STREAM_GATES = 7         /**< initial gate voltages of transistors */
 } pln_stream;
 
 /** @brief The generator of stream s of a seed (see pln_stream). Complexity O(s). */
@@ -86,6 +87,31 @@ typedef struct pln_edge_init {
     double min, max; /**< clipping bounds kept during learning */
 } pln_edge_init;
 
+/** Resistor networks: the edge elements (SPEC 1.3), network.elements. Which kind an edge is:
+ *  the lists here first (an edge in two lists is an error), then the graph's "element"
+ *  attribute (GraphML, a SPICE netlist's D and M), then `kind`. Each parameter of an edge:
+ *  the graph's attribute of its name, else the value here. Arrays borrowed. */
+typedef struct pln_elements_desc {
+    pln_element_kind kind;   /**< kind of edges neither listed nor typed by the graph */
+    /** Edge ids of each kind (lists indexed by pln_element_kind). */
+    pln_idx n_edges[PLN_ELEM_N_KINDS];
+    const pln_idx *edges[PLN_ELEM_N_KINDS];
+    /** Defaults of each parameter, indexed by pln_eparam (pln_element_options' defaults);
+     *  values[PLN_EP_GATE] is gate.value, values[PLN_EP_CONDUCTANCE] and [PLN_EP_TABLE] are
+     *  not read (the conductance block; the one table below). */
+    double values[PLN_EP_COUNT];
+    /** Transistors' initial gates (V, signed) and their learning bounds (clip of
+     *  PLN_DOF_ELEMENT's gates); default constant 1 V in [-10, 10] V (from_graph for a graph
+     *  file: the graph's "gate" where it has one, else value). */
+    pln_edge_init gate;
+    double temperature;      /**< K, default 300.15 */
+    double gmin;             /**< S, default 1e-12 */
+    bool gate_drop_squared;  /**< the gates' signal (pln_element_options) */
+    /** The I(V) table of table elements (table 0): n_v voltages (V) and n_i currents (A). */
+    pln_idx n_table_v, n_table_i;
+    const double *table_v, *table_i;
+} pln_elements_desc;
+
 /** The network section. */
 typedef struct pln_network_desc {
     pln_kind kind;                /**< default resistor */
@@ -100,6 +126,7 @@ typedef struct pln_network_desc {
     pln_edge_init rest_length;
     double newton_tol;            /**< springs (pln_states_options), default 1e-10 */
     pln_idx newton_max_iter;      /**< springs, default 50 */
+    pln_elements_desc elements;   /**< resistor networks: diodes, transistors, tables */
 } pln_network_desc;
 
 /** A set of nodes or edges with a role: an explicit list, or `random` nodes drawn from
@@ -176,6 +203,10 @@ typedef struct pln_learning_desc {
     /** The hardware of theta; clip, min and max are taken from the edge parameter that
      *  theta is (network.conductance, radius, stiffness or rest_length: min, max). */
     pln_hardware hardware;
+    /** dof element: the gates' sign-update step (V; 0: one quantization level). The gates
+     *  take the rest of `hardware` (levels linearly spaced between network.elements.gate's
+     *  min and max). Default 0.01 V. */
+    double gate_sign_step;
 } pln_learning_desc;
 
 /** The protocol of temporal learning (SPEC 4). */

@@ -216,3 +216,81 @@ Test(config_errors, rule_temporal_reads_as_the_temporal_learner)
     expect_error("rule-learner", "learning: {learner: contrastive, rule: temporal}\n", 2,
                  "exp.yaml:1:40: learning.rule: temporal is a learner, not a rule", NULL);
 }
+
+/* Issue 13: network.elements' bad parameters stop at their own line:col, naming the key. */
+#define ELEMENTS_HEAD "network:\n  graph: {generator: square_lattice, size: [3, 3]}\n  elements:\n"
+
+Test(config_errors, bad_element_parameters_name_the_key_at_its_position)
+{
+    expect_error("el-is", ELEMENTS_HEAD "    diode_is: 0.0\n", 2,
+                 "exp.yaml:4:15: network.elements.diode_is must be > 0, got 0", NULL);
+    expect_error("el-is-neg", ELEMENTS_HEAD "    diode_is: -1.0e-14\n", 2,
+                 "exp.yaml:4:15: network.elements.diode_is must be > 0", NULL);
+    expect_error("el-n", ELEMENTS_HEAD "    kind: diode\n    diode_n: -1\n", 2,
+                 "exp.yaml:5:14: network.elements.diode_n must be > 0, got -1", NULL);
+    expect_error("el-kp", ELEMENTS_HEAD "    kp: 0\n", 2,
+                 "exp.yaml:4:9: network.elements.kp must be > 0, got 0", NULL);
+    expect_error("el-nan", ELEMENTS_HEAD "    kp: .nan\n", 2,
+                 "exp.yaml:4:9: network.elements.kp: expected a finite number", NULL);
+    expect_error("el-vto-nan", ELEMENTS_HEAD "    vto: .nan\n", 2,
+                 "exp.yaml:4:10: network.elements.vto: expected a finite number", NULL);
+    expect_error("el-rs", ELEMENTS_HEAD "    diode_rs: -5\n", 2,
+                 "exp.yaml:4:15: network.elements.diode_rs must be >= 0", NULL);
+    expect_error("el-gate", ELEMENTS_HEAD "    gate: {init: uniform, low: 0.0, high: 2.0, max: 1.0}\n",
+                 2, "exp.yaml:4:43: network.elements.gate.high = 2 is outside [min, max]", NULL);
+    expect_error("el-kind", ELEMENTS_HEAD "    kind: bjt\n", 2,
+                 "exp.yaml:4:11: network.elements.kind", "nmos");
+}
+
+Test(config_errors, element_edge_lists_are_checked)
+{
+    expect_error("el-twice", ELEMENTS_HEAD "    edges: {diode: [1, 2], nmos: [3, 2]}\n", 2,
+                 "exp.yaml:4:38: network.elements.edges.nmos[1]: edge 2 is already listed as a "
+                 "diode",
+                 NULL);
+    expect_error("el-range", ELEMENTS_HEAD "    edges: {diode: [1, 12]}\n", 2,
+                 "exp.yaml:4:24: network.elements.edges.diode: edge 12 does not exist (the graph "
+                 "has 12)",
+                 NULL);
+    expect_error("el-table", ELEMENTS_HEAD "    edges: {table: [1]}\n", 2,
+                 "network.elements.edges.table: table elements need network.elements.iv", NULL);
+    expect_error("el-iv", ELEMENTS_HEAD "    iv: {v: [-1, 0, 1], i: [0, 1]}\n", 2,
+                 "network.elements.iv: 2 currents for 3 voltages", NULL);
+    expect_error("el-iv-fall", ELEMENTS_HEAD "    edges: {table: [1]}\n    iv: {v: [-1, 0, 1], i: [0, 0, -1]}\n",
+                 2, "exp.yaml:5:9: network.elements.iv: ", "the current falls");
+    expect_error("el-flow", "network:\n  kind: flow\n  elements:\n    kind: diode\n", 2,
+                 "exp.yaml:3:3: network.elements: only a resistor network", NULL);
+    expect_error("el-dof", "network:\n  kind: flow\nlearning:\n  dof: element\n", 2,
+                 "exp.yaml:4:8: learning.dof: element learns the elements of a resistor network",
+                 NULL);
+}
+
+/* A graph file's bad device value names the edge and its attribute. */
+Test(config_errors, bad_element_parameter_in_a_graph_file_names_the_edge)
+{
+    char *dir = tc_dir("el-graphml");
+    tc_write(dir, "g.graphml",
+             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+             "<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\">\n"
+             "  <key id=\"el\" for=\"edge\" attr.name=\"element\" attr.type=\"double\"/>\n"
+             "  <key id=\"n\" for=\"edge\" attr.name=\"diode_n\" attr.type=\"double\"/>\n"
+             "  <graph edgedefault=\"directed\">\n"
+             "    <node id=\"a\"/><node id=\"b\"/><node id=\"c\"/>\n"
+             "    <edge source=\"a\" target=\"b\"/>\n"
+             "    <edge source=\"b\" target=\"c\"><data key=\"el\">1</data>"
+             "<data key=\"n\">0</data></edge>\n"
+             "  </graph>\n</graphml>\n");
+    char *cfg = tc_write(dir, "exp.yaml",
+                         "network:\n  graph: {file: g.graphml}\nboundary:\n  ground: [0]\n"
+                         "  potentials: {nodes: [2], values: [1.0]}\n");
+    char *outdir = tc_fmt("%s/out", dir);
+    char *err = NULL;
+    int rc = tc_run(NULL, &err, "solve", cfg, "-o", outdir, NULL);
+    cr_assert_neq(rc, 0);
+    cr_assert(strstr(err, "edge 1 (diode): diode_n = 0 1: it must be > 0") != NULL, "%s", err);
+    cr_assert(!tc_exists(outdir));
+    free(err);
+    free(outdir);
+    free(cfg);
+    free(dir);
+}

@@ -9,7 +9,9 @@ static void type_text(const pln_key *k, char *buf, size_t size)
 {
     char range[96] = "";
     if (k->min != 0.0 || k->max != 0.0 || k->min_open || k->max_open) {
-        if (isinf(k->max)) {
+        if (isinf(k->max) && isinf(k->min)) {
+            snprintf(range, sizeof range, " (finite)");
+        } else if (isinf(k->max)) {
             snprintf(range, sizeof range, " %s %g", k->min_open ? ">" : ">=", k->min);
         } else {
             snprintf(range, sizeof range, " in %c%g, %g%c", k->min_open ? '(' : '[', k->min,

@@ -1,5 +1,6 @@
 /* test_circuit_cli.c — `plnet solve` of a netlist with diodes and transistors gives ngspice's operating point; `plnet export --spice` writes D and M elements with their .model lines, and ngspice's .op of the export is plnet's solve. */
 #include "cli_helpers.h"
+#include "test_support.h"
 
 #include <criterion/criterion.h>
 #include <math.h>
@@ -293,5 +294,73 @@ Test(circuit_cli, yaml_elements_solve_as_ngspice_and_export_their_models, .timeo
     free(pot);
     free(out);
     free(cfg);
+    free(dir);
+}
+
+/* A trained run: example 14's transistors learn XOR with plnet train; its network.graphml (the
+ * learned gates) read back by a configuration holds the pattern (1, 0) V at +0.1 V on the
+ * output edge, and ngspice's .op of plnet export --spice of it is plnet solve's. */
+Test(circuit_cli, trained_transistor_network_exports_to_ngspice, .timeout = 180)
+{
+    if (system("command -v ngspice > /dev/null 2>&1") != 0) {
+        cr_skip("ngspice is not installed");
+    }
+    char *dir = tc_dir("circuit-trained");
+    char *run = tc_fmt("%s/run", dir), *err = NULL;
+    int rc = tc_run(NULL, &err, "train", ts_source_path("examples/14-transistor-xor/experiment.yaml"),
+                    "-o", run, "--quiet", NULL);
+    cr_assert_eq(rc, 0, "plnet train: %s", err);
+    free(err);
+    char *cfg = tc_write(dir, "trained.yaml",
+                         "name: trained\nnetwork:\n  kind: resistor\n"
+                         "  graph: {file: run/network.graphml}\n"
+                         "boundary:\n  ground: [0]\n"
+                         "  potentials: {nodes: [1, 2, 3], values: [1.0, 1.0, 0.0]}\n");
+    char *out = tc_fmt("%s/out", dir);
+    err = NULL;
+    rc = tc_run(NULL, &err, "solve", cfg, "-o", out, NULL);
+    cr_assert_eq(rc, 0, "plnet solve: %s", err);
+    free(err);
+    char *edg = tc_fmt("%s/edges.csv", out);
+    size_t m = 0;
+    double *drop = tc_column(edg, "drop", &m);
+    char **kind = tc_column_str(edg, "element", &m);
+    cr_assert_eq(m, 29);
+    for (size_t e = 0; e < m; e++) {
+        cr_assert_str_eq(kind[e], "nmos", "edge %zu", e);
+        free(kind[e]);
+    }
+    free(kind);
+    cr_assert(fabs(drop[28] - 0.1) < 1e-6, "the trained output for (1, 0): %.9g V", drop[28]);
+    char *pot = tc_fmt("%s/potentials.csv", out);
+    size_t n = 0;
+    double *p = tc_column(pot, "potential", &n);
+    cr_assert_eq(n, 10);
+    char *exp = tc_fmt("%s/trained.cir", dir);
+    err = NULL;
+    rc = tc_run(NULL, &err, "export", "--spice", cfg, "-o", exp, NULL);
+    cr_assert_eq(rc, 0, "plnet export: %s", err);
+    free(err);
+    char *raw = tc_fmt("%s/trained.raw", dir);
+    run_ngspice(dir, exp, raw);
+    bool ground[10] = {true};
+    double want[10], worst = 0.0;
+    read_exported(raw, 10, ground, want);
+    for (int i = 0; i < 10; i++) {
+        cr_assert(fabs(p[i] - want[i]) <= TOL_NGSPICE_V, "node %d: plnet %.12g, ngspice %.12g",
+                  i, p[i], want[i]);
+        worst = fmax(worst, fabs(p[i] - want[i]));
+    }
+    cr_log_info("trained XOR network: output %.9f V; largest |plnet - ngspice| %.3g V", drop[28],
+                worst);
+    free(raw);
+    free(exp);
+    free(p);
+    free(pot);
+    free(drop);
+    free(edg);
+    free(out);
+    free(cfg);
+    free(run);
     free(dir);
 }

@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The most rows of K(t) plnet memory prints (about 400 MB of CSV). */
+#define PLNET_MEMORY_MAX_ROWS 1e7
+
 static const char usage[] =
     "usage: plnet memory --kind KIND [options]\n\n"
     "Print an edge memory's kernel K(t) (SPEC 4) as CSV `t,K` on stdout, with its area, first\n"
@@ -26,6 +29,7 @@ static const char usage[] =
     "  --dissipation X hand-set sigma for the other memories (< 0: not modelled) [-1]\n"
     "  --dt X          sampling step of the printed kernel [0.01]\n"
     "  --t-max X       last time printed (0 = 10/B, 10 tau, or the markov window) [0]\n"
+    "                  (at most 1e7 rows: t_max / dt <= 1e7)\n"
     "  -h, --help      this help\n";
 
 int plnet_memory_option(const char *name, const char *value, pln_memory_options *o, FILE *err)
@@ -145,12 +149,31 @@ int plnet_cmd_memory(int argc, char **argv, FILE *out, FILE *err)
         fprintf(err, "plnet: out of memory\n");
         return 1;
     }
+    if (pln_memory_options_check(ctx, &o) != PLN_OK) {
+        fprintf(err, "plnet: memory: %s\n", pln_ctx_last_error(ctx)->message);
+        pln_ctx_destroy(ctx);
+        return 2;
+    }
+    const bool t_max_given = t_max > 0.0;
     if (t_max <= 0.0) {
         t_max = o.kind == PLN_MEMORY_KERNEL ? 10.0 / o.B
                 : o.kind == PLN_MEMORY_INTEGRAL_FEEDBACK ? 10.0 * o.tau
                 : (o.window > 0.0 ? o.window : 40.0 * o.tau);
     }
-    pln_idx n = (pln_idx)floor(t_max / dt + 1e-9) + 1;
+    /* Range-checked in reals before the conversion (a window of 1e20 is 1e22 rows). */
+    const double rows = floor(t_max / dt + 1e-9) + 1.0;
+    if (!(rows <= PLNET_MEMORY_MAX_ROWS)) {
+        fprintf(err, "plnet: memory: %s = %g over --dt %g is %.3g rows of K(t); at most %.0e "
+                     "(give a shorter --t-max or a longer --dt)\n",
+                t_max_given ? "--t-max"
+                : o.kind == PLN_MEMORY_MARKOV_LADDER && o.window > 0.0 ? "--window"
+                : o.kind == PLN_MEMORY_KERNEL ? "10 / --B"
+                : o.kind == PLN_MEMORY_MARKOV_LADDER ? "40 --tau" : "10 --tau",
+                t_max, dt, rows, PLNET_MEMORY_MAX_ROWS);
+        pln_ctx_destroy(ctx);
+        return 2;
+    }
+    pln_idx n = (pln_idx)rows;
     double *t = malloc((size_t)n * sizeof *t);
     double *K = malloc((size_t)n * sizeof *K);
     int rc = 0;

@@ -25,7 +25,7 @@ static const char usage[] =
     "  --alpha X       learning rate alpha [1]\n"
     "  --background X  constant part of the signal [0]\n"
     "  --amp-min X     [0.1]   --amp-max X  [100]   --n-amp N  [31] (log-spaced)\n"
-    "  --periods N     periods run per amplitude [4]\n"
+    "  --periods N     periods run per amplitude [4] (--n-amp and --periods at most 1e6)\n"
     "  memory: --kind K [kernel] --tau --leak --B --I --gamma --R --s0 --window --dissipation\n"
     "          (see plnet memory --help)\n"
     "  -h, --help      this help\n";
@@ -109,11 +109,12 @@ static int parse(int argc, char **argv, probe_opts *p, FILE *out, FILE *err)
                 done = true;
             }
         }
-        if (!done && strcmp(name, "--n-amp") == 0 && v >= 1 && v == floor(v)) {
+        /* range-checked before the conversion to long */
+        if (!done && strcmp(name, "--n-amp") == 0 && v >= 1 && v <= 1e6 && v == floor(v)) {
             p->n_amp = (long)v;
             done = true;
         }
-        if (!done && strcmp(name, "--periods") == 0 && v >= 1 && v == floor(v)) {
+        if (!done && strcmp(name, "--periods") == 0 && v >= 1 && v <= 1e6 && v == floor(v)) {
             p->periods = (long)v;
             done = true;
         }
@@ -178,9 +179,9 @@ int plnet_cmd_probe(int argc, char **argv, FILE *out, FILE *err)
         return 1;
     }
     pln_status st = pln_protocol_options_check(ctx, &p.proto);
-    pln_idx N = pln_protocol_steps_per_period(&p.proto);
-    double h = pln_protocol_period(&p.proto) / (double)N;
+    double h = p.proto.dt;
     if (st == PLN_OK) {
+        h = pln_protocol_period(&p.proto) / (double)pln_protocol_steps_per_period(&p.proto);
         st = pln_memory_create(ctx, &p.mem, 1, h, &mem);
     }
     if (st == PLN_OK && (p.g.kind == PLN_NONLIN_CUBIC && !(p.g.theta > 0.0))) {

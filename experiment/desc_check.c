@@ -189,6 +189,13 @@ static pln_status check_network(pln_ctx *ctx, const pln_experiment_desc *d)
     }
     const bool lattice = g->generator == PLN_GEN_SQUARE_LATTICE ||
                          g->generator == PLN_GEN_TRIANGULAR_LATTICE;
+    /* sizes are range-checked before their product, which could overflow */
+    if (lattice && (g->size[0] < 1 || g->size[1] < 1 || g->size[0] > (pln_idx)1 << 28 ||
+                    g->size[1] > (pln_idx)1 << 28)) {
+        return bad(ctx, "network.graph.size",
+                   "network.graph.size: each side of a lattice must be in 1 .. 2^28, got [%" PRId64
+                   ", %" PRId64 "]", (int64_t)g->size[0], (int64_t)g->size[1]);
+    }
     if (lattice && g->size[0] * g->size[1] < 2) {
         return bad(ctx, "network.graph.size", "network.graph.size: a lattice needs at least 2 "
                    "nodes");

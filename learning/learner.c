@@ -21,6 +21,9 @@ struct pln_learner_type {
 struct pln_learner {
     const pln_learner_type *type;
     void *impl;
+    pln_ctx *ctx;
+    unsigned char *undo; /* the state before the step in progress (see pln_learner_step) */
+    size_t undo_size;
 };
 
 /* ------------------------------------------------------------------ contrastive */
@@ -85,6 +88,7 @@ static pln_status wrap(pln_ctx *ctx, const pln_learner_type *type, void *impl, p
     }
     l->type = type;
     l->impl = impl;
+    l->ctx = ctx;
     *out = l;
     return PLN_OK;
 }
@@ -115,6 +119,7 @@ void pln_learner_destroy(pln_learner *l)
         return;
     }
     l->type->destroy(l->impl);
+    pln_i_free(l->undo);
     pln_i_free(l);
 }
 
@@ -127,7 +132,36 @@ pln_tcl *pln_learner_tcl(pln_learner *l)
 {
     return l->type == pln_learner_temporal ? l->impl : NULL;
 }
-pln_status pln_learner_step(pln_learner *l) { return l->type->step(l->impl); }
+/* A step asks the progress callback inside its long loops (the time steps of a protocol
+ * period, Newton iterations), so a stop request is answered within one time step rather than
+ * one whole period. A step so stopped is undone: the state saved before it is loaded back, and
+ * the learner stands exactly where it stood (its checkpoint resumes bit for bit). The copy is
+ * taken only when a callback is set; its buffer is kept from one step to the next. */
+pln_status pln_learner_step(pln_learner *l)
+{
+    if (l->ctx == NULL || l->ctx->progress == NULL) {
+        return l->type->step(l->impl);
+    }
+    const size_t n = l->type->state_size(l->impl);
+    if (n != l->undo_size) {
+        pln_i_free(l->undo);
+        l->undo_size = 0;
+        l->undo = pln_i_malloc(n > 0 ? n : 1);
+        if (l->undo == NULL) {
+            PLN_FAIL(l->ctx, PLN_ENOMEM, "out of memory (%zu bytes for the state before a step)",
+                     n);
+        }
+        l->undo_size = n;
+    }
+    PLN_TRY(l->type->state_save(l->impl, l->undo, n));
+    pln_status st = l->type->step(l->impl);
+    if (st == PLN_EINTERRUPTED) {
+        pln_error kept = *pln_ctx_last_error(l->ctx);
+        PLN_TRY(l->type->state_load(l->impl, l->undo, n));
+        l->ctx->err = kept;
+    }
+    return st;
+}
 pln_status pln_learner_evaluate(pln_learner *l, pln_split split, pln_metrics *m)
 {
     return l->type->evaluate(l->impl, split, m);

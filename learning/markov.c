@@ -127,11 +127,11 @@ pln_status pln_i_markov_setup(pln_ctx *ctx, const pln_memory_options *o, double 
     return PLN_OK;
 }
 
-pln_idx pln_i_markov_bins(const pln_memory_options *o, double dt)
+double pln_i_markov_bins(const pln_memory_options *o, double dt)
 {
     double win = o->window > 0.0 ? o->window : 40.0 * o->tau;
     double b = ceil(win / dt - 1e-9);
-    return b < 1.0 ? 1 : (pln_idx)b;
+    return b < 1.0 ? 1.0 : b;
 }
 
 /* a = sum of the active row's occupancy. */

@@ -218,12 +218,21 @@ pln_status pln_memory_create(pln_ctx *ctx, const pln_memory_options *o, pln_idx 
     PLN_ALLOC_GOTO(ctx, st, mem->s_prev, m);
     if (o->kind == PLN_MEMORY_MARKOV_LADDER) {
         mem->ns = 0;
-        mem->W = pln_i_markov_bins(o, dt);
-        if (mem->W > 10000000 / (m > 0 ? m : 1) && mem->W > 100000) {
-            st = PLN_ERR(ctx, PLN_EINVAL, "markov window of %" PRId64 " steps is too long",
-                         (int64_t)mem->W);
+        /* Range-check in reals before the conversion: a window of 1e20 would overflow the
+         * index (and the ring's size) otherwise. */
+        const double bins = pln_i_markov_bins(o, dt);
+        const double cap = 10000000.0 / (double)(m > 0 ? m : 1);
+        if (!(bins <= 10000000.0) || (bins > cap && bins > 100000.0)) {
+            const bool own = o->window > 0.0;
+            st = pln_i_error(ctx, PLN_EINVAL, __FILE__, __LINE__, -1, -1,
+                             own ? "protocol.memory.window" : "protocol.memory.tau",
+                             "the markov window (%s = %g over dt = %g) is %.3g time steps; at "
+                             "most %.3g fit (1e7 samples over %" PRId64 " edges, or 1e5)",
+                             own ? "window" : "40 tau", own ? o->window : 40.0 * o->tau, dt,
+                             bins, cap > 100000.0 ? cap : 100000.0, (int64_t)m);
             goto done;
         }
+        mem->W = (pln_idx)bins;
         PLN_ALLOC_GOTO(ctx, st, mem->w, mem->W + 1);
         PLN_ALLOC_GOTO(ctx, st, mem->ring, (mem->W + 1) * m);
         PLN_TRY_GOTO(st, pln_i_markov_weights(ctx, o, dt, mem->W, mem->w));

@@ -56,6 +56,10 @@ PLN_API void pln_protocol_options_default(pln_protocol_options *o);
 PLN_API pln_status pln_protocol_options_check(pln_ctx *ctx, const pln_protocol_options *o);
 /** @brief SPEC name ("two_phase", "sawtooth", "triangle", "random_phases"). */
 PLN_API const char *pln_protocol_name(pln_protocol_kind kind);
+/** @brief The most time steps pln_protocol_options_check accepts in one period (or one mean
+ *  phase of random_phases): more is refused naming the keys and the count. */
+#define PLN_PROTOCOL_MAX_STEPS 1e8
+
 /** @brief Period tau_fast + tau_slow of a periodic protocol (time units); NaN for
  *  random_phases. */
 PLN_API double pln_protocol_period(const pln_protocol_options *o);

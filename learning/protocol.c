@@ -53,6 +53,14 @@ pln_status pln_protocol_options_check(pln_ctx *ctx, const pln_protocol_options *
                      "dt = %g leaves fewer than 2 steps in a period of %g", o->dt,
                      pln_protocol_period(o));
     }
+    if (o->kind != PLN_PROTO_RANDOM_PHASES &&
+        !(pln_protocol_period(o) / o->dt <= PLN_PROTOCOL_MAX_STEPS)) {
+        PLN_FAIL_KEY(ctx, PLN_EINVAL, "protocol.dt",
+                     "a period of protocol.tau_fast + protocol.tau_slow = %g over protocol.dt = "
+                     "%g is %.3g time steps; at most %.0e are allowed",
+                     pln_protocol_period(o), o->dt, pln_protocol_period(o) / o->dt,
+                     PLN_PROTOCOL_MAX_STEPS);
+    }
     if (o->kind == PLN_PROTO_RANDOM_PHASES) {
         if (!(o->p_clamped > 0.0 && o->p_clamped < 1.0)) {
             PLN_FAIL_KEY(ctx, PLN_EINVAL, "protocol.p_clamped",
@@ -62,6 +70,16 @@ pln_status pln_protocol_options_check(pln_ctx *ctx, const pln_protocol_options *
             PLN_FAIL_KEY(ctx, PLN_EINVAL, "protocol.mean_clamped",
                          "mean phase lengths must be finite and > 0 (got %g, %g)",
                          o->mean_clamped, o->mean_free);
+        }
+        const double longest = o->mean_clamped > o->mean_free ? o->mean_clamped : o->mean_free;
+        if (!(longest / o->dt <= PLN_PROTOCOL_MAX_STEPS)) {
+            PLN_FAIL_KEY(ctx, PLN_EINVAL,
+                         o->mean_clamped >= o->mean_free ? "protocol.mean_clamped"
+                                                         : "protocol.mean_free",
+                         "a mean phase of %g (protocol.%s) over protocol.dt = %g is %.3g time "
+                         "steps; at most %.0e are allowed",
+                         longest, o->mean_clamped >= o->mean_free ? "mean_clamped" : "mean_free",
+                         o->dt, longest / o->dt, PLN_PROTOCOL_MAX_STEPS);
         }
         if ((int)o->dist < 0 || (int)o->dist > (int)PLN_PHASE_UNIFORM) {
             PLN_FAIL_KEY(ctx, PLN_EINVAL, "protocol.phase_distribution",
@@ -89,7 +107,8 @@ pln_idx pln_protocol_steps_per_period(const pln_protocol_options *o)
         return 0;
     }
     double n = floor(pln_protocol_period(o) / o->dt + 0.5);
-    return n < 1.0 ? 1 : (pln_idx)n;
+    /* saturated: options that fail pln_protocol_options_check must not overflow the index */
+    return !(n >= 1.0) ? 1 : n > 1e15 ? (pln_idx)1e15 : (pln_idx)n;
 }
 
 double pln_protocol_eta(const pln_protocol_options *o, double t)

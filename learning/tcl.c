@@ -500,6 +500,7 @@ static pln_status periodic(pln_tcl *tr, double *joule, double *bits, double *dur
     tr->e_prev = P_prev;
     memset(tr->acc, 0, (size_t)tr->m * sizeof *tr->acc);
     for (pln_idx i = 1; i <= N; i++) {
+        PLN_TRY(pln_i_progress(tr->ctx, (double)i / (double)N, "a protocol period"));
         double t = (double)i * h;
         double eta = i == N ? 0.0 : pln_protocol_eta(po, t);
         double P;
@@ -562,6 +563,7 @@ static pln_status random_phase(pln_tcl *tr, double *joule, double *bits, double 
     memset(tr->acc, 0, (size_t)tr->m * sizeof *tr->acc);
     double left = d;
     while (left > 0.0) {
+        PLN_TRY(pln_i_progress(tr->ctx, 1.0 - left / d, "a protocol phase"));
         double h = left < po->dt * (1.0 + 1e-12) ? left : po->dt;
         left -= h;
         if (left < 1e-12 * po->dt) {

@@ -17,8 +17,9 @@ pln_status pln_i_markov_setup(pln_ctx *ctx, const pln_memory_options *o, double 
  * window. */
 pln_status pln_i_markov_weights(pln_ctx *ctx, const pln_memory_options *o, double dt, pln_idx W,
                                 double *w);
-/* Bins of the markov window for step dt. */
-pln_idx pln_i_markov_bins(const pln_memory_options *o, double dt);
+/* Bins of the markov window for step dt, as a real (it may exceed any index: the caller
+ * range-checks it before converting). */
+double pln_i_markov_bins(const pln_memory_options *o, double dt);
 
 /* The continuous markov kernel K(t) = c a'(t) at n times, c from the infinite-window first
  * moment; area and first moment (-1) when not NULL. */

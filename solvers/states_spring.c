@@ -303,6 +303,8 @@ static pln_status newton(pln_states *st, double *x, const double *forces, pln_id
     ns->n_trace = 0;
     double rho = 0.0;
     for (pln_idx it = 0;; it++) {
+        PLN_TRY(pln_i_progress(st->ctx, (double)it / (double)sp->max_iter,
+                               "Newton solve of a spring network"));
         /* Residuals at x: constraint values, and the net force once the multipliers of the
          * hard constraints are chosen by least squares. */
         double phi = merit(st, x, forces, nc, mode, beta, rho, sp->g);

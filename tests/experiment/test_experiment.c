@@ -313,6 +313,64 @@ Test(experiment, an_interrupted_run_stops_between_steps_and_goes_on_unchanged)
     pln_ctx_destroy(ctx);
 }
 
+/* Stops the run half-way through the third protocol period (the callback is asked before
+ * every step, "train", and before every time step of a period). */
+typedef struct mid_period {
+    int steps_asked;
+    int period_calls;
+} mid_period;
+
+static pln_status stop_mid_third_period(double fraction, const char *what, void *user)
+{
+    mid_period *m = user;
+    if (strcmp(what, "train") == 0) {
+        m->steps_asked++;
+        return PLN_OK;
+    }
+    cr_assert_str_eq(what, "a protocol period");
+    cr_assert(fraction > 0.0 && fraction <= 1.0, "fraction %g", fraction);
+    m->period_calls++;
+    return m->steps_asked == 3 && fraction >= 0.5 ? PLN_EINTERRUPTED : PLN_OK;
+}
+
+Test(experiment, a_stop_inside_a_protocol_period_undoes_that_period_and_goes_on_unchanged)
+{
+    pln_ctx *ctx = ctx_new();
+    pln_experiment_desc d;
+    regression_desc(&d, PLN_LEARNER_TEMPORAL);
+    pln_experiment *two = make(ctx, &d);
+    cr_assert_eq(pln_experiment_run(two, 2, NULL, NULL), PLN_OK);
+    pln_experiment *straight = make(ctx, &d);
+    cr_assert_eq(pln_experiment_run(straight, 12, NULL, NULL), PLN_OK);
+    pln_experiment *x = make(ctx, &d);
+    mid_period m = {0, 0};
+    pln_ctx_set_progress(ctx, stop_mid_third_period, &m);
+    cr_assert_eq(pln_experiment_run(x, 12, NULL, NULL), PLN_EINTERRUPTED);
+    pln_ctx_set_progress(ctx, NULL, NULL);
+    /* Asked inside the periods (100 time steps each at dt 0.1), and stopped in the third. */
+    cr_assert_eq(m.steps_asked, 3);
+    cr_assert(m.period_calls > 200 && m.period_calls < 300, "%d calls", m.period_calls);
+    cr_assert_eq(pln_ctx_last_error(ctx)->code, PLN_EINTERRUPTED);
+    /* The third period is undone: the state is the one after two periods, bit for bit ... */
+    cr_assert_eq(pln_experiment_steps(x), 2);
+    same_rows(two, x);
+    size_t size = pln_experiment_checkpoint_size(x);
+    unsigned char *a = malloc(size), *b = malloc(size);
+    cr_assert_eq(pln_experiment_checkpoint_size(two), size);
+    cr_assert_eq(pln_experiment_checkpoint_save(x, a, size), PLN_OK);
+    cr_assert_eq(pln_experiment_checkpoint_save(two, b, size), PLN_OK);
+    cr_assert(memcmp(a, b, size) == 0, "the interrupted run's checkpoint differs");
+    /* ... and the run goes on to the straight run's rows and theta. */
+    cr_assert_eq(pln_experiment_run(x, 12, NULL, NULL), PLN_OK);
+    same_rows(straight, x);
+    free(a);
+    free(b);
+    pln_experiment_destroy(x);
+    pln_experiment_destroy(straight);
+    pln_experiment_destroy(two);
+    pln_ctx_destroy(ctx);
+}
+
 /* Create must fail with this status and error key. */
 static void refused(const pln_experiment_desc *d, pln_build_stage upto, pln_status want,
                     const char *key, const char *needle)

@@ -12,13 +12,20 @@ struct yd_node {
     yd_type type;
     int line; /* 1-based */
     int col;  /* 1-based */
+    bool plain;        /* YD_SCALAR: unquoted (so "1" in quotes stays a string) */
+    bool inline_text;  /* YD_SCALAR: scalar lives in the node's own block (not freed alone) */
     char *scalar;  /* YD_SCALAR: the text */
-    bool plain;    /* YD_SCALAR: unquoted (so "1" in quotes stays a string) */
     size_t n;      /* YD_SEQ: items; YD_MAP: pairs */
     yd_node **items; /* YD_SEQ items, or YD_MAP values */
     yd_node **keys;  /* YD_MAP keys (scalars) */
     bool *used;      /* YD_MAP: key consumed by the reader (unknown-key detection) */
 };
+
+/* The limits of a document: bytes read, and nodes (scalars, lists and mappings, keys
+ * included). Beyond them the load stops with a message naming the limit; within them the
+ * load takes time linear in the size (duplicate keys are found through a hash table). */
+#define YD_MAX_BYTES ((size_t)64 << 20)
+#define YD_MAX_NODES ((size_t)2000000)
 
 /* Parse a file holding one document. Returns the root (an empty map for an empty file) or NULL
  * with a message "line:col: text" (1-based) in msg. Aliases and anchors are refused. */

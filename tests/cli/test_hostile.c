@@ -220,3 +220,64 @@ Test(hostile, sigint_stops_inside_a_protocol_period_of_1e8_time_steps)
     free(yaml);
     free(dir);
 }
+
+/* plnet solve on this text as exp.yaml: exit 2 and stderr holds the needle. */
+static void solve_refused(const char *tag, const char *text, size_t len, const char *needle)
+{
+    char *dir = tc_dir(tag);
+    char *cfg = tc_fmt("%s/exp.yaml", dir);
+    FILE *fp = fopen(cfg, "wb");
+    cr_assert(fp != NULL && fwrite(text, 1, len, fp) == len && fclose(fp) == 0);
+    char *outdir = tc_fmt("%s/out", dir);
+    char *err = NULL;
+    int rc = tc_run(NULL, &err, "solve", cfg, "-o", outdir, NULL);
+    cr_assert_eq(rc, 2, "exit %d; stderr: %.2000s", rc, err);
+    cr_assert(strstr(err, needle) != NULL, "stderr lacks '%s':\n%.2000s", needle, err);
+    cr_assert(!tc_exists(outdir));
+    free(err);
+    free(outdir);
+    free(cfg);
+    free(dir);
+}
+
+Test(hostile, a_duplicate_among_thousands_of_keys_names_both_lines)
+{
+    /* The duplicate check goes through a hash table past 16 keys: the first of 5000 keys,
+     * repeated at the end, is still found. */
+    size_t cap = 5001 * 24, at = 0;
+    char *text = malloc(cap);
+    for (int k = 0; k < 5000; k++) {
+        at += (size_t)snprintf(text + at, cap - at, "k%d: %d\n", k, k);
+    }
+    at += (size_t)snprintf(text + at, cap - at, "k0: again\n");
+    solve_refused("dup-many", text, at, "exp.yaml:5001:1: duplicate key 'k0' (first at line 1)");
+    free(text);
+}
+
+Test(hostile, a_document_of_more_than_2e6_values_is_refused_at_the_first_value_beyond)
+{
+    size_t n = 2000001, len = 4 + 2 * n + 1;
+    char *text = malloc(len);
+    memcpy(text, "x: [", 4);
+    for (size_t k = 0; k < n; k++) {
+        text[4 + 2 * k] = '1';
+        text[5 + 2 * k] = k + 1 < n ? ',' : ']';
+    }
+    text[len - 1] = '\n';
+    /* nodes: the root mapping, the key x, the list, then its items: the 1999998th item, at
+     * column 4 + 2 * 1999997 + 1, is node 2000001 */
+    solve_refused("many-values", text, len,
+                  "exp.yaml:1:3999999: the document holds more than 2000000 values");
+    free(text);
+}
+
+Test(hostile, a_file_over_64_mib_is_refused)
+{
+    size_t len = ((size_t)64 << 20) + 100;
+    char *text = malloc(len);
+    memset(text, 'x', len);
+    text[0] = '#';
+    text[len - 1] = '\n';
+    solve_refused("big-file", text, len, "the file is larger than 64 MiB");
+    free(text);
+}

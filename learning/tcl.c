@@ -715,7 +715,9 @@ void pln_tcl_set_trace(pln_tcl *tr, pln_tcl_trace_fn fn, void *user)
  * rng spare; the ledger (ledger.c's codec); theta, dpF, dd, s_last (m each); pF, pC (n x state_dim
  * each); targets (n_out); the memory state. Spring networks then add: int64 dof, x_valid,
  * pF_current, have_free; double x_eta, phiF, phiC, eta_prev, e_prev; x_cur (n x d) — pF and
- * x_cur are where the next Newton solves start, so a resumed run repeats them bit for bit. */
+ * x_cur are where the next Newton solves start, so a resumed run repeats them bit for bit.
+ * Last, the solver's kept factor and refactor counters (pln_solver_state_save; nothing under
+ * refactor: always). */
 
 static const char tcl_magic[8] = {'P', 'L', 'N', 'T', 'C', 'L', '0', '2'};
 #define TCL_NI 9
@@ -731,7 +733,7 @@ size_t pln_tcl_state_size(const pln_tcl *tr)
 {
     return 8 + TCL_NI * 8 + 8 + 4 * 8 + 8 + pln_i_ledger_state_size() +
            (size_t)(4 * tr->m + 2 * tr->nd + tr->n_out) * 8 + pln_memory_state_size(tr->mem) +
-           spring_block_size(tr);
+           spring_block_size(tr) + pln_solver_state_size(pln_states_solver(tr->st));
 }
 
 static unsigned char *put(unsigned char *p, const void *v, size_t n)
@@ -781,9 +783,11 @@ pln_status pln_tcl_state_save(const pln_tcl *tr, void *buf, size_t size)
         double sdb[TCL_SPRING_ND] = {tr->x_eta, tr->phiF, tr->phiC, tr->eta_prev, tr->e_prev};
         p = put(p, si, sizeof si);
         p = put(p, sdb, sizeof sdb);
-        (void)put(p, tr->x_cur, xb);
+        p = put(p, tr->x_cur, xb);
     }
-    return PLN_OK;
+    /* The solver's kept factor and refactor counters (nothing under refactor: always). */
+    const pln_solver *sv = pln_states_solver(tr->st);
+    return pln_solver_state_save(sv, p, pln_solver_state_size(sv));
 }
 
 pln_status pln_tcl_state_load(pln_tcl *tr, const void *buf, size_t size)
@@ -809,7 +813,8 @@ pln_status pln_tcl_state_load(pln_tcl *tr, const void *buf, size_t size)
     int64_t si[TCL_SPRING_NI] = {0, 0, 0, 0};
     double sdb[TCL_SPRING_ND] = {0, 0, 0, 0, 0};
     if (tr->sd > 1) {
-        const unsigned char *q = (const unsigned char *)buf + size - spring_block_size(tr);
+        const unsigned char *q = (const unsigned char *)buf + size - spring_block_size(tr) -
+                                 pln_solver_state_size(pln_states_solver(tr->st));
         q = get(q, si, sizeof si);
         (void)get(q, sdb, sizeof sdb);
         if (si[0] != (int64_t)tr->o.dof) {
@@ -854,9 +859,12 @@ pln_status pln_tcl_state_load(pln_tcl *tr, const void *buf, size_t size)
         tr->eta_prev = sdb[3];
         tr->e_prev = sdb[4];
         (void)get(p + (TCL_SPRING_NI + TCL_SPRING_ND) * 8, tr->x_cur, xb);
-        if (tr->mode == TCL_SPRING) {
-            PLN_TRY(restore_columns(tr));
-        }
+        p += spring_block_size(tr);
+    }
+    pln_solver *sv = pln_states_solver(tr->st);
+    PLN_TRY(pln_solver_state_load(sv, p, pln_solver_state_size(sv)));
+    if (tr->sd > 1 && tr->mode == TCL_SPRING) {
+        PLN_TRY(restore_columns(tr));
     }
     return PLN_OK;
 }

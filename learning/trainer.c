@@ -463,13 +463,15 @@ const pln_ledger *pln_trainer_ledger(const pln_trainer *tr)
  * Layout (native byte order, fields written one by one so no padding byte is undefined):
  * magic[8] "PLNTRN01", m, dof, step (int64), theta[m] (2 m with PLN_DOF_BOTH), rng s[4] (uint64), spare_normal,
  * has_spare (int64), ledger (steps int64, then 11 doubles); spring networks then add the
- * free states the next step starts from (n x d x batch doubles). */
+ * free states the next step starts from (n x d x batch doubles); last, the solver's kept
+ * factor and refactor counters (pln_solver_state_save; nothing under refactor: always). */
 
 static const char ckpt_magic[8] = {'P', 'L', 'N', 'T', 'R', 'N', '0', '2'};
 size_t pln_trainer_state_size(const pln_trainer *tr)
 {
     size_t warm = tr->warm != NULL ? (size_t)(tr->n * tr->sd * tr->batch) * 8 : 0;
-    return 8 + 3 * 8 + (size_t)tr->nth * 8 + 4 * 8 + 8 + 8 + pln_i_ledger_state_size() + warm;
+    return 8 + 3 * 8 + (size_t)tr->nth * 8 + 4 * 8 + 8 + 8 + pln_i_ledger_state_size() + warm +
+           pln_solver_state_size(pln_states_solver(tr->st));
 }
 
 static unsigned char *put(unsigned char *p, const void *v, size_t n)
@@ -500,9 +502,10 @@ pln_status pln_trainer_state_save(const pln_trainer *tr, void *buf, size_t size)
     p = put(p, &spare, 8);
     p = pln_i_ledger_state_put(&tr->ledger, p);
     if (tr->warm != NULL) {
-        (void)put(p, tr->warm, (size_t)(tr->n * tr->sd * tr->batch) * sizeof *tr->warm);
+        p = put(p, tr->warm, (size_t)(tr->n * tr->sd * tr->batch) * sizeof *tr->warm);
     }
-    return PLN_OK;
+    const pln_solver *sv = pln_states_solver(tr->st);
+    return pln_solver_state_save(sv, p, pln_solver_state_size(sv));
 }
 
 pln_status pln_trainer_state_load(pln_trainer *tr, const void *buf, size_t size)
@@ -535,8 +538,10 @@ pln_status pln_trainer_state_load(pln_trainer *tr, const void *buf, size_t size)
     p = pln_i_ledger_state_get(&l, p);
     PLN_TRY(write_theta(tr, tr->theta_new));
     if (tr->warm != NULL) {
-        (void)get(p, tr->warm, (size_t)(tr->n * tr->sd * tr->batch) * sizeof *tr->warm);
+        p = get(p, tr->warm, (size_t)(tr->n * tr->sd * tr->batch) * sizeof *tr->warm);
     }
+    pln_solver *sv = pln_states_solver(tr->st);
+    PLN_TRY(pln_solver_state_load(sv, p, pln_solver_state_size(sv)));
     double *t = tr->theta;
     tr->theta = tr->theta_new;
     tr->theta_new = t;

@@ -37,14 +37,20 @@ typedef enum pln_factor_mode {
  *  Under the PCG routes pln_solver_factor copies the new values (O(nnz(A))) and may keep the
  *  factor of older values; pln_solver_solve then runs conjugate gradients on the new matrix
  *  preconditioned by the kept factor (one multi-right-hand-side triangular solve per
- *  iteration, all columns in step), warm-started from the last solution of the same
- *  right-hand-side array when that is closer. A solve that does not converge in pcg_max_iter
- *  refactorizes and solves directly, so results always meet pcg_tol. The factor is renewed
- *  whenever an entry moved by more than half its size since it was computed, so a
- *  matrix made singular is still reported (by pln_solver_factor, or by the solve's fallback
- *  for a general SPD matrix whose entries moved less). Not bit-for-bit equal to the direct
- *  route: results depend on the history of factorizations (a resumed run differs from a
- *  continuous one at the level of pcg_tol). */
+ *  iteration, all columns in step), from x = 0. A solve that does not converge in
+ *  pcg_max_iter solves directly with a factor of the current values (then the kept one is
+ *  computed again), so results always meet pcg_tol. The factor is renewed whenever an entry
+ *  moved by more than half its size since it was computed, so a matrix made singular is
+ *  still reported (by pln_solver_factor, or by the solve's fallback for a general SPD matrix
+ *  whose entries moved less).
+ *
+ *  Deterministic and resumable: a result depends on the current values, the right-hand side
+ *  and the kept factor's values only; when to renew depends on iteration counts and
+ *  operation counts, never on timings, and only on the last solve before each
+ *  pln_solver_factor (a learning step's own), so solves made between steps (evaluations)
+ *  change nothing later. pln_solver_state_save carries the kept values and the policy's
+ *  counters; a run restored with pln_solver_state_load repeats a continuous one bit for bit.
+ *  Results differ from PLN_REFACTOR_ALWAYS at the level of pcg_tol. */
 typedef enum pln_refactor {
     /** Every pln_solver_factor refactorizes: exact, and a resumed run repeats a continuous
      *  one bit for bit whatever the size. */
@@ -133,9 +139,8 @@ PLN_API pln_status pln_solver_analyze(pln_solver *s, const pln_csc *A);
 PLN_API pln_status pln_solver_factor(pln_solver *s, const pln_csc *A);
 /** @brief Solve A X = B for nrhs right-hand sides (column-major n x nrhs; X and B must not
  *  overlap). Allocates nothing once a call with the same nrhs has been made (workspaces are
- *  kept for the 4 most recently used values of nrhs; on the PCG route also the last solution
- *  of each of the 4 most recently used right-hand-side arrays B, for warm starts, so the
- *  same holds per array). nrhs = 0 does nothing. PCG route: a solve that does not converge
+ *  kept for the 4 most recently used values of nrhs; the PCG route's for the largest nrhs
+ *  so far). nrhs = 0 does nothing. PCG route: a solve that does not converge
  *  refactorizes (then PLN_ESINGULAR or PLN_ENOMEM are possible here too).
  *  @return PLN_OK, PLN_EINVAL (not factored, nrhs < 0, NULL or overlapping arrays),
  *  PLN_ENOMEM on the first call with a new nrhs, PLN_EDEP. */
@@ -143,6 +148,19 @@ PLN_API pln_status pln_solver_solve(pln_solver *s, pln_idx nrhs, const double *B
 /** @brief Column of A (0-based, original numbering) where the last factorization broke down,
  *  or -1. */
 PLN_API pln_idx pln_solver_failed_column(const pln_solver *s);
+/** @brief Bytes of the solver's history that later results depend on: 0 under
+ *  PLN_REFACTOR_ALWAYS (and where AUTO chose the direct route); under a PCG route the kept
+ *  factor's values (nnz doubles) and the refactor policy's counters. */
+PLN_API size_t pln_solver_state_size(const pln_solver *s);
+/** @brief Write that history into buf (size >= pln_solver_state_size). @return PLN_OK or
+ *  PLN_EDIM. */
+PLN_API pln_status pln_solver_state_save(const pln_solver *s, void *buf, size_t size);
+/** @brief Restore a history saved from a solver of the same pattern and options, after a
+ *  pln_solver_factor of the current values: the kept factor is computed again from the saved
+ *  values (one numeric factorization), so the solves that follow equal those of the solver
+ *  that saved it bit for bit. @return PLN_OK; PLN_EDIM (size differs); PLN_EINVAL (not a
+ *  solver state of this pattern, or no pln_solver_factor yet); PLN_ESINGULAR, PLN_ENOMEM. */
+PLN_API pln_status pln_solver_state_load(pln_solver *s, const void *buf, size_t size);
 PLN_API void pln_solver_stats_get(const pln_solver *s, pln_solver_stats *stats);
 PLN_API const pln_solver_type *pln_solver_get_type(const pln_solver *s);
 

@@ -82,14 +82,6 @@ static pln_status check_options(pln_ctx *ctx, const pln_solver_options *o)
 
 /* ------------------------------------------------------------------ PCG route: state */
 
-static void warm_free(pln_solver *s)
-{
-    for (int k = 0; k < 4; k++) {
-        pln_i_free(s->warm[k].x);
-        s->warm[k] = (struct pln_i_warm){0};
-    }
-}
-
 static void pcg_free(pln_solver *s)
 {
     pln_i_free(s->cur.p);
@@ -101,7 +93,6 @@ static void pcg_free(pln_solver *s)
     s->fact_x = NULL;
     s->ws = NULL;
     s->ws_cols = 0;
-    warm_free(s);
 }
 
 /* Keep a copy of the analyzed pattern (the caller's arrays are borrowed for the call only)
@@ -145,15 +136,20 @@ static void pcg_fresh(pln_solver *s)
     memcpy(s->fact_x, s->cur.x, (size_t)s->cur.nnz * sizeof *s->fact_x);
     s->stale = false;
     s->periods = 0;
-    s->period_work = 0.0;
     s->total_work = s->w_factor;
+    s->last_work = 0.0;
     s->last_iter = 0;
 }
 
 /* Whether pln_solver_factor must compute a new factor under a PCG route (cur.x holds the
  * new values). An entry that moved by more than half its size (or changed sign) since the
  * factorization always renews it: the preconditioned spectrum could then be wide, and a
- * matrix made singular must be reported by the factorization. */
+ * matrix made singular must be reported by the factorization.
+ *
+ * The decision reads only what the last solve before this call left (last_iter, last_work)
+ * and what factor calls left (periods, total_work, fact_x): a learning step's last solve
+ * comes right before its factor call, so evaluations between steps (log rows, predictions)
+ * never change the outcome, and pln_solver_state_save carries the rest. */
 static bool pcg_must_refactor(pln_solver *s, bool *differs)
 {
     const double *restrict x = s->cur.x, *restrict f = s->fact_x;
@@ -167,17 +163,108 @@ static bool pcg_must_refactor(pln_solver *s, bool *differs)
     if (far) {
         return true;
     }
-    /* Close the period that ends with this call. */
-    s->total_work += s->period_work;
+    /* Close the period that ends with this call: its cost is the last solve's. */
+    const double last = s->last_work;
+    s->total_work += last;
     s->periods++;
-    double last = s->period_work;
-    s->period_work = 0.0;
+    s->last_work = 0.0;
+    const int iter = s->last_iter;
+    s->last_iter = 0;
+    if (iter > s->opts.pcg_max_iter) {
+        return true; /* the last solve fell back */
+    }
     if (s->opts.refactor == PLN_REFACTOR_PCG) {
-        return s->last_iter > s->opts.pcg_refactor_iter;
+        return iter > s->opts.pcg_refactor_iter;
     }
     /* AUTO: renew when the period just ended cost more than the mean period since the last
      * factorization, the factorization included (the optimal restart of a growing cost). */
     return last * (double)s->periods > s->total_work;
+}
+
+/* ------------------------------------------------------------------ PCG route: checkpoints
+ * Layout (native byte order): magic "PLNSLV01", nnz, flags (1: a kept factor, 2: stale),
+ * periods (int64), total_work (double), the kept factor's values fact_x[nnz]. */
+
+static const char slv_magic[8] = {'P', 'L', 'N', 'S', 'L', 'V', '0', '1'};
+
+size_t pln_solver_state_size(const pln_solver *s)
+{
+    if (!s->analyzed || !s->pcg_active || s->n == 0) {
+        return 0;
+    }
+    return 8 + 4 * 8 + (size_t)s->nnz * 8;
+}
+
+pln_status pln_solver_state_save(const pln_solver *s, void *buf, size_t size)
+{
+    const size_t need = pln_solver_state_size(s);
+    if (size < need) {
+        PLN_FAIL(s->ctx, PLN_EDIM, "solver state buffer of %zu bytes, need %zu", size, need);
+    }
+    if (need == 0) {
+        return PLN_OK;
+    }
+    unsigned char *p = buf;
+    int64_t hdr[3] = {(int64_t)s->nnz, (s->factored ? 1 : 0) | (s->stale ? 2 : 0),
+                      (int64_t)s->periods};
+    memcpy(p, slv_magic, 8);
+    memcpy(p + 8, hdr, sizeof hdr);
+    memcpy(p + 32, &s->total_work, 8);
+    memcpy(p + 40, s->fact_x, (size_t)s->nnz * 8);
+    return PLN_OK;
+}
+
+pln_status pln_solver_state_load(pln_solver *s, const void *buf, size_t size)
+{
+    const size_t need = pln_solver_state_size(s);
+    if (size != need) {
+        PLN_FAIL(s->ctx, PLN_EDIM, "solver state of %zu bytes, expected %zu (another matrix or "
+                 "refactor mode?)", size, need);
+    }
+    if (need == 0) {
+        return PLN_OK;
+    }
+    const unsigned char *p = buf;
+    int64_t hdr[3];
+    double total = 0.0;
+    memcpy(hdr, p + 8, sizeof hdr);
+    memcpy(&total, p + 32, 8);
+    if (memcmp(p, slv_magic, 8) != 0 || hdr[0] != (int64_t)s->nnz || hdr[1] < 0 || hdr[1] > 3 ||
+        hdr[2] < 0 || !(total >= 0.0)) {
+        PLN_FAIL(s->ctx, PLN_EINVAL, "not a solver state of this matrix (bad magic or header)");
+    }
+    if ((hdr[1] & 1) == 0) {
+        /* Saved without a factor: the next pln_solver_factor computes one. */
+        s->factored = false;
+        return PLN_OK;
+    }
+    if (!s->factored) {
+        PLN_FAIL(s->ctx, PLN_EINVAL, "restoring a solver state needs the current values: call "
+                 "pln_solver_factor first");
+    }
+    memcpy(s->fact_x, p + 40, (size_t)s->nnz * 8);
+    for (pln_idx k = 0; k < s->nnz; k++) {
+        if (!isfinite(s->fact_x[k])) {
+            PLN_FAIL(s->ctx, PLN_EINVAL, "solver state: kept value %" PRId64 " is not finite",
+                     (int64_t)k);
+        }
+    }
+    s->factored = false;
+    s->failed_column = -1;
+    pln_csc kept = s->cur;
+    kept.x = s->fact_x;
+    double t0 = now_seconds();
+    pln_status st = s->type->factor(s, &kept);
+    s->stats.t_factor += now_seconds() - t0;
+    PLN_TRY(st);
+    s->stats.n_numeric++;
+    s->factored = true;
+    s->stale = (hdr[1] & 2) != 0;
+    s->periods = (long)hdr[2];
+    s->total_work = total;
+    s->last_work = 0.0;
+    s->last_iter = 0;
+    return PLN_OK;
 }
 
 pln_status pln_solver_create(pln_ctx *ctx, const pln_solver_type *type,
@@ -432,37 +519,11 @@ static pln_status pcg_workspace(pln_solver *s, pln_idx nrhs)
     return PLN_OK;
 }
 
-/* The kept solution for the right-hand-side array B (same nrhs), or a slot to fill. */
-static struct pln_i_warm *warm_slot(pln_solver *s, const double *B, pln_idx nrhs, bool *valid)
-{
-    struct pln_i_warm *victim = &s->warm[0];
-    for (int k = 0; k < 4; k++) {
-        struct pln_i_warm *w = &s->warm[k];
-        if (w->x != NULL && w->key == B && w->nrhs == nrhs) {
-            *valid = true;
-            return w;
-        }
-        if (w->x == NULL || (victim->x != NULL && w->last_use < victim->last_use)) {
-            victim = w;
-        }
-    }
-    *valid = false;
-    if (victim->x != NULL && victim->nrhs != nrhs) {
-        pln_i_free(victim->x);
-        victim->x = NULL;
-    }
-    if (victim->x == NULL) {
-        victim->x = pln_i_malloc((size_t)(s->n * nrhs) * sizeof(double));
-        if (victim->x == NULL) {
-            return NULL;
-        }
-    }
-    victim->key = B;
-    victim->nrhs = nrhs;
-    return victim;
-}
-
-/* Refactorize the current values after PCG failed, and solve directly. */
+/* PCG did not converge: factorize the current values, solve directly, then factorize the
+ * kept values again, so the kept factor (and with it every later result) does not depend on
+ * whether this solve was made: an evaluation between two learning steps that a resumed run
+ * does not repeat must leave no trace. The solve's work (two factorizations) makes the
+ * policy renew the factor at the next pln_solver_factor. */
 static pln_status pcg_fallback(pln_solver *s, pln_idx nrhs, const double *B, double *X)
 {
     s->stats.n_pcg_fallback++;
@@ -470,10 +531,14 @@ static pln_status pcg_fallback(pln_solver *s, pln_idx nrhs, const double *B, dou
     s->failed_column = -1;
     PLN_TRY(s->type->factor(s, &s->cur));
     s->stats.n_numeric++;
-    s->factored = true;
-    pcg_fresh(s);
     PLN_TRY(s->type->solve(s, nrhs, B, X));
-    s->period_work += (double)nrhs * s->w_iter;
+    pln_csc kept = s->cur;
+    kept.x = s->fact_x;
+    PLN_TRY(s->type->factor(s, &kept));
+    s->stats.n_numeric++;
+    s->factored = true;
+    s->last_work += 2.0 * s->w_factor;
+    s->last_iter = (int)s->opts.pcg_max_iter + 1; /* renew at the next factor call */
     return PLN_OK;
 }
 
@@ -484,46 +549,21 @@ static pln_status pcg_solve(pln_solver *s, pln_idx nrhs, const double *B, double
 {
     const pln_idx n = s->n;
     PLN_TRY(pcg_workspace(s, nrhs));
-    bool valid = false;
-    struct pln_i_warm *w = warm_slot(s, B, nrhs, &valid);
-    if (w == NULL) {
-        PLN_FAIL(s->ctx, PLN_ENOMEM, "out of memory (PCG warm start, %" PRId64 " columns)", nrhs);
-    }
-    w->last_use = ++s->warm_clock;
     if (!s->stale) {
         /* The factor is exact for the current values: one direct solve. */
         PLN_TRY(s->type->solve(s, nrhs, B, X));
-        memcpy(w->x, X, (size_t)(n * nrhs) * sizeof *X);
-        s->period_work += (double)nrhs * s->w_iter;
+        s->last_iter = 0;
+        s->last_work = (double)nrhs * s->w_iter;
         return PLN_OK;
     }
     double *R = s->ws, *Z = R + n * nrhs, *P = Z + n * nrhs, *Q = P + n * nrhs;
     double *rho = Q + n * nrhs, *active = rho + nrhs;
     const double tol2 = s->opts.pcg_tol * s->opts.pcg_tol;
-    /* Start from the last solution for this array when it leaves a smaller residual. */
-    if (valid) {
-        for (pln_idx j = 0; j < nrhs; j++) {
-            active[j] = 1.0;
-        }
-        sym_matvec_cols(&s->cur, nrhs, active, w->x, R);
-    }
-    for (pln_idx j = 0; j < nrhs; j++) {
-        const double *b = B + j * n;
-        double *x = X + j * n, *r = R + j * n;
-        bool warm = false;
-        if (valid) {
-            for (pln_idx k = 0; k < n; k++) {
-                r[k] = b[k] - r[k];
-            }
-            warm = dot(r, r, n) < dot(b, b, n);
-        }
-        if (warm) {
-            memcpy(x, w->x + j * n, (size_t)n * sizeof *x);
-        } else {
-            memset(x, 0, (size_t)n * sizeof *x);
-            memcpy(r, b, (size_t)n * sizeof *r);
-        }
-    }
+    /* A cold start, x = 0: the result depends on B, the current values and the kept factor
+     * only, never on earlier solves, so a run restored from a checkpoint (which carries the
+     * kept factor's values, pln_solver_state_save) repeats a continuous one bit for bit. */
+    memset(X, 0, (size_t)(n * nrhs) * sizeof *X);
+    memcpy(R, B, (size_t)(n * nrhs) * sizeof *R);
     PLN_TRY(s->type->solve(s, nrhs, R, Z));
     long applications = 1;
     pln_idx n_active = 0;
@@ -588,11 +628,10 @@ static pln_status pcg_solve(pln_solver *s, pln_idx nrhs, const double *B, double
     s->stats.n_pcg_iter += col_iters;
     s->last_iter = iter;
     s->stats.last_pcg_iter = iter;
-    s->period_work += (double)(applications * nrhs) * s->w_iter;
+    s->last_work = (double)(applications * nrhs) * s->w_iter;
     if (n_active > 0) {
         PLN_TRY(pcg_fallback(s, nrhs, B, X));
     }
-    memcpy(w->x, X, (size_t)(n * nrhs) * sizeof *X);
     return PLN_OK;
 }
 

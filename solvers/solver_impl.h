@@ -49,17 +49,11 @@ struct pln_solver {
     double w_factor;   /* work units of one factorization, one PCG iteration per column */
     double w_iter;
     long periods;      /* pln_solver_factor calls since the last numeric factorization */
-    double period_work, total_work;
+    double total_work; /* work since then, the factorization included */
+    double last_work;  /* work of the last solve call (closes the period at the next factor) */
     int last_iter;     /* iterations of the last PCG solve (max over columns) */
     pln_idx ws_cols;   /* columns of the workspaces below */
     double *ws;        /* r, z, p, q: 4 n ws_cols, then 4 ws_cols scalars */
-    struct pln_i_warm {
-        const double *key; /* the right-hand-side array the solution belongs to */
-        pln_idx nrhs;
-        long last_use;
-        double *x;         /* n x nrhs */
-    } warm[4];
-    long warm_clock;
 };
 
 /* Diagonal entry of column j of a validated matrix (the first stored entry of the column). */

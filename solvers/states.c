@@ -88,6 +88,11 @@ pln_status pln_states_create(pln_ctx *ctx, pln_network *net, pln_idx n_out, cons
     if (st->nl != NULL && st->nl->exact_pivots) {
         o.solver.pivot_tol = 0.0;
     }
+    /* Newton refactorizes every iteration: a kept factor is not used there (yet), so the
+     * states of nonlinear kinds take the direct route whatever solver.refactor says. */
+    if (st->nl != NULL) {
+        o.solver.refactor = PLN_REFACTOR_ALWAYS;
+    }
     PLN_TRY_GOTO(s, pln_solver_create(ctx, o.type, &o.solver, &st->solver));
     if (st->nl != NULL) {
         PLN_TRY_GOTO(s, st->nl->create(st, &o));

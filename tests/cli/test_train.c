@@ -83,6 +83,19 @@ static char *write_regression(const char *dir, const char *name, int seed, const
     return path;
 }
 
+/* The same with a solver section (refactor mode and the PCG threshold). */
+static char *write_regression_solver(const char *dir, const char *name, int seed,
+                                     const char *rate, int steps, int checkpoint_every,
+                                     const char *solver)
+{
+    char *base = tc_fmt(regression_yaml, seed, rate, steps, checkpoint_every);
+    char *text = tc_fmt("%ssolver: %s\n", base, solver);
+    char *path = tc_write(dir, name, text);
+    free(base);
+    free(text);
+    return path;
+}
+
 static void train_ok(const char *cfg, const char *flag, const char *outdir)
 {
     char *err = NULL;
@@ -178,6 +191,39 @@ Test(train, resume_after_a_shorter_run_matches_the_uninterrupted_run)
     free(o2);
     free(full);
     free(half);
+    free(dir);
+}
+
+/* The reuse route (a kept factor, PCG on it) resumes bit for bit too: the checkpoint carries
+ * the kept factor's values and the refactor counters, and the evaluations the shorter run
+ * made at its end (a metrics row, predictions) leave no trace in the solver. */
+Test(train, resume_under_the_reuse_route_matches_the_uninterrupted_run)
+{
+    char *dir = tc_dir("train-resume-pcg");
+    const char *solver = "{refactor: pcg, pcg_refactor_iter: 3}";
+    char *full = write_regression_solver(dir, "full.yaml", 7, "0.05", 150, 40, solver);
+    char *half = write_regression_solver(dir, "half.yaml", 7, "0.05", 70, 40, solver);
+    char *exact = write_regression_solver(dir, "exact.yaml", 7, "0.05", 150, 40,
+                                          "{refactor: always}");
+    char *o1 = tc_fmt("%s/straight", dir);
+    char *o2 = tc_fmt("%s/resumed", dir);
+    char *o3 = tc_fmt("%s/always", dir);
+    train_ok(full, "-o", o1);
+    train_ok(half, "-o", o2);
+    train_ok(exact, "-o", o3);
+    /* The route was taken: its last bits differ from refactorizing every step. */
+    cr_assert(!same_file(o1, o3, "network.graphml"), "refactor: pcg ran the direct route");
+    train_ok(full, "--resume", o2);
+    cr_assert(same_file(o1, o2, "network.graphml"), "resumed network differs");
+    cr_assert(same_file(o1, o2, "metrics.csv"), "resumed metrics differ");
+    cr_assert(same_file(o1, o2, "predictions.csv"));
+    cr_assert(same_file(o1, o2, "checkpoint.bin"));
+    free(o1);
+    free(o2);
+    free(o3);
+    free(full);
+    free(half);
+    free(exact);
     free(dir);
 }
 
@@ -380,6 +426,36 @@ Test(train, sigterm_stops_with_a_checkpoint_and_resume_matches_the_uninterrupted
     free(dir);
 }
 
+/* SIGTERM then --resume under the reuse route: the checkpoint written at the stop (any step)
+ * carries the solver's kept factor, so the resumed run still matches bit for bit. */
+Test(train, sigterm_then_resume_under_the_reuse_route_matches_the_uninterrupted_run)
+{
+    if (getenv("PLNET_BIN") == NULL) {
+        cr_skip("PLNET_BIN not set (run under meson test)");
+    }
+    char *dir = tc_dir("train-sigterm-pcg");
+    char *text = tc_fmt("%ssolver: {refactor: pcg}\n", long_yaml);
+    char *cfg = tc_write(dir, "long.yaml", text);
+    char *stopped = tc_fmt("%s/stopped", dir);
+    char *errpath = tc_fmt("%s/stderr.txt", dir);
+    int code = train_and_signal(cfg, stopped, errpath, SIGTERM);
+    size_t len = 0;
+    char *err = slurp_file(errpath, &len);
+    cr_assert_eq(code, 143, "exit %d: %s", code, err);
+    char *straight = tc_fmt("%s/straight", dir);
+    train_ok(cfg, "-o", straight);
+    train_ok(cfg, "--resume", stopped);
+    cr_assert(same_file(straight, stopped, "network.graphml"), "resumed network differs");
+    cr_assert(same_file(straight, stopped, "metrics.csv"), "resumed metrics differ");
+    free(err);
+    free(straight);
+    free(errpath);
+    free(stopped);
+    free(cfg);
+    free(text);
+    free(dir);
+}
+
 Test(train, sigint_exits_130)
 {
     if (getenv("PLNET_BIN") == NULL) {
@@ -401,10 +477,22 @@ Test(train, sigint_exits_130)
     free(dir);
 }
 
+static void temporal_resume(const char *tag, const char *solver);
+
 Test(train, temporal_rule_runs_and_resumes_bit_for_bit)
 {
-    char *dir = tc_dir("train-tcl");
-    const char *yaml =
+    temporal_resume("train-tcl", "{refactor: always}");
+}
+
+Test(train, temporal_rule_resumes_bit_for_bit_under_the_reuse_route)
+{
+    temporal_resume("train-tcl-pcg", "{refactor: pcg, pcg_refactor_iter: 2}");
+}
+
+static void temporal_resume(const char *tag, const char *solver)
+{
+    char *dir = tc_dir(tag);
+    const char *yaml0 =
         "name: tcl\n"
         "network:\n  graph: {generator: square_lattice, size: [5, 5]}\n"
         "  edges: {conductance: {init: uniform, low: 0.5, high: 1.5}}\n"
@@ -412,7 +500,9 @@ Test(train, temporal_rule_runs_and_resumes_bit_for_bit)
         "  outputs: {nodes: [7, 17]}\n  targets: [0.3, 0.7]\n"
         "learning: {rule: temporal, rate: 0.5, nudge: 0.1}\n"
         "protocol: {kind: sawtooth, dt: 0.05, apply: period}\n"
-        "train: {steps: %d, log_every: 10, checkpoint_every: 25}\n";
+        "train: {steps: %%d, log_every: 10, checkpoint_every: 25}\n"
+        "solver: %s\n";
+    char *yaml = tc_fmt(yaml0, solver);
     char *t1 = tc_fmt(yaml, 60);
     char *t2 = tc_fmt(yaml, 35);
     char *full = tc_write(dir, "full.yaml", t1);
@@ -434,6 +524,7 @@ Test(train, temporal_rule_runs_and_resumes_bit_for_bit)
     free(half);
     free(t1);
     free(t2);
+    free(yaml);
     free(dir);
 }
 

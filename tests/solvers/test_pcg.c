@@ -5,6 +5,7 @@
 #include "test_support.h"
 
 #include <criterion/criterion.h>
+#include <criterion/parameterized.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -200,12 +201,19 @@ Test(pcg, falls_back_when_it_does_not_converge)
     ok(pln_solver_solve(s, 2, b, x), "solve");
     pln_solver_stats st;
     pln_solver_stats_get(s, &st);
-    cr_assert(st.n_pcg_fallback == 1 && st.n_numeric == 2);
+    /* The fallback factorizes the current values, then the kept ones again (so the solve
+     * leaves the kept factor as it found it). */
+    cr_assert(st.n_pcg_fallback == 1 && st.n_numeric == 3, "%ld fallbacks, %ld numeric",
+              st.n_pcg_fallback, st.n_numeric);
     for (int j = 0; j < 2; j++) {
         double *want = fx_oracle(&m, b + j * n);
         cr_assert(ts_max_rel_err(x + j * n, want, (size_t)n) < FX_TOL);
         free(want);
     }
+    /* Its cost makes the next factor call renew the factor. */
+    ok(pln_solver_factor(s, &m.A), "factor");
+    pln_solver_stats_get(s, &st);
+    cr_assert(st.n_numeric == 4, "%ld numeric", st.n_numeric);
     free(b);
     free(x);
     pln_solver_destroy(s);
@@ -294,4 +302,115 @@ Test(pcg, bad_options_name_the_key)
     pln_solver_options z = {0};
     cr_assert(pln_solver_create(ctx, pln_solver_cholmod, &z, &s) == PLN_OK);
     pln_solver_destroy(s);
+}
+
+/* Learning steps on slowly changing values, in a trainer's order: solve, change the values,
+ * factor; x gets the last solve. */
+static void run_steps(pln_solver *s, fx_matrix *m, pln_rng *rng, int steps, const double *b,
+                      pln_idx nrhs, double *x)
+{
+    for (int k = 0; k < steps; k++) {
+        ok(pln_solver_solve(s, nrhs, b, x), "solve");
+        perturb_small(m, 3e-3, rng);
+        ok(pln_solver_factor(s, &m->A), "factor");
+    }
+}
+
+ParameterizedTestParameters(pcg, a_restored_solver_repeats_the_original_bit_for_bit)
+{
+    static pln_refactor modes[] = {PLN_REFACTOR_PCG, PLN_REFACTOR_AUTO};
+    return cr_make_param_array(pln_refactor, modes, 2);
+}
+
+/* The history a checkpoint carries is all later results depend on: a solver that saved its
+ * state after k steps and one restored from it (after one factor call of the same values)
+ * give the same bits for the next steps, and solves made in between (evaluations) change
+ * nothing. AUTO's direct-route threshold is below this small matrix, so AUTO is checked
+ * through the direct route here (state size 0) and PCG through the kept factor. */
+ParameterizedTest(pln_refactor *mode, pcg, a_restored_solver_repeats_the_original_bit_for_bit)
+{
+    const pln_idx n = 300, nrhs = 2;
+    fx_matrix m;
+    fx_laplacian(&m, n, 0, 4, 41);
+    pln_solver *a = make(*mode, 1e-10, 50, 3);
+    ok(pln_solver_analyze(a, &m.A), "analyze");
+    ok(pln_solver_factor(a, &m.A), "factor");
+    double *b = fx_rhs(n, nrhs, 6), *other = fx_rhs(n, nrhs, 7);
+    double *x = calloc((size_t)(n * nrhs), sizeof *x), *y = calloc((size_t)(n * nrhs), sizeof *y);
+    double *scratch = calloc((size_t)(n * nrhs), sizeof *scratch);
+    pln_rng rng;
+    pln_rng_seed(&rng, 5);
+    run_steps(a, &m, &rng, 7, b, nrhs, x);
+    const size_t size = pln_solver_state_size(a);
+    if (*mode == PLN_REFACTOR_PCG) {
+        cr_assert(size == 8 + 32 + (size_t)m.A.nnz * 8, "state of %zu bytes", size);
+    }
+    unsigned char *buf = malloc(size + 1);
+    ok(pln_solver_state_save(a, buf, size), "save");
+    /* An evaluation the restored run does not make. */
+    ok(pln_solver_solve(a, nrhs, other, scratch), "evaluation");
+
+    pln_solver *c = make(*mode, 1e-10, 50, 3);
+    ok(pln_solver_analyze(c, &m.A), "analyze");
+    cr_assert(pln_solver_state_load(c, buf, size) == (size > 0 ? PLN_EINVAL : PLN_OK),
+              "a load before any factor call must be refused");
+    ok(pln_solver_factor(c, &m.A), "factor");
+    ok(pln_solver_state_load(c, buf, size), "load");
+    cr_assert(pln_solver_state_load(c, buf, size + 1) == PLN_EDIM);
+    pln_rng rng_c = rng;
+    fx_matrix mc;
+    fx_laplacian(&mc, n, 0, 4, 41);
+    memcpy(mc.A.x, m.A.x, (size_t)m.A.nnz * sizeof *m.A.x);
+    memcpy(mc.dense, m.dense, (size_t)(n * n) * sizeof *m.dense);
+    for (int k = 0; k < 12; k++) {
+        run_steps(a, &m, &rng, 1, b, nrhs, x);
+        run_steps(c, &mc, &rng_c, 1, b, nrhs, y);
+        cr_assert(memcmp(x, y, (size_t)(n * nrhs) * sizeof *x) == 0,
+                  "step %d after the restore differs", k);
+    }
+    pln_solver_stats sa, sc;
+    pln_solver_stats_get(a, &sa);
+    pln_solver_stats_get(c, &sc);
+    if (*mode == PLN_REFACTOR_PCG) {
+        cr_assert(sa.n_pcg > 0 && sc.n_pcg > 0, "the PCG route was not exercised");
+    }
+    free(buf);
+    free(b);
+    free(other);
+    free(x);
+    free(y);
+    free(scratch);
+    pln_solver_destroy(a);
+    pln_solver_destroy(c);
+    fx_free(&m);
+    fx_free(&mc);
+}
+
+Test(pcg, a_solve_does_not_depend_on_earlier_solves)
+{
+    const pln_idx n = 250;
+    fx_matrix m;
+    fx_laplacian(&m, n, 0, 4, 43);
+    pln_solver *s = make(PLN_REFACTOR_PCG, 1e-10, 50, 8);
+    ok(pln_solver_analyze(s, &m.A), "analyze");
+    ok(pln_solver_factor(s, &m.A), "factor");
+    pln_rng rng;
+    pln_rng_seed(&rng, 8);
+    perturb_small(&m, 1e-2, &rng);
+    ok(pln_solver_factor(s, &m.A), "factor");
+    double *b = fx_rhs(n, 1, 9), *b2 = fx_rhs(n, 1, 10);
+    double *x1 = calloc((size_t)n, sizeof *x1), *x2 = calloc((size_t)n, sizeof *x2);
+    ok(pln_solver_solve(s, 1, b, x1), "solve");
+    ok(pln_solver_solve(s, 1, b2, x2), "other solve");
+    ok(pln_solver_solve(s, 1, b, x2), "solve again");
+    cr_assert(memcmp(x1, x2, (size_t)n * sizeof *x1) == 0);
+    pln_solver_stats st;
+    pln_solver_stats_get(s, &st);
+    cr_assert(st.n_pcg == 3 && st.n_numeric == 1);
+    free(b);
+    free(b2);
+    free(x1);
+    free(x2);
+    pln_solver_destroy(s);
+    fx_free(&m);
 }

@@ -15,10 +15,11 @@ static const char usage[] =
     "  edges.csv             edge,tail,head,conductance,drop,current,power\n"
     "  summary.csv           n_nodes,n_edges,dissipated_power,supplied_power (W)\n"
     "  network.graphml       the graph with conductance, drop, current and potential\n"
+    "                        (with elements: element, their parameters and region codes)\n"
     "  config.resolved.yaml  every configuration key, defaults filled in\n"
     "With diodes or transistors (network elements), edges.csv adds element and region\n"
-    "(forward/reverse, cutoff/triode/saturation), its conductance is dI/dV at the operating\n"
-    "point (S) and its power V I (W).\n"
+    "(linear, forward/reverse, cutoff/triode/saturation, table/extrapolated), its\n"
+    "conductance is dI/dV at the operating point (S) and its power V I (W).\n"
     "Spring networks write instead positions.csv (node,role,x,y[,z],ux,uy[,uz]: position and\n"
     "displacement, m), edges.csv (edge,tail,head,stiffness,rest_length,length,strain,tension,\n"
     "energy) and summary.csv (n_nodes,n_edges,elastic_energy,newton_iterations).\n"
@@ -214,6 +215,25 @@ static int write_graphml(const char *dir, pln_experiment *x, const solution *s, 
     }
     if (st == PLN_OK) {
         st = pln_graph_node_attr_set(g, "potential", s->p);
+    }
+    if (st == PLN_OK && pln_network_is_nonlinear(net)) {
+        /* the devices (kind, parameters) and each one's operating region (a pln_region code:
+         * what plnet draw shows) */
+        st = pln_network_element_attrs_store(net, g);
+        const pln_idx m = pln_network_n_edges(net);
+        pln_region *reg = calloc((size_t)m + 1, sizeof *reg);
+        double *code = calloc((size_t)m + 1, sizeof *code);
+        if (reg == NULL || code == NULL) {
+            st = st == PLN_OK ? PLN_ENOMEM : st;
+        } else if (st == PLN_OK) {
+            pln_network_element_regions(net, s->p, reg);
+            for (pln_idx e = 0; e < m; e++) {
+                code[e] = (double)reg[e];
+            }
+            st = pln_graph_edge_attr_set(g, "region", code);
+        }
+        free(code);
+        free(reg);
     }
     if (st == PLN_OK) {
         st = pln_graph_node_label_set(g, "role", pln_experiment_roles(x));

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { W = 760, H = 600, PLOT = 560, MARGIN = 30 };
+enum { W = 760, H0 = 600, PLOT = 560, MARGIN = 30 };
 #define TWO_PI 6.28318530717958647692
 
 /* viridis at five stops (matplotlib's), interpolated linearly: perceptually ordered and
@@ -92,6 +92,104 @@ static void label(cairo_t *cr, double x, double y, double size, const char *text
     cairo_show_text(cr, text);
 }
 
+/* ------------------------------------------------------------------ elements (SPEC 1.3) */
+
+/* Line style of an element kind (pln_element_kind): resistors solid, diodes dashed, ideal
+ * diodes dotted, transistors dash-dot, tables long-dash-dot-dot. */
+static void kind_dash(cairo_t *cr, int kind)
+{
+    static const double diode[] = {6.0, 3.0}, ideal[] = {1.5, 2.5}, nmos[] = {7.0, 2.5, 1.5, 2.5},
+                        table[] = {9.0, 2.5, 1.5, 2.5, 1.5, 2.5};
+    switch (kind) {
+    case PLN_ELEM_DIODE:
+        cairo_set_dash(cr, diode, 2, 0.0);
+        break;
+    case PLN_ELEM_IDEAL_DIODE:
+        cairo_set_dash(cr, ideal, 2, 0.0);
+        break;
+    case PLN_ELEM_NMOS:
+        cairo_set_dash(cr, nmos, 4, 0.0);
+        break;
+    case PLN_ELEM_TABLE:
+        cairo_set_dash(cr, table, 6, 0.0);
+        break;
+    default:
+        cairo_set_dash(cr, NULL, 0, 0.0);
+        break;
+    }
+}
+
+/* Fill of an operating region's marker (pln_region; -1: unknown, white). Distinct from the
+ * role marks' colours; Okabe-Ito hues where possible. */
+static void region_rgb(int region, double rgb[3])
+{
+    static const double c[PLN_REGION_COUNT][3] = {
+        {1.00, 1.00, 1.00}, /* linear (not drawn) */
+        {0.84, 0.37, 0.00}, /* forward: vermillion */
+        {0.80, 0.80, 0.80}, /* reverse: light grey */
+        {0.20, 0.20, 0.20}, /* cutoff: dark grey */
+        {0.00, 0.62, 0.45}, /* triode: bluish green */
+        {0.80, 0.47, 0.65}, /* saturation: reddish purple */
+        {0.94, 0.89, 0.26}, /* table: yellow */
+        {0.34, 0.71, 0.91}  /* extrapolated: sky blue */
+    };
+    const bool known = region >= 0 && region < PLN_REGION_COUNT;
+    for (int k = 0; k < 3; k++) {
+        rgb[k] = known ? c[region][k] : 1.0;
+    }
+}
+
+/* The marker of an element at (x, y), pointing along (ux, uy) (tail -> head): a triangle
+ * (the diode's anode -> cathode) with a bar for diodes, a square for transistors, a diamond
+ * for tables; filled with its region's colour, outlined in black. */
+static void element_marker(cairo_t *cr, int kind, int region, double x, double y, double ux,
+                           double uy, double r)
+{
+    const double vx = -uy, vy = ux; /* across the edge */
+    cairo_set_dash(cr, NULL, 0, 0.0);
+    cairo_new_path(cr);
+    if (kind == PLN_ELEM_DIODE || kind == PLN_ELEM_IDEAL_DIODE) {
+        cairo_move_to(cr, x + r * ux, y + r * uy);
+        cairo_line_to(cr, x - r * ux + r * vx, y - r * uy + r * vy);
+        cairo_line_to(cr, x - r * ux - r * vx, y - r * uy - r * vy);
+        cairo_close_path(cr);
+    } else if (kind == PLN_ELEM_NMOS) {
+        cairo_rectangle(cr, x - 0.8 * r, y - 0.8 * r, 1.6 * r, 1.6 * r);
+    } else {
+        cairo_move_to(cr, x, y - r);
+        cairo_line_to(cr, x + r, y);
+        cairo_line_to(cr, x, y + r);
+        cairo_line_to(cr, x - r, y);
+        cairo_close_path(cr);
+    }
+    double rgb[3];
+    region_rgb(region, rgb);
+    cairo_set_source_rgb(cr, rgb[0], rgb[1], rgb[2]);
+    cairo_fill_preserve(cr);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    cairo_set_line_width(cr, 0.8);
+    cairo_stroke(cr);
+    if (kind == PLN_ELEM_DIODE || kind == PLN_ELEM_IDEAL_DIODE) { /* the cathode's bar */
+        cairo_move_to(cr, x + r * ux + r * vx, y + r * uy + r * vy);
+        cairo_line_to(cr, x + r * ux - r * vx, y + r * uy - r * vy);
+        cairo_set_line_width(cr, 1.2);
+        cairo_stroke(cr);
+    }
+}
+
+/* The element kind of edge e (resistor without the attribute), and its region (-1 unknown). */
+static int edge_kind(const double *kinds, pln_idx e)
+{
+    const double v = kinds != NULL ? kinds[e] : 0.0;
+    return isfinite(v) && v >= 0 && v < PLN_ELEM_N_KINDS ? (int)v : PLN_ELEM_RESISTOR;
+}
+
+static int edge_region(const double *regions, pln_idx e)
+{
+    const double v = regions != NULL ? regions[e] : NAN;
+    return isfinite(v) && v >= 0 && v < PLN_REGION_COUNT ? (int)v : -1;
+}
+
 int plnet_draw_network(const pln_graph *g, bool log_scale, const char *title, const char *path,
                        FILE *err)
 {
@@ -104,6 +202,25 @@ int plnet_draw_network(const pln_graph *g, bool log_scale, const char *title, co
         return 1;
     }
     double *v = edge_values(g);
+    /* Nonlinear elements (the "element" edge attribute: plnet solve's and plnet train's
+     * network.graphml, a netlist, a GraphML file) and their regions (plnet solve's) */
+    const double *kinds = pln_graph_edge_attr(g, "element");
+    const double *regions = pln_graph_edge_attr(g, "region");
+    bool kind_seen[PLN_ELEM_N_KINDS] = {false};
+    bool region_seen[PLN_REGION_COUNT] = {false};
+    int n_kinds = 0, n_regions = 0;
+    for (pln_idx e = 0; e < m; e++) {
+        const int k = edge_kind(kinds, e), r = edge_region(regions, e);
+        n_kinds += !kind_seen[k];
+        kind_seen[k] = true;
+        if (k != PLN_ELEM_RESISTOR && r >= 0) {
+            n_regions += !region_seen[r];
+            region_seen[r] = true;
+        }
+    }
+    const bool elements = n_kinds > 1 || !kind_seen[PLN_ELEM_RESISTOR];
+    /* the legend of kinds and regions below the roles' (which ends at y = 524) */
+    const int H = elements ? (int)fmax(H0, 524 + 20 * (n_kinds + n_regions) + 16) : H0;
     double *px = malloc((size_t)n * 2 * sizeof *px);
     if (v == NULL || px == NULL) {
         free(v);
@@ -115,6 +232,10 @@ int plnet_draw_network(const pln_graph *g, bool log_scale, const char *title, co
     double lo = INFINITY;
     double hi = -INFINITY;
     for (pln_idx e = 0; e < m; e++) {
+        if (edge_kind(kinds, e) != PLN_ELEM_RESISTOR) {
+            v[e] = NAN; /* an element is no conductance: drawn grey, by its line and marker */
+            continue;
+        }
         if (log_scale) {
             v[e] = v[e] > 0 ? log10(v[e]) : NAN;
         }
@@ -159,19 +280,40 @@ int plnet_draw_network(const pln_graph *g, bool log_scale, const char *title, co
     cairo_push_group(cr);
     cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
     for (pln_idx e = 0; e < m; e++) {
+        const int kind = edge_kind(kinds, e);
         double t = isfinite(v[e]) ? (hi > lo ? (v[e] - lo) / (hi - lo) : 0.5) : 0.0;
-        double rgb[3];
-        viridis(t, rgb);
+        double rgb[3] = {0.35, 0.35, 0.35};
+        if (kind == PLN_ELEM_RESISTOR) {
+            viridis(t, rgb);
+        }
         pln_idx a = pln_graph_tails(g)[e];
         pln_idx b = pln_graph_heads(g)[e];
         cairo_move_to(cr, px[2 * a], px[2 * a + 1]);
         cairo_line_to(cr, px[2 * b], px[2 * b + 1]);
         cairo_set_source_rgb(cr, rgb[0], rgb[1], rgb[2]);
-        cairo_set_line_width(cr, 0.6 + 3.4 * t);
+        cairo_set_line_width(cr, kind == PLN_ELEM_RESISTOR ? 0.6 + 3.4 * t : 1.4);
+        kind_dash(cr, kind);
         cairo_stroke(cr);
     }
+    cairo_set_dash(cr, NULL, 0, 0.0);
     cairo_pop_group_to_source(cr);
     cairo_paint(cr);
+    /* each element's marker at its edge's middle, filled by its region */
+    for (pln_idx e = 0; e < m && elements; e++) {
+        const int kind = edge_kind(kinds, e);
+        if (kind == PLN_ELEM_RESISTOR) {
+            continue;
+        }
+        pln_idx a = pln_graph_tails(g)[e];
+        pln_idx b = pln_graph_heads(g)[e];
+        double dx = px[2 * b] - px[2 * a], dy = px[2 * b + 1] - px[2 * a + 1];
+        double len = hypot(dx, dy);
+        dx = len > 0 ? dx / len : 1.0;
+        dy = len > 0 ? dy / len : 0.0;
+        element_marker(cr, kind, edge_region(regions, e), 0.5 * (px[2 * a] + px[2 * b]),
+                       0.5 * (px[2 * a + 1] + px[2 * b + 1]), dx, dy,
+                       fmax(2.5, fmin(6.0, 0.18 * len)));
+    }
 
     const char *const *role = pln_graph_node_label(g, "role");
     for (pln_idx i = 0; i < n; i++) {
@@ -201,6 +343,36 @@ int plnet_draw_network(const pln_graph *g, bool log_scale, const char *title, co
     for (int k = 0; k < 4; k++) {
         mark(cr, roles[k], bx + 6, ly + 22 * k, 6);
         label(cr, bx + 20, ly + 22 * k + 4, 11, names[k]);
+    }
+    /* the kinds present (line and marker) and the regions present (marker colours) */
+    double ey = ly + 22 * 4 + 16;
+    for (int k = 0; k < PLN_ELEM_N_KINDS && elements; k++) {
+        if (!kind_seen[k]) {
+            continue;
+        }
+        cairo_move_to(cr, bx - 8, ey);
+        cairo_line_to(cr, bx + 16, ey);
+        if (k == PLN_ELEM_RESISTOR) {
+            cairo_set_source_rgb(cr, 0.128, 0.567, 0.551);
+        } else {
+            cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
+        }
+        cairo_set_line_width(cr, 1.4);
+        kind_dash(cr, k);
+        cairo_stroke(cr);
+        if (k != PLN_ELEM_RESISTOR) {
+            element_marker(cr, k, -1, bx + 4, ey, 1.0, 0.0, 4.5);
+        }
+        label(cr, bx + 20, ey + 4, 11, pln_element_kind_name((pln_element_kind)k));
+        ey += 20;
+    }
+    for (int r = 0; r < PLN_REGION_COUNT && elements; r++) {
+        if (!region_seen[r]) {
+            continue;
+        }
+        element_marker(cr, PLN_ELEM_TABLE, r, bx + 4, ey, 1.0, 0.0, 5.0);
+        label(cr, bx + 20, ey + 4, 11, pln_region_name((pln_region)r));
+        ey += 20;
     }
     cairo_destroy(cr);
     cairo_surface_finish(s);

@@ -299,7 +299,8 @@ Test(circuit_cli, yaml_elements_solve_as_ngspice_and_export_their_models, .timeo
 
 /* A trained run: example 14's transistors learn XOR with plnet train; its network.graphml (the
  * learned gates) read back by a configuration holds the pattern (1, 0) V at +0.1 V on the
- * output edge, and ngspice's .op of plnet export --spice of it is plnet solve's. */
+ * output edge, and ngspice's .op of plnet export --spice of it is plnet solve's; plnet export
+ * --spice of the run folder gives each pattern's output as predictions.csv has it. */
 Test(circuit_cli, trained_transistor_network_exports_to_ngspice, .timeout = 180)
 {
     if (system("command -v ngspice > /dev/null 2>&1") != 0) {
@@ -353,6 +354,32 @@ Test(circuit_cli, trained_transistor_network_exports_to_ngspice, .timeout = 180)
     }
     cr_log_info("trained XOR network: output %.9f V; largest |plnet - ngspice| %.3g V", drop[28],
                 worst);
+    /* The run folder itself: each training pattern's netlist (gates from checkpoint.bin)
+     * through ngspice gives predictions.csv's output drop across edge 28 (n8 -> n9). */
+    char *pred = tc_fmt("%s/predictions.csv", run);
+    size_t np = 0;
+    double *po = tc_column(pred, "output_0", &np);
+    cr_assert_eq(np, 4);
+    for (size_t k = 0; k < np; k++) {
+        char *cir = tc_fmt("%s/pattern%zu.cir", dir, k), *kk = tc_fmt("%zu", k);
+        err = NULL;
+        rc = tc_run(NULL, &err, "export", "--spice", run, "--example", kk, "--split", "train",
+                    "-o", cir, NULL);
+        cr_assert_eq(rc, 0, "plnet export RUN --example %zu: %s", k, err);
+        free(err);
+        char *raw_k = tc_fmt("%s/pattern%zu.raw", dir, k);
+        run_ngspice(dir, cir, raw_k);
+        static const char *const ends[] = {"n8", "n9"};
+        double v[2];
+        read_raw(raw_k, 2, ends, v);
+        cr_assert(fabs((v[0] - v[1]) - po[k]) <= TOL_NGSPICE_V,
+                  "pattern %zu: ngspice %.12g V, predictions.csv %.12g V", k, v[0] - v[1], po[k]);
+        free(raw_k);
+        free(kk);
+        free(cir);
+    }
+    free(po);
+    free(pred);
     free(raw);
     free(exp);
     free(p);

@@ -18,6 +18,15 @@ static double now(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+/* CPU time of the process (every thread): what a solve costs, whatever else the machine runs
+ * (a shared machine's load stretches wall time, not this). */
+static double cpu(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
 #define CHECK(call)                                                                          \
     do {                                                                                     \
         pln_status s_ = (call);                                                              \
@@ -36,7 +45,7 @@ static int cmp(const void *a, const void *b)
 
 /* One Newton solve: time, iterations, numeric factorizations. */
 typedef struct solve_rec {
-    double t;
+    double t, c; /* wall and CPU seconds */
     long it, fac;
 } solve_rec;
 
@@ -44,10 +53,11 @@ static solve_rec newton_solve(pln_ctx *ctx, pln_states *st, const pln_bc_values 
 {
     pln_solver_stats s0, s1;
     pln_solver_stats_get(pln_states_solver(st), &s0);
-    const double t0 = now();
+    const double t0 = now(), c0 = cpu();
     CHECK(pln_states_free(st, 1, v, p, NULL));
     solve_rec r;
     r.t = now() - t0;
+    r.c = cpu() - c0;
     pln_solver_stats_get(pln_states_solver(st), &s1);
     pln_newton_stats ns;
     pln_states_newton_stats(st, &ns);
@@ -135,22 +145,24 @@ int main(int argc, char **argv)
     for (pln_idx i = 0; i < A->n; i++) {
         b[i] = 1e-3 * (double)(i % 7);
     }
-    double tl[16];
+    double tl[16], cl[16];
     for (int r = 0; r < reps; r++) {
-        const double t0 = now();
+        const double t0 = now(), c0 = cpu();
         CHECK(pln_solver_factor(sol, A));
         CHECK(pln_solver_solve(sol, 1, b, x));
         tl[r] = now() - t0;
+        cl[r] = cpu() - c0;
     }
     qsort(tl, (size_t)reps, sizeof *tl, cmp);
-    const double tlin = tl[reps / 2];
+    qsort(cl, (size_t)reps, sizeof *cl, cmp);
+    const double tlin = tl[reps / 2], clin = cl[reps / 2];
     /* one element evaluation pass (co-content, residual, Jacobian), for the breakdown */
     double *grad = malloc((size_t)A->n * sizeof *grad);
     double te[16];
     for (int r = 0; r < reps; r++) {
-        const double t0 = now();
+        const double c0 = cpu();
         (void)pln_network_circuit_eval(net, p, NULL, grad, true);
-        te[r] = now() - t0;
+        te[r] = cpu() - c0;
     }
     qsort(te, (size_t)reps, sizeof *te, cmp);
 
@@ -166,22 +178,34 @@ int main(int argc, char **argv)
            "direction), left column 3 V, right 0 V; %lld unknowns\n",
            (long long)side, (long long)side, (long long)m, (long long)pln_network_n_reduced(net));
     printf("# load: %s", load);
-    printf("# one linear refactorization + solve on the same pattern (median of %d): %.2f ms; "
-           "one element pass (co-content, residual, Jacobian): %.2f ms\n\n",
-           reps, 1e3 * tlin, 1e3 * te[reps / 2]);
-    printf("| solve | Newton iterations | numeric factorizations | time (ms) | time / (refactor + "
-           "solve) | time / (iterations x (refactor + solve)) |\n|---|---|---|---|---|---|\n");
-    printf("| cold (all free nodes at 0 V) | %ld | %ld | %.1f | %.1f | %.2f |\n", cold.it, cold.fac,
-           1e3 * cold.t, cold.t / tlin, cold.t / ((double)cold.it * tlin));
+    printf("# one linear refactorization + solve on the same pattern (median of %d): %.2f ms "
+           "CPU (%.2f ms wall); one element pass (co-content, residual, Jacobian): %.2f ms CPU\n"
+           "# ratios are of CPU time (the process's, every thread), which the machine's load "
+           "does not stretch; wall time for reference\n\n",
+           reps, 1e3 * clin, 1e3 * tlin, 1e3 * te[reps / 2]);
+    printf("| solve | Newton iterations | numeric factorizations | CPU (ms) | wall (ms) | CPU / "
+           "(refactor + solve) | CPU / (iterations x (refactor + solve)) |\n"
+           "|---|---|---|---|---|---|---|\n");
+    const solve_rec *all[33];
+    const char *name[33];
+    char label[33][48];
+    int k = 0;
+    all[k] = &cold;
+    name[k++] = "cold (all free nodes at 0 V)";
     for (int r = 0; r < reps; r++) {
-        printf("| warm, source %+d%% | %ld | %ld | %.1f | %.1f | %.2f |\n", r % 2 ? -1 : 1,
-               warm_src[r].it, warm_src[r].fac, 1e3 * warm_src[r].t, warm_src[r].t / tlin,
-               warm_src[r].t / ((double)warm_src[r].it * tlin));
+        snprintf(label[k], sizeof label[k], "warm, source %+d%%", r % 2 ? -1 : 1);
+        all[k] = &warm_src[r];
+        name[k] = label[k];
+        k++;
     }
     for (int r = 0; r < reps; r++) {
-        printf("| warm, I_s +2%% | %ld | %ld | %.1f | %.1f | %.2f |\n", warm_par[r].it,
-               warm_par[r].fac, 1e3 * warm_par[r].t, warm_par[r].t / tlin,
-               warm_par[r].t / ((double)warm_par[r].it * tlin));
+        all[k] = &warm_par[r];
+        name[k++] = "warm, I_s +2%";
+    }
+    for (int q = 0; q < k; q++) {
+        const solve_rec *w = all[q];
+        printf("| %s | %ld | %ld | %.1f | %.1f | %.1f | %.2f |\n", name[q], w->it, w->fac,
+               1e3 * w->c, 1e3 * w->t, w->c / clin, w->c / ((double)w->it * clin));
     }
     free(grad);
     free(b);

@@ -1,5 +1,6 @@
 /* test_circuit_cli.c — `plnet solve` of a netlist with diodes and transistors gives ngspice's operating point; `plnet export --spice` writes D and M elements with their .model lines, and ngspice's .op of the export is plnet's solve. */
 #include "cli_helpers.h"
+#include "plnet.h"
 #include "test_support.h"
 
 #include <criterion/criterion.h>
@@ -255,6 +256,23 @@ Test(circuit_cli, yaml_elements_solve_as_ngspice_and_export_their_models, .timeo
     }
     free(kind);
     cr_assert(n_diode == 4 && n_nmos == 5, "%d diodes, %d transistors", n_diode, n_nmos);
+    /* the resolved file (network.elements written out) reloads to the same circuit */
+    char *resolved = tc_fmt("%s/config.resolved.yaml", out), *out2 = tc_fmt("%s/again", dir);
+    err = NULL;
+    rc = tc_run(NULL, &err, "solve", resolved, "-o", out2, NULL);
+    cr_assert_eq(rc, 0, "plnet solve of the resolved file: %s", err);
+    free(err);
+    char *pot2 = tc_fmt("%s/potentials.csv", out2);
+    size_t n2 = 0;
+    double *p2 = tc_column(pot2, "potential", &n2);
+    cr_assert_eq(n2, n);
+    for (size_t i = 0; i < n; i++) {
+        cr_assert(p2[i] == p[i], "node %zu: %.17g after reloading, %.17g", i, p2[i], p[i]);
+    }
+    free(p2);
+    free(pot2);
+    free(out2);
+    free(resolved);
 
     char *exp = tc_fmt("%s/el.cir", dir);
     err = NULL;
@@ -389,5 +407,65 @@ Test(circuit_cli, trained_transistor_network_exports_to_ngspice, .timeout = 180)
     free(out);
     free(cfg);
     free(run);
+    free(dir);
+}
+
+/* The gates of a run's network.graphml (caller frees), m edges. */
+static double *run_gates(pln_ctx *ctx, const char *run, pln_idx *m)
+{
+    char *gml = tc_fmt("%s/network.graphml", run);
+    pln_graph *g = NULL;
+    cr_assert_eq(pln_graph_read_graphml(ctx, gml, &g), PLN_OK, "%s",
+                 pln_ctx_last_error(ctx)->message);
+    const double *gate = pln_graph_edge_attr(g, "gate");
+    cr_assert(gate != NULL, "%s has no gates", gml);
+    *m = pln_graph_n_edges(g);
+    double *v = malloc((size_t)*m * sizeof *v);
+    memcpy(v, gate, (size_t)*m * sizeof *v);
+    pln_graph_destroy(g);
+    free(gml);
+    return v;
+}
+
+/* The hardware of the gates from the experiment file: learning.hardware.levels quantizes each
+ * updated gate onto the levels evenly spaced between network.elements.gate.min and max (V,
+ * signed), as the trained network.graphml holds them (a gate whose signal stayed exactly 0,
+ * a transistor in cutoff, keeps its initial value, as the hardware model says). */
+Test(circuit_cli, gate_hardware_from_the_experiment_file, .timeout = 120)
+{
+    char *dir = tc_dir("circuit-gate-hw");
+    const char *yaml = ts_source_path("examples/14-transistor-xor/experiment.yaml");
+    char *run0 = tc_fmt("%s/run0", dir), *run = tc_fmt("%s/run", dir), *err = NULL;
+    int rc = tc_run(NULL, &err, "train", yaml, "-o", run0, "--quiet", "--set", "train.steps=0",
+                    NULL);
+    cr_assert_eq(rc, 0, "plnet train: %s", err);
+    free(err);
+    rc = tc_run(NULL, &err, "train", yaml, "-o", run, "--quiet", "--set", "train.steps=50",
+                "--set", "learning.hardware.levels=11", "--set", "network.elements.gate.min=-1.0",
+                "--set", "network.elements.gate.max=1.5", NULL);
+    cr_assert_eq(rc, 0, "plnet train: %s", err);
+    free(err);
+    pln_ctx *ctx = NULL;
+    cr_assert_eq(pln_ctx_create(&ctx), PLN_OK);
+    pln_idx m = 0, m0 = 0;
+    double *g0 = run_gates(ctx, run0, &m0), *g = run_gates(ctx, run, &m);
+    cr_assert_eq(m, m0);
+    int moved = 0;
+    for (pln_idx e = 0; e < m; e++) {
+        if (g[e] == g0[e]) {
+            continue;
+        }
+        moved++;
+        const double k = (g[e] + 1.0) / 0.25; /* level index: -1, -0.75, ..., 1.5 V */
+        cr_assert(fabs(k - round(k)) < 1e-9 && k > -1e-9 && k < 10 + 1e-9,
+                  "edge %lld: gate %.17g V is not one of the 11 levels", (long long)e, g[e]);
+    }
+    cr_log_info("%d of %lld gates updated, each onto a level", moved, (long long)m);
+    cr_assert(moved >= m / 2, "only %d of %lld gates learned", moved, (long long)m);
+    free(g);
+    free(g0);
+    pln_ctx_destroy(ctx);
+    free(run);
+    free(run0);
     free(dir);
 }

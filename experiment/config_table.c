@@ -160,13 +160,15 @@ static const char linear_boundary[] = "a spring network is held by pins, forces 
 #define RESISTORS (1u << PLN_KIND_RESISTOR)
 static const char elements_only[] = "only a resistor network (network.kind: resistor) has "
                                     "diodes, transistors and table elements";
+/* Every key under network.elements names the kinds it belongs to (so --set refuses it too). */
+#define ELEMENT_KEY .kinds = RESISTORS, .refusal = elements_only,
 #define ANY_REAL .min = -HUGE_VAL, .max = HUGE_VAL /* finite, any sign */
 #define EPARAM(name, range, unit_, doc_)                                                     \
-    {{.key = "network.elements." #name, .type = PLN_KEY_REAL,                                 \
+    {{.key = "network.elements." #name, .type = PLN_KEY_REAL, ELEMENT_KEY                     \
       .offset = F(network.elements.values[PLN_EP_##name##_ID]), range, .unit = unit_,         \
       .doc = doc_}, C_ELEMENTS, W_NONE}
 #define ELIST(kind_, id)                                                                     \
-    {{.key = "network.elements.edges." kind_, .type = PLN_KEY_IDS,                            \
+    {{.key = "network.elements.edges." kind_, .type = PLN_KEY_IDS, ELEMENT_KEY                \
       .offset = F(network.elements.edges[id]), .count_offset = F(network.elements.n_edges[id]), \
       .doc = "edge ids of kind " kind_}, C_ELEMENTS, W_NONE}
 enum {
@@ -255,11 +257,11 @@ static const pln_i_key_row rows[] = {
       .refusal = elements_only,
       .doc = "resistor networks: diodes, transistors and I(V) tables on edges (SPEC 1.3)"},
      C_ELEMENTS, W_NONE},
-    {{.key = "network.elements.kind", .type = PLN_KEY_ENUM, .offset = F(network.elements.kind),
+    {{.key = "network.elements.kind", .type = PLN_KEY_ENUM, ELEMENT_KEY .offset = F(network.elements.kind),
       .int_size = SZ(network.elements.kind), .names = element_names,
       .doc = "kind of the edges neither listed in edges nor typed by the graph file"},
      C_ELEMENTS, W_NONE},
-    {{.key = "network.elements.edges", .type = PLN_KEY_SECTION, .flags = PLN_KEY_FLOW,
+    {{.key = "network.elements.edges", .type = PLN_KEY_SECTION, ELEMENT_KEY .flags = PLN_KEY_FLOW,
       .doc = "edges of each kind (before the graph file's element attribute)"},
      C_ELEMENTS, W_NONE},
     ELIST("resistor", PLN_ELEM_RESISTOR),
@@ -276,47 +278,47 @@ static const pln_i_key_row rows[] = {
     EPARAM(kp, POS, "A/V^2", "nmos: transconductance K' W/L (SPICE KP)"),
     EPARAM(vto, ANY_REAL, "V", "nmos: threshold voltage V_th (SPICE VTO)"),
     EPARAM(lambda, NONNEG, "1/V", "nmos: channel-length modulation (SPICE LAMBDA)"),
-    {{.key = "network.elements.gate", .type = PLN_KEY_SECTION, .flags = PLN_KEY_FLOW,
+    {{.key = "network.elements.gate", .type = PLN_KEY_SECTION, ELEMENT_KEY .flags = PLN_KEY_FLOW,
       .doc = "nmos: gate voltages above the source (learned with learning.dof: element)"},
      C_ELEMENTS, W_NONE},
-    {{.key = "network.elements.gate.init", .type = PLN_KEY_ENUM,
+    {{.key = "network.elements.gate.init", .type = PLN_KEY_ENUM, ELEMENT_KEY
       .offset = F(network.elements.gate.init), .int_size = SZ(network.elements.gate.init),
       .names = gate_init_names, .values = gate_init_values,
       .default_doc = "constant (from_graph for a graph file)", .doc = "how each gate starts"},
      C_ELEMENTS, W_NONE},
-    {{.key = "network.elements.gate.value", .type = PLN_KEY_REAL,
+    {{.key = "network.elements.gate.value", .type = PLN_KEY_REAL, ELEMENT_KEY
       .offset = F(network.elements.gate.value), ANY_REAL, .unit = "V",
       .doc = "constant init, and the gate of transistors a file leaves without one"},
      C_ELEMENTS, W_NONE},
-    {{.key = "network.elements.gate.low", .type = PLN_KEY_REAL,
+    {{.key = "network.elements.gate.low", .type = PLN_KEY_REAL, ELEMENT_KEY
       .offset = F(network.elements.gate.low), ANY_REAL, .unit = "V",
       .doc = "lower end of uniform draws"}, C_ELEMENTS, W_NONE},
-    {{.key = "network.elements.gate.high", .type = PLN_KEY_REAL,
+    {{.key = "network.elements.gate.high", .type = PLN_KEY_REAL, ELEMENT_KEY
       .offset = F(network.elements.gate.high), ANY_REAL, .unit = "V",
       .doc = "upper end of uniform draws"}, C_ELEMENTS, W_NONE},
-    {{.key = "network.elements.gate.min", .type = PLN_KEY_REAL,
+    {{.key = "network.elements.gate.min", .type = PLN_KEY_REAL, ELEMENT_KEY
       .offset = F(network.elements.gate.min), ANY_REAL, .unit = "V",
       .doc = "lower bound that learning clips gates to"}, C_ELEMENTS, W_NONE},
-    {{.key = "network.elements.gate.max", .type = PLN_KEY_REAL,
+    {{.key = "network.elements.gate.max", .type = PLN_KEY_REAL, ELEMENT_KEY
       .offset = F(network.elements.gate.max), ANY_REAL, .unit = "V",
       .doc = "upper bound that learning clips gates to"}, C_ELEMENTS, W_NONE},
-    {{.key = "network.elements.gate_drop_squared", .type = PLN_KEY_BOOL,
+    {{.key = "network.elements.gate_drop_squared", .type = PLN_KEY_BOOL, ELEMENT_KEY
       .offset = F(network.elements.gate_drop_squared),
       .doc = "gate signal K' dV^2 (Dillavou et al.) instead of the exact 2 dC/d gate"},
      C_ELEMENTS, W_NONE},
-    {{.key = "network.elements.iv", .type = PLN_KEY_SECTION, .flags = PLN_KEY_FLOW,
+    {{.key = "network.elements.iv", .type = PLN_KEY_SECTION, ELEMENT_KEY .flags = PLN_KEY_FLOW,
       .doc = "table elements: the measured I(V) curve (monotone cubic between the points)"},
      C_ELEMENTS, W_NONE},
-    {{.key = "network.elements.iv.v", .type = PLN_KEY_REALS, .offset = F(network.elements.table_v),
+    {{.key = "network.elements.iv.v", .type = PLN_KEY_REALS, ELEMENT_KEY .offset = F(network.elements.table_v),
       .count_offset = F(network.elements.n_table_v), .unit = "V",
       .doc = "voltages, strictly increasing, one of them 0"}, C_ELEMENTS, W_NONE},
-    {{.key = "network.elements.iv.i", .type = PLN_KEY_REALS, .offset = F(network.elements.table_i),
+    {{.key = "network.elements.iv.i", .type = PLN_KEY_REALS, ELEMENT_KEY .offset = F(network.elements.table_i),
       .count_offset = F(network.elements.n_table_i), .unit = "A",
       .doc = "currents, nondecreasing, 0 at 0 V"}, C_ELEMENTS, W_NONE},
-    {{.key = "network.elements.temperature", .type = PLN_KEY_REAL,
+    {{.key = "network.elements.temperature", .type = PLN_KEY_REAL, ELEMENT_KEY
       .offset = F(network.elements.temperature), POS, .unit = "K",
       .doc = "device temperature of the diodes' V_T = k_B T / q"}, C_ELEMENTS, W_NONE},
-    {{.key = "network.elements.gmin", .type = PLN_KEY_REAL, .offset = F(network.elements.gmin),
+    {{.key = "network.elements.gmin", .type = PLN_KEY_REAL, ELEMENT_KEY .offset = F(network.elements.gmin),
       NONNEG, .unit = "S",
       .doc = "conductance across every nonlinear element (SPICE GMIN)"}, C_ELEMENTS, W_NONE},
 

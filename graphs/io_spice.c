@@ -942,10 +942,12 @@ static pln_status resolve(reader *r, resolved *rs)
     }
     if ((rs->any_d || rs->any_m) && ((!isnan(r->temp) && r->temp != 27.0) ||
                                      (!isnan(r->tnom) && r->tnom != 27.0))) {
-        /* TODO(#13): carry the netlist's temperature into the network's element options. */
+        /* The temperature is the network's (pln_element_options.temperature, an experiment's
+         * network.elements.temperature), not the graph's: refused here rather than dropped. */
         st = PLN_ERR(ctx, PLN_EPARSE, "%s: TEMP/TNOM other than 27 C: plnet reads a netlist's "
                      "devices at SPICE's default 27 C (TEMP = TNOM); set the device "
-                     "temperature in plnet's network options instead", r->path);
+                     "temperature with network.elements.temperature (K) in the experiment "
+                     "file instead (pln_element_options.temperature in the library)", r->path);
         goto done;
     }
     for (pln_idx i = 0; i < n; i++) {

@@ -17,6 +17,8 @@ static const command commands[] = {
     {"info", plnet_cmd_info, "print the graph's size, degree statistics and components"},
     {"export", plnet_cmd_export, "write the network and its sources as a SPICE netlist (--spice)"},
     {"train", plnet_cmd_train, "train the network in place with a local learning rule"},
+    {"evaluate", plnet_cmd_evaluate,
+     "a trained run's test error with every element off by a tolerance (distribution)"},
     {"memory", plnet_cmd_memory, "print an edge memory's kernel K(t) as CSV and its dissipation"},
     {"probe", plnet_cmd_probe,
      "drive one edge's memory with a protocol; print the update per period vs amplitude"},

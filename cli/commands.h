@@ -14,6 +14,7 @@ int plnet_cmd_solve(int argc, char **argv, FILE *out, FILE *err);
 int plnet_cmd_info(int argc, char **argv, FILE *out, FILE *err);
 int plnet_cmd_export(int argc, char **argv, FILE *out, FILE *err);
 int plnet_cmd_train(int argc, char **argv, FILE *out, FILE *err);
+int plnet_cmd_evaluate(int argc, char **argv, FILE *out, FILE *err);
 int plnet_cmd_memory(int argc, char **argv, FILE *out, FILE *err);
 int plnet_cmd_probe(int argc, char **argv, FILE *out, FILE *err);
 int plnet_cmd_sweep(int argc, char **argv, FILE *out, FILE *err);

@@ -344,3 +344,109 @@ Test(labuser, export_of_a_trained_run_reproduces_its_predictions_in_ngspice)
     free(run);
     free(dir);
 }
+
+/* ------------------------------------------------------------------ evaluate under tolerance */
+
+static char *slurp_in(const char *dir, const char *name)
+{
+    char *p = tc_fmt("%s/%s", dir, name);
+    char *s = slurp(p);
+    cr_assert(s != NULL, "cannot read %s", p);
+    free(p);
+    return s;
+}
+
+/* Tolerance 0 gives exactly the run's test error; a tolerance gives test errors that numpy
+ * recomputes from the perturbed conductances (tests/cli/check_evaluate.py: topology and
+ * inputs from exported netlists, a dense solve per sample and example); seeded. */
+Test(labuser, evaluate_under_tolerance_matches_the_run_and_numpy)
+{
+    char *dir = tc_dir("lab-eval");
+    char *run = train_reg(dir);
+    char *e0 = tc_fmt("%s/e0", dir);
+    char *err = NULL;
+    run_ok("evaluate --tolerance 0", tc_run(NULL, &err, "evaluate", run, "--tolerance", "0",
+                                            "--samples", "4", "-o", e0, NULL), err);
+    size_t n = 0, nm = 0;
+    char *path = tc_fmt("%s/tolerance.csv", e0);
+    double *te = tc_column(path, "test_error_V2", &n);
+    char *mpath = tc_fmt("%s/metrics.csv", run);
+    double *mt = tc_column(mpath, "test_error", &nm);
+    cr_assert(n == 4 && nm > 1);
+    for (size_t s = 0; s < n; s++) {
+        cr_assert(te[s] == mt[nm - 1], "sample %zu: %.17g V^2, the run's test error %.17g V^2",
+                  s, te[s], mt[nm - 1]);
+    }
+    free(te);
+    free(path);
+    free(mpath);
+    /* 5 % parts, written with --values. */
+    char *e1 = tc_fmt("%s/e1", dir);
+    run_ok("evaluate", tc_run(NULL, &err, "evaluate", run, "--tolerance", "0.05", "--samples",
+                              "25", "--seed", "3", "--values", "-o", e1, NULL), err);
+    path = tc_fmt("%s/tolerance.csv", e1);
+    te = tc_column(path, "test_error_V2", &n);
+    cr_assert_eq(n, 25);
+    free(te);
+    free(path);
+    free(mt);
+    /* numpy's recomputation, from netlists of the 8 test examples. */
+    const char *root = getenv("PLNET_SOURCE_ROOT");
+    cr_assert(root != NULL, "PLNET_SOURCE_ROOT is not set (run the tests through meson test)");
+    char *args = tc_fmt("/usr/bin/python3 '%s/tests/cli/check_evaluate.py' '%s' '%s' 0.05",
+                        root, run, e1);
+    for (int i = 0; i < 8; i++) {
+        char *cir = tc_fmt("%s/t%d.cir", dir, i);
+        char *num = tc_fmt("%d", i);
+        run_ok("export", tc_run(NULL, &err, "export", "--spice", run, "--example", num, "-o",
+                                cir, NULL), err);
+        char *more = tc_fmt("%s '%s'", args, cir);
+        free(args);
+        args = more;
+        free(num);
+        free(cir);
+    }
+    char *cmd = tc_fmt("%s > '%s/check.log' 2>&1", args, dir);
+    int rc = system(cmd);
+    char *log = slurp_in(dir, "check.log");
+    cr_assert_eq(rc, 0, "check_evaluate.py failed:\n%s", log);
+    cr_log_info("%s", log);
+    free(log);
+    free(cmd);
+    free(args);
+    /* The same seed gives the same bytes; another seed other errors. */
+    char *e2 = tc_fmt("%s/e2", dir);
+    char *e3 = tc_fmt("%s/e3", dir);
+    run_ok("evaluate", tc_run(NULL, &err, "evaluate", run, "--tolerance", "0.05", "--samples",
+                              "25", "--seed", "3", "-o", e2, NULL), err);
+    run_ok("evaluate", tc_run(NULL, &err, "evaluate", run, "--tolerance", "0.05", "--samples",
+                              "25", "--seed", "4", "-o", e3, NULL), err);
+    char *a = slurp_in(e1, "tolerance.csv"), *b = slurp_in(e2, "tolerance.csv"),
+         *c = slurp_in(e3, "tolerance.csv");
+    cr_assert_str_eq(a, b);
+    cr_assert_str_neq(a, c);
+    free(a);
+    free(b);
+    free(c);
+    /* Normal draws: T is one standard deviation, so the errors spread further. */
+    char *e4 = tc_fmt("%s/e4", dir);
+    run_ok("evaluate normal", tc_run(NULL, &err, "evaluate", run, "--tolerance", "0.05",
+                                     "--samples", "25", "--distribution", "normal", "-o", e4,
+                                     NULL), err);
+    /* Refusals: a bad tolerance, a folder that holds no run. */
+    rc = tc_run(NULL, &err, "evaluate", run, "--tolerance", "1.5", NULL);
+    cr_assert_eq(rc, 2);
+    cr_assert(strstr(err, "--tolerance") != NULL, "%s", err);
+    free(err);
+    rc = tc_run(NULL, &err, "evaluate", e0, NULL);
+    cr_assert_eq(rc, 2);
+    cr_assert(strstr(err, "not a trained run folder") != NULL, "%s", err);
+    free(err);
+    free(e0);
+    free(e1);
+    free(e2);
+    free(e3);
+    free(e4);
+    free(run);
+    free(dir);
+}

@@ -22,7 +22,11 @@ static const char usage[] =
     "conductance is dI/dV at the operating point (S) and its power V I (W).\n"
     "Spring networks write instead positions.csv (node,role,x,y[,z],ux,uy[,uz]: position and\n"
     "displacement, m), edges.csv (edge,tail,head,stiffness,rest_length,length,strain,tension,\n"
-    "energy) and summary.csv (n_nodes,n_edges,elastic_energy,newton_iterations).\n"
+    "energy) and summary.csv (n_nodes,n_edges,elastic_energy,newton_iterations); the role of\n"
+    "a pinned node is \"pin\", of a node under a force \"force\"; network.graphml has the\n"
+    "reference positions, ux,uy[,uz] and role per node, stiffness (N/m), rest_length,\n"
+    "length (m), strain (1), tension (N), energy (J) per edge, and source and target (1 on\n"
+    "the task's input and output edges).\n"
     "Nothing is written when the configuration or the solve fails.\n\n"
     "options:\n"
     "  -o, --output DIR  output folder (overrides output.dir)\n"
@@ -84,6 +88,56 @@ static int write_spring(const char *dir, pln_experiment *x, const solution *s, F
         }
     }
     return 0;
+}
+
+/* Springs: network.graphml with the solved state: the library's file (stiffness, rest_length,
+ * roles, source and target edges) plus length, strain, tension and energy per edge and the
+ * displacement per node (ux, uy[, uz]). */
+static int write_spring_graphml(const char *dir, pln_experiment *x, const solution *s,
+                                FILE *err)
+{
+    pln_graph *g = pln_experiment_graph(x);
+    const pln_network *net = pln_experiment_network(x);
+    int d = 0;
+    const double *X0 = pln_network_positions(net, &d);
+    const pln_idx n = pln_network_n_nodes(net), m = pln_network_n_edges(net);
+    const double *k = pln_network_conductances(net);
+    const double *L0 = pln_network_reference_lengths(net);
+    double *a = malloc((size_t)(m > n ? m : n) * 4 * sizeof *a + sizeof *a);
+    if (a == NULL) {
+        fprintf(err, "plnet: out of memory\n");
+        return 1;
+    }
+    double *len = a, *strain = a + m, *energy = a + 2 * m;
+    for (pln_idx e = 0; e < m; e++) {
+        strain[e] = pln_network_edge_strain(net, s->p, e, NULL);
+        len[e] = L0[e] * (1.0 + strain[e]);
+        energy[e] = 0.5 * k[e] * s->dp[e] * s->dp[e];
+    }
+    pln_status st = pln_graph_edge_attr_set(g, "length", len);
+    if (st == PLN_OK) {
+        st = pln_graph_edge_attr_set(g, "strain", strain);
+    }
+    if (st == PLN_OK) {
+        st = pln_graph_edge_attr_set(g, "tension", s->q);
+    }
+    if (st == PLN_OK) {
+        st = pln_graph_edge_attr_set(g, "energy", energy);
+    }
+    static const char *const ax[3] = {"ux", "uy", "uz"};
+    for (int c = 0; c < d && st == PLN_OK; c++) {
+        for (pln_idx i = 0; i < n; i++) {
+            a[i] = s->p[i * d + c] - X0[i * d + c];
+        }
+        st = pln_graph_node_attr_set(g, ax[c], a);
+    }
+    free(a);
+    char *path = plnet_path_join(dir, "network.graphml");
+    if (st == PLN_OK && path != NULL) {
+        st = pln_experiment_write_graphml(x, path);
+    }
+    free(path);
+    return st == PLN_OK ? 0 : plnet_report_lib(err, pln_experiment_ctx(x), st, "network.graphml");
 }
 
 static int solve_network(const plnet_config *cfg, pln_experiment *x, solution *s, FILE *err)
@@ -273,6 +327,9 @@ int plnet_cmd_solve(int argc, char **argv, FILE *out, FILE *err)
     const bool spring = rc == 0 && pln_network_state_dim(pln_experiment_network(x)) > 1;
     if (rc == 0 && spring) {
         rc = write_spring(dir, x, &s, err);
+    }
+    if (rc == 0 && spring) {
+        rc = write_spring_graphml(dir, x, &s, err);
     }
     if (rc == 0 && !spring) {
         rc = write_potentials(dir, x, &s, err);

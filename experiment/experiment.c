@@ -591,6 +591,19 @@ static pln_status resolve_roles(pln_experiment *x)
                      : strcmp(s, "an input") == 0 ? "input"
                                                      : "output";
     }
+    /* Springs: pinned nodes and nodes under a force, unless a task role names them. */
+    for (pln_idx k = 0; x->springs && k < bd->n_pins; k++) {
+        pln_idx i = bd->pins[k];
+        if (i >= 0 && i < n && x->role[i][0] == '\0') {
+            x->role[i] = "pin";
+        }
+    }
+    for (pln_idx k = 0; x->springs && k < bd->n_forces; k++) {
+        pln_idx i = bd->force_nodes[k];
+        if (i >= 0 && i < n && x->role[i][0] == '\0') {
+            x->role[i] = "force";
+        }
+    }
 done:
     pln_i_free(edge_owner);
     pln_i_free(o.name);

@@ -126,6 +126,44 @@ pln_status pln_experiment_write_predictions(pln_experiment *x, const char *path)
     return pln_i_afile_commit(x->ctx, &f);
 }
 
+/* A spring network's edges with a role, as 0/1 edge attributes: "source" (task input
+ * edges, boundary edge strains) and "target" (task output edges); written only when some
+ * edge has that role. */
+static pln_status store_edge_roles(pln_experiment *x, pln_graph *g)
+{
+    const pln_idx m = pln_graph_n_edges(g);
+    const pln_task_desc *t = &x->d.task;
+    const pln_boundary_desc *b = &x->d.boundary;
+    struct {
+        const char *name;
+        const pln_idx *ids[2];
+        pln_idx n[2];
+    } roles[2] = {{"source", {t->inputs.edges, b->edge_strains.edges},
+                   {t->inputs.n_edges, b->edge_strains.n_edges}},
+                  {"target", {t->outputs.edges, NULL}, {t->outputs.n_edges, 0}}};
+    double *v = NULL;
+    PLN_ALLOC(x->ctx, v, m > 0 ? m : 1);
+    pln_status st = PLN_OK;
+    for (int r = 0; r < 2 && st == PLN_OK; r++) {
+        memset(v, 0, (size_t)m * sizeof *v);
+        bool any = false;
+        for (int q = 0; q < 2; q++) {
+            for (pln_idx k = 0; k < roles[r].n[q]; k++) {
+                pln_idx e = roles[r].ids[q][k];
+                if (e >= 0 && e < m) {
+                    v[e] = 1.0;
+                    any = true;
+                }
+            }
+        }
+        if (any) {
+            st = pln_graph_edge_attr_set(g, roles[r].name, v);
+        }
+    }
+    pln_i_free(v);
+    return st;
+}
+
 pln_status pln_experiment_write_graphml(pln_experiment *x, const char *path)
 {
     if (x->stage < PLN_BUILD_NETWORK) {
@@ -146,6 +184,9 @@ pln_status pln_experiment_write_graphml(pln_experiment *x, const char *path)
         PLN_TRY(pln_graph_edge_attr_set(g, "radius", radii));
     }
     PLN_TRY(pln_graph_node_label_set(g, "role", x->role));
+    if (spring) {
+        PLN_TRY(store_edge_roles(x, g));
+    }
     /* The writer takes a path: write a temporary beside it and rename, as pln_i_afile. */
     size_t len = strlen(path) + 32;
     char *tmp = pln_i_malloc(len);

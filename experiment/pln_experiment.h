@@ -396,8 +396,9 @@ PLN_API pln_network *pln_experiment_network(pln_experiment *x);
 /** @brief The task and the learner (views; NULL before PLN_BUILD_LEARNER). */
 PLN_API const pln_task *pln_experiment_task(const pln_experiment *x);
 PLN_API pln_learner *pln_experiment_learner(pln_experiment *x);
-/** @brief Per node, its role: "ground", "potential", "current", "input", "output" or ""
- *  (static strings; view of n_nodes). */
+/** @brief Per node, its role: "ground", "potential", "current", "input", "output", for
+ *  springs "pin" (a pinned node no task role names) and "force" (a node under a force), or
+ *  "" (static strings; view of n_nodes). */
 PLN_API const char *const *pln_experiment_roles(const pln_experiment *x);
 /** @brief Per Dirichlet slot of the network's boundary, whether it is a ground (a
  *  boundary.ground node or a netlist's ground) (view; NULL before PLN_BUILD_NETWORK). */
@@ -514,7 +515,10 @@ PLN_API pln_status pln_experiment_write_metrics(pln_experiment *x, const char *p
  *  classification), every example of both splits. Written atomically. */
 PLN_API pln_status pln_experiment_write_predictions(pln_experiment *x, const char *path);
 /** @brief network.graphml: the graph with the current edge values (conductance or
- *  stiffness, rest_length, radius) and each node's role. Written atomically. */
+ *  stiffness, rest_length, radius), each node's role and, for springs, the 0/1 edge
+ *  attributes "source" and "target" on the task's input (and boundary strain) edges and
+ *  output edges when there are any. Other attributes already in the graph
+ *  (pln_experiment_graph) are written too. Written atomically. */
 PLN_API pln_status pln_experiment_write_graphml(pln_experiment *x, const char *path);
 /** @brief config.resolved.yaml: the resolved configuration (pln_experiment_config_text). */
 PLN_API pln_status pln_experiment_write_config(pln_experiment *x, const char *path);

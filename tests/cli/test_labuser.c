@@ -450,3 +450,132 @@ Test(labuser, evaluate_under_tolerance_matches_the_run_and_numpy)
     free(run);
     free(dir);
 }
+
+/* ------------------------------------------------------------------ springs */
+
+static const char *spring_yaml =
+    "name: springs\n"
+    "seed: 3\n"
+    "network:\n"
+    "  kind: spring\n"
+    "  graph: {generator: triangular_lattice, size: [5, 5]}\n"
+    "  edges:\n"
+    "    stiffness: {init: uniform, low: 0.5, high: 2.0, min: 1.0e-3, max: 1.0e3}\n"
+    "boundary:\n"
+    "  pins: {nodes: [0, 2, 4]}\n"
+    "task:\n"
+    "  kind: allostery\n"
+    "  inputs: {edges: [20], values: [0.05]}\n"
+    "  outputs: {edges: [50, 41]}\n"
+    "  targets: [0.02, -0.015]\n"
+    "learning: {rule: coupled, rate: 0.1, nudge: 0.1, dof: rest_length}\n"
+    "train: {steps: 20, log_every: 5, checkpoint_every: 100}\n";
+
+/* The string values of GraphML node attribute `name` by node id n<i> (NULL: none). */
+static char **graphml_node_labels(const char *path, const char *name, int n)
+{
+    char *text = slurp(path);
+    char *pat = tc_fmt("attr.name=\"%s\"", name);
+    char *at = strstr(text, pat);
+    cr_assert(at != NULL, "%s has no key %s", path, name);
+    char *id = at;
+    while (id > text && strncmp(id, "id=\"", 4) != 0) {
+        id--;
+    }
+    char key[64];
+    cr_assert(sscanf(id, "id=\"%63[^\"]\"", key) == 1);
+    char **v = calloc((size_t)n, sizeof *v);
+    char *open = tc_fmt("<data key=\"%s\">", key);
+    for (int i = 0; i < n; i++) {
+        char *node = tc_fmt("<node id=\"n%d\">", i);
+        char *p = strstr(text, node);
+        cr_assert(p != NULL);
+        char *end = strstr(p, "</node>");
+        char *d = strstr(p, open);
+        if (d != NULL && d < end) {
+            d += strlen(open);
+            v[i] = strndup(d, (size_t)(strchr(d, '<') - d));
+        }
+        free(node);
+    }
+    free(open);
+    free(pat);
+    free(text);
+    return v;
+}
+
+/* Pins are named in positions.csv and in the GraphML of a solve and of a trained run, the
+ * source and target springs are marked, and a solve writes the state per edge. */
+Test(labuser, spring_solve_and_run_name_pins_and_mark_source_and_target_edges)
+{
+    char *dir = tc_dir("lab-spring");
+    char *cfg = tc_write(dir, "s.yaml", spring_yaml);
+    char *sol = tc_fmt("%s/solve", dir);
+    char *run = tc_fmt("%s/run", dir);
+    char *err = NULL;
+    run_ok("solve", tc_run(NULL, &err, "solve", cfg, "-o", sol, NULL), err);
+    run_ok("train", tc_run(NULL, &err, "train", cfg, "-o", run, "--quiet", NULL), err);
+    char *pos = tc_fmt("%s/positions.csv", sol);
+    size_t n = 0;
+    char **role = tc_column_str(pos, "role", &n);
+    cr_assert_eq(n, 25);
+    for (size_t i = 0; i < n; i++) {
+        bool pin = i == 0 || i == 2 || i == 4;
+        cr_assert_str_eq(role[i], pin ? "pin" : "", "node %zu: role '%s'", i, role[i]);
+        free(role[i]);
+    }
+    free(role);
+    const char *dirs[2] = {sol, run};
+    for (int q = 0; q < 2; q++) {
+        char *g = tc_fmt("%s/network.graphml", dirs[q]);
+        cr_assert(tc_exists(g), "%s was not written", g);
+        char **lab = graphml_node_labels(g, "role", 25);
+        for (int i = 0; i < 25; i++) {
+            bool pin = i == 0 || i == 2 || i == 4;
+            cr_assert(pin ? lab[i] != NULL && strcmp(lab[i], "pin") == 0
+                          : lab[i] == NULL || lab[i][0] == '\0',
+                      "%s: node %d role '%s'", g, i, lab[i] != NULL ? lab[i] : "(none)");
+            free(lab[i]);
+        }
+        free(lab);
+        size_t m = 0;
+        double *src = graphml_edge_values(g, "source", &m);
+        double *tgt = graphml_edge_values(g, "target", &m);
+        double *k = graphml_edge_values(g, "stiffness", &m);
+        for (size_t e = 0; e < m; e++) {
+            cr_assert(src[e] == (e == 20 ? 1.0 : 0.0), "%s: edge %zu source %g", g, e, src[e]);
+            cr_assert(tgt[e] == (e == 50 || e == 41 ? 1.0 : 0.0), "%s: edge %zu target %g", g,
+                      e, tgt[e]);
+        }
+        free(src);
+        free(tgt);
+        free(k);
+        free(g);
+    }
+    /* The solve's GraphML holds the state: the source spring's strain is the imposed 5 %,
+     * and tension = stiffness x (length - rest length). */
+    char *g = tc_fmt("%s/network.graphml", sol);
+    size_t m = 0;
+    double *strain = graphml_edge_values(g, "strain", &m);
+    double *tension = graphml_edge_values(g, "tension", &m);
+    double *k = graphml_edge_values(g, "stiffness", &m);
+    double *len = graphml_edge_values(g, "length", &m);
+    double *rest = graphml_edge_values(g, "rest_length", &m);
+    cr_assert(fabs(strain[20] - 0.05) < 1e-9, "source strain %.17g", strain[20]);
+    for (size_t e = 0; e < m; e++) {
+        double want = k[e] * (len[e] - rest[e]);
+        cr_assert(fabs(tension[e] - want) <= 1e-9 * (1.0 + fabs(want)), "edge %zu: %g vs %g",
+                  e, tension[e], want);
+    }
+    free(strain);
+    free(tension);
+    free(k);
+    free(len);
+    free(rest);
+    free(g);
+    free(pos);
+    free(sol);
+    free(run);
+    free(cfg);
+    free(dir);
+}

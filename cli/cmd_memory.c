@@ -27,6 +27,7 @@ static const char usage[] =
     "  --s0 X          markov_ladder signal step [200]\n"
     "  --window X      markov_ladder window (0 = 40 tau) [0]\n"
     "  --dissipation X hand-set sigma for the other memories (< 0: not modelled) [-1]\n"
+    "  --sigma-signal X markov_ladder: signal of the ledger's sigma (Falk et al.: 0) [0]\n"
     "  --dt X          sampling step of the printed kernel [0.01]\n"
     "  --t-max X       last time printed (0 = 10/B, 10 tau, or the markov window) [0]\n"
     "                  (at most 1e7 rows: t_max / dt <= 1e7)\n"
@@ -48,9 +49,9 @@ int plnet_memory_option(const char *name, const char *value, pln_memory_options 
         return 2;
     }
     const char *keys[] = {"--tau", "--leak", "--B", "--I", "--gamma", "--R", "--s0", "--window",
-                          "--dissipation"};
+                          "--dissipation", "--sigma-signal"};
     double *dst[] = {&o->tau, &o->leak, &o->B, &o->I, &o->gamma, &o->R, &o->s0, &o->window,
-                     &o->dissipation};
+                     &o->dissipation, &o->sigma_signal};
     for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
         if (strcmp(name, keys[k]) == 0) {
             double v = strtod(value, &end);
@@ -93,10 +94,11 @@ int plnet_option_value(int argc, char **argv, int *k, const char **name, const c
 int plnet_print_memory_header(FILE *out, const pln_memory_options *o)
 {
     fprintf(out, "# memory: kind=%s tau=%s leak=%s B=%s I=%s gamma=%s R=%s s0=%s window=%s "
-                 "dissipation=%s\n",
+                 "dissipation=%s sigma_signal=%s\n",
             pln_memory_name(o->kind), plnet_real(o->tau).s, plnet_real(o->leak).s,
             plnet_real(o->B).s, plnet_real(o->I).s, plnet_real(o->gamma).s, plnet_real(o->R).s,
-            plnet_real(o->s0).s, plnet_real(o->window).s, plnet_real(o->dissipation).s);
+            plnet_real(o->s0).s, plnet_real(o->window).s, plnet_real(o->dissipation).s,
+            plnet_real(o->sigma_signal).s);
     return 0;
 }
 
@@ -177,7 +179,7 @@ int plnet_cmd_memory(int argc, char **argv, FILE *out, FILE *err)
     double *t = malloc((size_t)n * sizeof *t);
     double *K = malloc((size_t)n * sizeof *K);
     int rc = 0;
-    double delta = 0.0, area = 0.0, fm = 0.0, sigma = NAN;
+    double delta = 0.0, area = 0.0, fm = 0.0, sigma = NAN, sigma_s0 = NAN;
     pln_status st = PLN_OK;
     if (t == NULL || K == NULL) {
         fprintf(err, "plnet: out of memory\n");
@@ -190,6 +192,9 @@ int plnet_cmd_memory(int argc, char **argv, FILE *out, FILE *err)
     st = pln_memory_kernel(ctx, &o, n, t, K, &delta, &area, &fm);
     if (st == PLN_OK && o.kind == PLN_MEMORY_MARKOV_LADDER) {
         st = pln_markov_sigma(ctx, &o, &sigma);
+        if (st == PLN_OK) {
+            st = pln_markov_sigma_at(ctx, &o, o.s0, &sigma_s0);
+        }
     } else if (o.dissipation >= 0.0) {
         sigma = o.dissipation;
     }
@@ -204,6 +209,11 @@ int plnet_cmd_memory(int argc, char **argv, FILE *out, FILE *err)
             plnet_real(fm).s, plnet_real(delta).s);
     if (isnan(sigma)) {
         fprintf(out, "# sigma=not modelled (set --dissipation)\n");
+    } else if (o.kind == PLN_MEMORY_MARKOV_LADDER) {
+        fprintf(out, "# sigma=%s k_B T per time unit per edge at signal %s (the ledger's; "
+                     "--sigma-signal)\n", plnet_real(sigma).s, plnet_real(o.sigma_signal).s);
+        fprintf(out, "# sigma_at_s0=%s k_B T per time unit per edge at the kernel's step "
+                     "s0=%s\n", plnet_real(sigma_s0).s, plnet_real(o.s0).s);
     } else {
         fprintf(out, "# sigma=%s k_B T per time unit per edge\n", plnet_real(sigma).s);
     }

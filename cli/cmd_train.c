@@ -312,17 +312,48 @@ static void summary(run *r, FILE *out)
     if (r->cfg.d.task.kind == PLN_TASK_CLASSIFICATION) {
         fprintf(out, ", test accuracy %.4g", te.accuracy);
     }
-    /* The ledger of SPEC 5, cumulated over the run. */
+    /* The ledger of SPEC 5, cumulated over the run: joules (SI only) and k_B T. */
     const pln_ledger *lg = pln_experiment_ledger(r->x);
-    fprintf(out, "\nenergy (SPEC 5, T = %g K): Joule heat %.6g J", lg->temperature,
-            lg->joule_total);
-    if (pln_ledger_memory_modelled(lg)) {
-        fprintf(out, ", memory %.6g J", lg->memory_total);
+    const bool si = !lg->reduced;
+    const bool temporal = r->cfg.d.learning.learner == PLN_LEARNER_TEMPORAL;
+    if (si) {
+        fprintf(out, "\nenergy (SPEC 5, SI units, T = %g K, k_B T = %.6g J", lg->temperature,
+                lg->kT);
     } else {
-        fprintf(out, ", memory not modelled");
+        fprintf(out, "\nenergy (SPEC 5, reduced units, k_B T = %g network energy units", lg->kT);
     }
-    fprintf(out, ", Landauer floor %.6g J (%.6g bits), efficiency %.3g\nresults in %s/\n",
-            lg->landauer_total, lg->bits_total, lg->efficiency_total, r->dir);
+    if (!temporal) {
+        fprintf(out, ", each state held %g %s", lg->t_hold, si ? "s" : "time units");
+    }
+    fprintf(out, "):\n  Joule heat ");
+    if (si) {
+        fprintf(out, "%.6g J = ", lg->joule_total);
+    }
+    fprintf(out, "%.6g k_B T", pln_ledger_in_kT(lg, lg->joule_total));
+    if (pln_ledger_memory_modelled(lg)) {
+        fprintf(out, "; memory ");
+        if (si) {
+            fprintf(out, "%.6g J = ", lg->memory_total);
+        }
+        fprintf(out, "%.6g k_B T (%.6g k_B T per edge per %s)",
+                pln_ledger_in_kT(lg, lg->memory_total), lg->memory_rate, si ? "s" : "time unit");
+    } else if (temporal) {
+        fprintf(out, "; memory not modelled");
+    }
+    fprintf(out, "\n  Landauer floor ");
+    if (si) {
+        fprintf(out, "%.6g J = ", lg->landauer_total);
+    }
+    fprintf(out, "%.6g k_B T (%.6g bits: log2(1 + |d theta| / delta) per write, a convention)",
+            pln_ledger_in_kT(lg, lg->landauer_total), lg->bits_total);
+    if (pln_experiment_desc_efficiency(&r->cfg.d)) {
+        fprintf(out, "\n  efficiency (Landauer / spent) %.3g", lg->efficiency_total);
+    } else {
+        fprintf(out, "\n  no efficiency: the memory's dissipation is not modelled (%s memory; "
+                     "set protocol.memory.dissipation, or use markov_ladder)",
+                pln_memory_name(r->cfg.d.temporal.memory.kind));
+    }
+    fprintf(out, "\nresults in %s/\n", r->dir);
 }
 
 static int train_loop(run *r, bool *stopped)

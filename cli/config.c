@@ -836,6 +836,17 @@ void plnet_config_free(plnet_config *cfg)
 /* The library's check of the whole description, its error located back in the file. */
 static int check(reader *r)
 {
+    /* A protocol section steers the temporal learner only: under another learner it would be
+     * silently ignored. */
+    if (given(r->cfg, "protocol") && r->cfg->d.learning.learner != PLN_LEARNER_TEMPORAL) {
+        bool found = false;
+        plnet_mark at = plnet_config_mark(r->cfg, "protocol", &found);
+        plnet_report_at(r->err, r->cfg, at,
+                        "protocol: the protocol section (nudge time course, memory, g) steers "
+                        "the temporal learner only, and learning.learner is contrastive, which "
+                        "would ignore it: set learning.learner: temporal, or remove the section");
+        return -1;
+    }
     pln_ctx *ctx = NULL;
     if (pln_ctx_create(&ctx) != PLN_OK) {
         return oom(r);

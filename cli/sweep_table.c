@@ -20,6 +20,10 @@ const char *plnet_sweep_unit_suffix(const char *name)
         {"joule", "_J"},       {"memory", "_J"},   {"landauer", "_J"},
         {"power_", "_W"},      {"energy.temperature", "_K"},
     };
+    size_t len = strlen(name);
+    if (len > 3 && strcmp(name + len - 3, "_kT") == 0) {
+        return ""; /* the name says its unit, k_B T */
+    }
     for (size_t k = 0; k < sizeof units / sizeof units[0]; k++) {
         size_t n = strlen(units[k].prefix);
         if (strncmp(name, units[k].prefix, n) == 0) {

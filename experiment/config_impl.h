@@ -18,6 +18,7 @@ enum {
     C_ELEMENTS,    /* a resistor network whose elements differ from the defaults, or that
                       learns with dof element (pln_i_config_elements_used) */
     C_GATES,       /* learning.dof element */
+    C_TEMPORAL,    /* learning.learner temporal (the protocol section) */
     C_NEVER        /* aliases */
 };
 

@@ -42,6 +42,7 @@ static const char *const protocol_names[] = {"two_phase", "sawtooth", "triangle"
 static const char *const memory_names[] = {"integral_feedback", "kernel", "markov_ladder", NULL};
 static const char *const nonlin_names[] = {"threshold", "cubic", "linear", NULL};
 static const char *const apply_names[] = {"step", "period", NULL};
+static const char *const units_names[] = {"si", "reduced", NULL};
 static const char *const phase_names[] = {"exponential", "gamma", "uniform", NULL};
 /* In pln_refactor's order. */
 static const char *const refactor_names[] = {"always", "pcg", "auto", NULL};
@@ -235,7 +236,7 @@ static const pln_i_key_row rows[] = {
       .doc = "how an edge list's value column is read (S or ohm)"}, C_FILE, W_NONE},
     {{.key = "network.edges", .type = PLN_KEY_SECTION, .doc = "the edges' initial values"},
      C_ALWAYS, W_NONE},
-    EDGE_INIT("network.edges.conductance", network.conductance, "S", LINEAR,
+    EDGE_INIT("network.edges.conductance", network.conductance, "S (flow: m^3/(Pa s))", LINEAR,
               "a spring network's edges are springs (network.edges.stiffness)", C_NOT_SPRING,
               "constant (from_graph for a graph file)"),
     EDGE_INIT("network.edges.radius", network.radius, "m", FLOWNET,
@@ -462,8 +463,9 @@ static const pln_i_key_row rows[] = {
       .doc = "dof element: a gate's sign update (0: one quantization level)"},
      C_GATES, W_NONE},
 
-    {{.key = "protocol", .type = PLN_KEY_SECTION, .doc = "temporal learning (SPEC 4)"},
-     C_ALWAYS, W_NONE},
+    {{.key = "protocol", .type = PLN_KEY_SECTION,
+      .doc = "temporal learning (SPEC 4); learning.learner temporal only"},
+     C_TEMPORAL, W_NONE},
     {{.key = "protocol.kind", .type = PLN_KEY_ENUM, .offset = F(temporal.protocol.kind),
       .int_size = SZ(temporal.protocol.kind), .names = protocol_names,
       .doc = "time course of the nudge"}, C_ALWAYS, W_NONE},
@@ -493,6 +495,9 @@ static const pln_i_key_row rows[] = {
       .doc = "markov_ladder: drive gamma (1: detailed balance)"}, C_ALWAYS, W_NONE},
     MEM("R", R, POS, "", "markov_ladder: rate factor between the active and inactive rows"),
     MEM("s0", s0, POS, "signal units", "markov_ladder: the signal step whose response is the kernel"),
+    MEM("sigma_signal", sigma_signal, NONNEG, "signal units",
+        "markov_ladder: signal at which the ledger's dissipation sigma is evaluated "
+        "(0: Falk et al.'s convention)"),
     MEM("window", window, NONNEG, "time units",
         "markov_ladder: convolution window (0: 40 tau); at most 1e7 samples over all edges "
         "(or 1e5 steps)"),
@@ -535,6 +540,19 @@ static const pln_i_key_row rows[] = {
       .unit = "K", .doc = "temperature T of the k_B T terms"}, C_ALWAYS, W_NONE},
     {{.key = "energy.resolution", .type = PLN_KEY_REAL, .offset = F(resolution), POS,
       .unit = "theta units", .doc = "write resolution delta of theta (Landauer bits)"},
+     C_ALWAYS, W_NONE},
+    {{.key = "energy.units", .type = PLN_KEY_ENUM, .offset = F(energy.system),
+      .int_size = SZ(energy.system), .names = units_names,
+      .doc = "si: the network's numbers are SI (V, S, A, W; Pa, m^3/(Pa s), m^3/s; m, N/m, N, "
+             "J; time in s), the ledger in J and k_B T; reduced: in k_B T only"},
+     C_ALWAYS, W_NONE},
+    {{.key = "energy.kT", .type = PLN_KEY_REAL, .offset = F(energy.kT), POS,
+      .unit = "network energy units",
+      .doc = "reduced units: k_B T in the network's energy unit (ignored in si)"},
+     C_ALWAYS, W_NONE},
+    {{.key = "energy.t_hold", .type = PLN_KEY_REAL, .offset = F(energy.t_hold), POS,
+      .unit = "time units (s in si)",
+      .doc = "contrastive learner: time each physical state of a step is held"},
      C_ALWAYS, W_NONE},
 
     {{.key = "solver", .type = PLN_KEY_SECTION, .doc = "refactorization (pln_solver_options)"},
@@ -811,6 +829,8 @@ bool pln_i_config_written(const pln_i_key_row *r, const pln_experiment_desc *d)
         return d->learning.rule.dof == PLN_DOF_ELEMENT;
     case C_BOTH_RATE:
         return d->learning.rule.dof == PLN_DOF_BOTH && d->learning.rule.rate_rest_length > 0.0;
+    case C_TEMPORAL:
+        return d->learning.learner == PLN_LEARNER_TEMPORAL;
     case C_NEVER:
         return false;
     default:

@@ -113,6 +113,7 @@ void pln_experiment_desc_default(pln_experiment_desc *d)
     pln_trainer_options_default(&tro);
     d->temperature = tro.temperature;
     d->resolution = tro.resolution;
+    d->energy = tro.units;
     pln_solver_options_default(&d->solver);
     d->train.steps = 5000;
     d->train.batch = tro.batch;
@@ -1187,6 +1188,7 @@ static pln_status make_learner(pln_experiment *x)
         o.seed = seed;
         o.temperature = d->temperature;
         o.resolution = d->resolution;
+        o.units = d->energy;
         st = pln_learner_create_temporal(x->ctx, x->net, x->states, x->task, &o, &x->learner);
     } else {
         pln_trainer_options o;
@@ -1207,6 +1209,7 @@ static pln_status make_learner(pln_experiment *x)
         o.seed = seed;
         o.temperature = d->temperature;
         o.resolution = d->resolution;
+        o.units = d->energy;
         st = pln_learner_create_contrastive(x->ctx, x->net, x->states, x->task, &o,
                                             &x->learner);
     }

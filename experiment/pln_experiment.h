@@ -243,6 +243,7 @@ typedef struct pln_experiment_desc {
     pln_temporal_desc temporal;
     double temperature;        /**< K, default 300 (SPEC 5) */
     double resolution;         /**< Landauer delta without quantization (theta units), 1e-3 */
+    pln_energy_units energy;   /**< unit system of the ledger and hold time (SPEC 5) */
     pln_solver_options solver;
     pln_train_desc train;
 } pln_experiment_desc;
@@ -347,6 +348,10 @@ enum {
 PLN_API size_t pln_experiment_desc_yaml(const pln_experiment_desc *d, unsigned flags, char *buf,
                                         size_t size);
 
+/** @brief Whether the run has an efficiency column: every spent term is modelled (false for
+ *  a temporal run whose memory dissipation is not: integral_feedback or kernel without
+ *  protocol.memory.dissipation). */
+PLN_API bool pln_experiment_desc_efficiency(const pln_experiment_desc *d);
 /** @brief The metrics columns that a run of this description logs (learner and task decide),
  *  as pln_experiment_metrics_column names them.
  *  @param[out] names, units  max entries each (either may be NULL)

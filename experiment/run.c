@@ -20,8 +20,15 @@ enum {
     COL_TEMPORAL = 2,    /* rows of the temporal learner */
     COL_BOTH = 3,
     COL_CLASSIFY = 4,    /* classification tasks only */
-    COL_PER_STEP = 8     /* a "last step" value: 0 in a fresh row */
+    COL_PER_STEP = 8,    /* a "last step" value: 0 in a fresh row */
+    COL_SI = 16,         /* in joules: SI units only */
+    COL_EFFICIENCY = 32  /* only where every spent term is modelled */
 };
+
+/* What decides a run's columns besides the learner. */
+typedef struct col_sel {
+    bool temporal, classify, si, efficiency;
+} col_sel;
 
 typedef struct column {
     const char *name;
@@ -49,6 +56,13 @@ static double c_joule_total(const row_in *r) { return r->l->joule_total; }
 static double c_memory_total(const row_in *r) { return r->l->memory_total; }
 static double c_bits_total(const row_in *r) { return r->l->bits_total; }
 static double c_landauer_total(const row_in *r) { return r->l->landauer_total; }
+static double kt(const row_in *r, double e) { return pln_ledger_in_kT(r->l, e); }
+static double c_joule_kT(const row_in *r) { return kt(r, r->l->joule); }
+static double c_memory_kT(const row_in *r) { return kt(r, r->l->memory); }
+static double c_landauer_kT(const row_in *r) { return kt(r, r->l->landauer); }
+static double c_joule_total_kT(const row_in *r) { return kt(r, r->l->joule_total); }
+static double c_memory_total_kT(const row_in *r) { return kt(r, r->l->memory_total); }
+static double c_landauer_total_kT(const row_in *r) { return kt(r, r->l->landauer_total); }
 static double c_efficiency_total(const row_in *r)
 {
     double spent = r->l->joule_total + r->l->memory_total;
@@ -59,7 +73,7 @@ static double c_efficiency_total(const row_in *r)
  * learner and task select. A new column is one row here. */
 static const column columns[] = {
     {"step", "1", NULL, COL_BOTH, c_step},
-    {"time", "time units", NULL, COL_TEMPORAL, c_time},
+    {"time", "s", NULL, COL_TEMPORAL, c_time},
     {"loss", "output units^2", NULL, COL_BOTH, c_loss},
     {"train_error", "output units^2 (1 for classification)", NULL, COL_BOTH, c_train_error},
     {"test_error", "output units^2 (1 for classification)", NULL, COL_BOTH, c_test_error},
@@ -67,27 +81,56 @@ static const column columns[] = {
     {"test_accuracy", "1", NULL, COL_BOTH | COL_CLASSIFY, c_test_accuracy},
     {"power_free", "W", "J per step", COL_BOTH | COL_PER_STEP, c_power_free},
     {"power_clamped", "W", "J per step", COL_BOTH | COL_PER_STEP, c_power_clamped},
-    {"joule", "J", NULL, COL_BOTH | COL_PER_STEP, c_joule},
-    {"memory", "J", NULL, COL_TEMPORAL | COL_PER_STEP, c_memory},
+    {"joule", "J", NULL, COL_BOTH | COL_PER_STEP | COL_SI, c_joule},
+    {"joule_kT", "k_B T", NULL, COL_BOTH | COL_PER_STEP, c_joule_kT},
+    {"memory", "J", NULL, COL_TEMPORAL | COL_PER_STEP | COL_SI, c_memory},
+    {"memory_kT", "k_B T", NULL, COL_TEMPORAL | COL_PER_STEP, c_memory_kT},
     {"bits", "bit", NULL, COL_BOTH | COL_PER_STEP, c_bits},
-    {"landauer", "J", NULL, COL_BOTH | COL_PER_STEP, c_landauer},
-    {"efficiency", "1", NULL, COL_TEMPORAL | COL_PER_STEP, c_efficiency},
-    {"joule_total", "J", NULL, COL_BOTH, c_joule_total},
-    {"memory_total", "J", NULL, COL_TEMPORAL, c_memory_total},
+    {"landauer", "J", NULL, COL_BOTH | COL_PER_STEP | COL_SI, c_landauer},
+    {"landauer_kT", "k_B T", NULL, COL_BOTH | COL_PER_STEP, c_landauer_kT},
+    {"efficiency", "1", NULL, COL_TEMPORAL | COL_PER_STEP | COL_EFFICIENCY, c_efficiency},
+    {"joule_total", "J", NULL, COL_BOTH | COL_SI, c_joule_total},
+    {"joule_total_kT", "k_B T", NULL, COL_BOTH, c_joule_total_kT},
+    {"memory_total", "J", NULL, COL_TEMPORAL | COL_SI, c_memory_total},
+    {"memory_total_kT", "k_B T", NULL, COL_TEMPORAL, c_memory_total_kT},
     {"bits_total", "bit", NULL, COL_BOTH, c_bits_total},
-    {"landauer_total", "J", NULL, COL_BOTH, c_landauer_total},
-    {"efficiency_total", "1", NULL, COL_BOTH, c_efficiency_total},
+    {"landauer_total", "J", NULL, COL_BOTH | COL_SI, c_landauer_total},
+    {"landauer_total_kT", "k_B T", NULL, COL_BOTH, c_landauer_total_kT},
+    {"efficiency_total", "1", NULL, COL_BOTH | COL_EFFICIENCY, c_efficiency_total},
 };
 _Static_assert(sizeof columns / sizeof columns[0] <= PLN_I_MAX_COLUMNS, "room for the columns");
 
-/* The columns of a run with this learner and task, as indices into the table. */
-static pln_idx select_columns(bool temporal, bool classify, int *col)
+/* The efficiency is a ratio of modelled terms only: a temporal run whose memory's
+ * dissipation is not modelled has none (its denominator would lack the memory). */
+static bool efficiency_meaningful(const pln_experiment_desc *d)
 {
-    const unsigned mine = temporal ? COL_TEMPORAL : COL_CONTRASTIVE;
+    if (d->learning.learner != PLN_LEARNER_TEMPORAL) {
+        return true;
+    }
+    const pln_memory_options *m = &d->temporal.memory;
+    return m->kind == PLN_MEMORY_MARKOV_LADDER || m->dissipation >= 0.0;
+}
+
+static col_sel selection_of(const pln_experiment_desc *d)
+{
+    col_sel s;
+    s.temporal = d->learning.learner == PLN_LEARNER_TEMPORAL;
+    s.classify = d->task.kind == PLN_TASK_CLASSIFICATION;
+    s.si = d->energy.system != PLN_UNITS_REDUCED;
+    s.efficiency = efficiency_meaningful(d);
+    return s;
+}
+
+/* The columns of a run with this selection, as indices into the table. */
+static pln_idx select_columns(col_sel s, int *col)
+{
+    const unsigned mine = s.temporal ? COL_TEMPORAL : COL_CONTRASTIVE;
     pln_idx n = 0;
     for (size_t k = 0; k < sizeof columns / sizeof columns[0]; k++) {
         const column *c = &columns[k];
-        if ((c->flags & mine) == 0 || ((c->flags & COL_CLASSIFY) != 0 && !classify)) {
+        if ((c->flags & mine) == 0 || ((c->flags & COL_CLASSIFY) != 0 && !s.classify) ||
+            ((c->flags & COL_SI) != 0 && !s.si) ||
+            ((c->flags & COL_EFFICIENCY) != 0 && !s.efficiency)) {
             continue;
         }
         col[n++] = (int)k;
@@ -95,33 +138,50 @@ static pln_idx select_columns(bool temporal, bool classify, int *col)
     return n;
 }
 
-static const char *unit_of(const column *c, bool spring, bool classify)
+/* In reduced units the powers and times are in the network's own units. */
+static const char *unit_of(const column *c, bool spring, bool classify, bool si)
 {
-    return spring && c->unit_spring != NULL ? c->unit_spring
-           : classify && strstr(c->name, "_error") != NULL ? "1"
-                                                           : c->unit;
+    const char *u = spring && c->unit_spring != NULL ? c->unit_spring
+                    : classify && strstr(c->name, "_error") != NULL ? "1"
+                                                                    : c->unit;
+    if (!si) {
+        if (strcmp(u, "W") == 0) {
+            return "energy units per time unit";
+        }
+        if (strcmp(u, "J per step") == 0) {
+            return "energy units per step";
+        }
+        if (strcmp(u, "s") == 0) {
+            return "time units";
+        }
+    }
+    return u;
 }
 
 void pln_i_metrics_columns(pln_experiment *x)
 {
-    x->n_cols = select_columns(pln_learner_get_type(x->learner) == pln_learner_temporal,
-                               x->classify, x->col);
+    x->n_cols = select_columns(selection_of(&x->d), x->col);
+}
+
+bool pln_experiment_desc_efficiency(const pln_experiment_desc *d)
+{
+    return efficiency_meaningful(d);
 }
 
 pln_idx pln_experiment_desc_columns(const pln_experiment_desc *d, const char **names,
                                     const char **units, pln_idx max)
 {
     int col[PLN_I_MAX_COLUMNS];
-    const bool classify = d->task.kind == PLN_TASK_CLASSIFICATION;
+    const col_sel sel = selection_of(d);
     const bool spring = d->network.kind == PLN_KIND_SPRING ||
                         d->network.kind == PLN_KIND_SPRING_LINEAR;
-    pln_idx n = select_columns(d->learning.learner == PLN_LEARNER_TEMPORAL, classify, col);
+    pln_idx n = select_columns(sel, col);
     for (pln_idx k = 0; k < n && k < max; k++) {
         if (names != NULL) {
             names[k] = columns[col[k]].name;
         }
         if (units != NULL) {
-            units[k] = unit_of(&columns[col[k]], spring, classify);
+            units[k] = unit_of(&columns[col[k]], spring, sel.classify, sel.si);
         }
     }
     return n;
@@ -139,7 +199,7 @@ const char *pln_experiment_metrics_column(const pln_experiment *x, pln_idx k, co
     }
     const column *c = &columns[x->col[k]];
     if (unit != NULL) {
-        *unit = unit_of(c, x->springs, x->classify);
+        *unit = unit_of(c, x->springs, x->classify, x->d.energy.system != PLN_UNITS_REDUCED);
     }
     return c->name;
 }

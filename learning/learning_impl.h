@@ -16,6 +16,8 @@ pln_status pln_i_task_bind(pln_ctx *ctx, const pln_network *net, const pln_state
  * put writes it at p and returns the end; get reads it back (every field) and returns the
  * end. */
 size_t pln_i_ledger_state_size(void);
+/* PLN_EINVAL keyed energy.kT / energy.temperature / energy.t_hold for a bad unit system. */
+pln_status pln_i_energy_units_check(pln_ctx *ctx, double temperature, const pln_energy_units *u);
 unsigned char *pln_i_ledger_state_put(const pln_ledger *l, unsigned char *p);
 const unsigned char *pln_i_ledger_state_get(pln_ledger *l, const unsigned char *p);
 

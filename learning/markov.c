@@ -105,9 +105,19 @@ static pln_status check_markov(pln_ctx *ctx, const pln_memory_options *o)
 
 pln_status pln_markov_sigma(pln_ctx *ctx, const pln_memory_options *o, double *sigma)
 {
+    return pln_markov_sigma_at(ctx, o, o->sigma_signal, sigma);
+}
+
+pln_status pln_markov_sigma_at(pln_ctx *ctx, const pln_memory_options *o, double s,
+                               double *sigma)
+{
     double M[N * N], p[N];
     PLN_TRY(check_markov(ctx, o));
-    pln_markov_rates(o->s0, o->gamma, o->R, M);
+    if (!(isfinite(s) && s >= 0.0)) {
+        PLN_FAIL_KEY(ctx, PLN_EINVAL, "protocol.memory.sigma_signal",
+                     "the ladder's signal must be >= 0, got %g", s);
+    }
+    pln_markov_rates(s, o->gamma, o->R, M);
     PLN_TRY(pln_markov_stationary(ctx, M, p));
     *sigma = pln_markov_entropy_production(M, p) / o->tau;
     return PLN_OK;

@@ -25,6 +25,7 @@ void pln_memory_options_default(pln_memory_options *o)
     o->gamma = 0.1;
     o->R = 25.0;
     o->s0 = 200.0;
+    o->sigma_signal = 0.0;
     o->window = 0.0;
     o->dissipation = -1.0;
 }
@@ -56,6 +57,10 @@ pln_status pln_memory_options_check(pln_ctx *ctx, const pln_memory_options *o)
     }
     if (!(isfinite(o->s0) && o->s0 > 0.0)) {
         PLN_FAIL_KEY(ctx, PLN_EINVAL, "protocol.memory.s0", "s0 must be > 0, got %g", o->s0);
+    }
+    if (!(isfinite(o->sigma_signal) && o->sigma_signal >= 0.0)) {
+        PLN_FAIL_KEY(ctx, PLN_EINVAL, "protocol.memory.sigma_signal",
+                     "sigma_signal must be >= 0, got %g", o->sigma_signal);
     }
     if (!(isfinite(o->window) && o->window >= 0.0)) {
         PLN_FAIL_KEY(ctx, PLN_EINVAL, "protocol.memory.window", "window must be >= 0, got %g",

@@ -224,28 +224,53 @@ PLN_API pln_status pln_rule_update(pln_states *st, const pln_rule_options *ro, p
 /** Boltzmann's constant (J/K), exact since the 2019 SI. */
 #define PLN_KB 1.380649e-23
 
-/** Energy ledger: last step and cumulated totals (J; network units when the network has
- *  none). A plain struct so that it can be checkpointed by copy. */
+/** The unit system of the ledger (SPEC 5). SI: the network's numbers are SI (resistor: V, S,
+ *  A, W; flow: Pa, m^3/(Pa s), m^3/s, W; springs: m, N/m, N, J) and time is in seconds, so
+ *  every energy is in joules and k_B T = PLN_KB x temperature. Reduced: the user states k_B T
+ *  in the network's own energy unit; no term is in joules. */
+typedef enum pln_unit_system {
+    PLN_UNITS_SI = 0,     /**< SI (default) */
+    PLN_UNITS_REDUCED = 1 /**< k_B T given in the network's energy unit */
+} pln_unit_system;
+
+typedef struct pln_energy_units {
+    pln_unit_system system; /**< default PLN_UNITS_SI */
+    double kT;    /**< reduced: k_B T in the network's energy unit (> 0), default 1 */
+    /** Time each physical state of a contrastive step is held (time units: s in SI),
+     *  default 1. The Joule heat of a resistor or flow state is its power times t_hold. */
+    double t_hold;
+} pln_energy_units;
+
+/** @brief SI, kT 1 (used in reduced units only), t_hold 1. */
+PLN_API void pln_energy_units_default(pln_energy_units *u);
+
+/** Energy ledger: last step and cumulated totals, in the ledger's energy unit (J in SI, the
+ *  network's energy unit in reduced units; divide by kT for k_B T). A plain struct so that
+ *  it can be checkpointed by copy. */
 typedef struct pln_ledger {
     double temperature;   /**< K, default 300 */
     double resolution;    /**< delta of the Landauer count when not quantized (theta units) */
     int64_t steps;        /**< steps recorded */
-    double joule;         /**< last step: heat of the physical states (J) */
+    double joule;         /**< last step: heat of the physical states (energy unit) */
     double bits;          /**< last step: bits written, sum_e log2(1 + |d theta_e|/delta) */
-    double landauer;      /**< last step: k_B T ln 2 * bits (J) */
-    double power_free;    /**< last step: mean free-state power (W) */
-    double power_clamped; /**< last step: mean clamped/nudged power (W) */
+    double landauer;      /**< last step: k_B T ln 2 * bits (energy unit) */
+    double power_free;    /**< last step: mean free-state power (energy unit per time unit) */
+    double power_clamped; /**< last step: mean clamped/nudged power (energy unit per time unit) */
     double joule_total, bits_total, landauer_total;
     /** Memory dissipation (SPEC 5): rate sigma per edge (k_B T per time unit), < 0 or NaN
      *  when not modelled (then memory stays 0 and is reported as not modelled). */
     double memory_rate;
     pln_idx memory_edges; /**< edges carrying a memory */
-    double time;          /**< last step: time it lasted (1 per step for the contrastive rules) */
-    double memory;        /**< last step: sigma x edges x time x k_B T (J) */
+    double time;          /**< last step: time it lasted (t_hold per contrastive step) */
+    double memory;        /**< last step: sigma x edges x time x k_B T (energy unit) */
     double efficiency;    /**< last step: landauer / (joule + memory), 0 when nothing spent */
     double time_total, memory_total;
     double efficiency_total; /**< landauer_total / (joule_total + memory_total) */
+    int64_t reduced;         /**< 1 in reduced units, 0 in SI (the energy unit: the joule) */
+    double kT;               /**< k_B T in the energy unit (PLN_KB x temperature in SI) */
+    double t_hold;           /**< time each contrastive state is held (time units) */
 } pln_ledger;
+
 
 /** @brief Zeroed ledger at temperature (K) and resolution (theta units). */
 PLN_API void pln_ledger_init(pln_ledger *l, double temperature, double resolution);
@@ -253,8 +278,19 @@ PLN_API void pln_ledger_init(pln_ledger *l, double temperature, double resolutio
  *  quantization step when hw quantizes (then theta_old selects the step). */
 PLN_API double pln_ledger_bits(const pln_hardware *hw, double resolution, pln_idx m,
                                const double *theta_old, const double *dtheta);
-/** @brief Record one step (lasting one time unit). */
+/** @brief Record one contrastive step: each physical state held for t_hold, so the heat is
+ *  e->joule x t_hold when heat_is_power (resistor, flow: e->joule is a power), else e->joule
+ *  (springs: e->joule is already an energy). */
 PLN_API void pln_ledger_record(pln_ledger *l, const pln_rule_energy *e, double bits);
+/** @brief As pln_ledger_record, saying whether e->joule is a power (resistor, flow networks,
+ *  circuits) or an energy (springs). */
+PLN_API void pln_ledger_record_heat(pln_ledger *l, const pln_rule_energy *e, double bits,
+                                    bool heat_is_power);
+/** @brief Set the unit system (after pln_ledger_init; SI by default). In SI the temperature
+ *  sets k_B T; in reduced units u->kT does. */
+PLN_API void pln_ledger_set_units(pln_ledger *l, const pln_energy_units *u);
+/** @brief An energy of the ledger (its energy unit) in k_B T. */
+PLN_API double pln_ledger_in_kT(const pln_ledger *l, double energy);
 /** @brief Memory dissipation rate (k_B T per time unit per edge; < 0 or NaN: not modelled)
  *  and the number of edges with a memory. */
 PLN_API void pln_ledger_set_memory(pln_ledger *l, double rate, pln_idx edges);
@@ -426,6 +462,7 @@ typedef struct pln_trainer_options {
     uint64_t seed;       /**< seeds the trainer's generator (example draws, noise), default 1 */
     double temperature;  /**< K, default 300 (SPEC 5) */
     double resolution;   /**< Landauer delta without quantization (theta units), default 1e-3 */
+    pln_energy_units units; /**< the ledger's unit system and hold time (SPEC 5) */
 } pln_trainer_options;
 
 /** @brief Defaults of every member (see each struct's default). */

@@ -99,6 +99,10 @@ typedef struct pln_memory_options {
     double gamma;  /**< markov_ladder: gamma in (0, 1], default 0.1 */
     double R;      /**< markov_ladder: rate factor, default 25 */
     double s0;     /**< markov_ladder: step of the signal for the kernel, default 200 */
+    /** markov_ladder: the signal at which the dissipation sigma is evaluated (the ledger's
+     *  memory term), default 0, Falk et al.'s convention (their stable_dissipation(gamma,
+     *  s = 0)). */
+    double sigma_signal;
     /** markov_ladder: window of the convolution (time units); 0 = 40 tau (default). */
     double window;
     /** Dissipation rate set by hand for integral_feedback and kernel (k_B T per time unit per
@@ -188,8 +192,12 @@ PLN_API pln_status pln_markov_stationary(pln_ctx *ctx, const double *M, double *
 /** @brief Entropy production sum_{i>j} (J_ij - J_ji) ln(J_ij/J_ji), J_ij = M_ij p_j (k_B T
  *  per model time unit). */
 PLN_API double pln_markov_entropy_production(const double *M, const double *p);
-/** @brief sigma of the ladder with these options at signal s0, per time unit (rates / tau). */
+/** @brief sigma of the ladder with these options at signal o->sigma_signal (default 0), in
+ *  k_B T per time unit (rates / tau): the ledger's memory rate. */
 PLN_API pln_status pln_markov_sigma(pln_ctx *ctx, const pln_memory_options *o, double *sigma);
+/** @brief sigma of the ladder with these options at a given constant signal s >= 0. */
+PLN_API pln_status pln_markov_sigma_at(pln_ctx *ctx, const pln_memory_options *o, double s,
+                                       double *sigma);
 
 /* ================================================================== TCL trainer */
 
@@ -215,6 +223,7 @@ typedef struct pln_tcl_options {
     uint64_t seed;        /**< example draws, random phases, noise; default 1 */
     double temperature;   /**< K, default 300 */
     double resolution;    /**< Landauer delta (theta units), default 1e-3 */
+    pln_energy_units units; /**< the ledger's unit system (SPEC 5); t_hold is not used */
 } pln_tcl_options;
 
 PLN_API void pln_tcl_options_default(pln_tcl_options *o);

@@ -72,6 +72,7 @@ void pln_tcl_options_default(pln_tcl_options *o)
     o->seed = 1;
     o->temperature = 300.0;
     o->resolution = 1e-3;
+    pln_energy_units_default(&o->units);
 }
 
 pln_status pln_tcl_options_check(pln_ctx *ctx, const pln_tcl_options *o)
@@ -101,6 +102,7 @@ pln_status pln_tcl_options_check(pln_ctx *ctx, const pln_tcl_options *o)
                      "rule: temporal learns a conductance, a stiffness or a rest length, not "
                      "the dof %d", (int)o->dof);
     }
+    PLN_TRY(pln_i_energy_units_check(ctx, o->temperature, &o->units));
     if (!(o->temperature >= 0.0) || !(o->resolution > 0.0)) {
         PLN_FAIL_KEY(ctx, PLN_EINVAL, "energy.resolution",
                      "need temperature >= 0 and resolution > 0 (got %g, %g)", o->temperature,
@@ -398,6 +400,7 @@ pln_status pln_tcl_create(pln_ctx *ctx, pln_network *net, pln_states *states,
     PLN_TRY_GOTO(st, pln_memory_create(ctx, &opts->memory, m, dt, &tr->mem));
     pln_rng_seed(&tr->rng, opts->seed);
     pln_ledger_init(&tr->ledger, opts->temperature, opts->resolution);
+    pln_ledger_set_units(&tr->ledger, &opts->units);
     pln_ledger_set_memory(&tr->ledger, pln_memory_sigma(tr->mem), m);
     memcpy(tr->theta,
            opts->dof == PLN_DOF_REST_LENGTH ? pln_network_rest_lengths(net)

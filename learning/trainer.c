@@ -45,6 +45,7 @@ void pln_trainer_options_default(pln_trainer_options *o)
     o->seed = 1;
     o->temperature = 300.0;
     o->resolution = 1e-3;
+    pln_energy_units_default(&o->units);
 }
 
 void pln_trainer_destroy(pln_trainer *tr)
@@ -239,6 +240,7 @@ pln_status pln_trainer_create(pln_ctx *ctx, pln_network *net, pln_states *states
         PLN_FAIL_KEY(ctx, PLN_EINVAL, "train.batch", "batch must be >= 1, got %" PRId64,
                      (int64_t)opts->batch);
     }
+    PLN_TRY(pln_i_energy_units_check(ctx, opts->temperature, &opts->units));
     if (!(opts->temperature >= 0.0) || !(opts->resolution > 0.0)) {
         PLN_FAIL_KEY(ctx, PLN_EINVAL, "energy.resolution",
                      "need temperature >= 0 and resolution > 0 (got %g, %g)", opts->temperature,
@@ -306,6 +308,7 @@ pln_status pln_trainer_create(pln_ctx *ctx, pln_network *net, pln_states *states
     }
     pln_rng_seed(&tr->rng, opts->seed);
     pln_ledger_init(&tr->ledger, opts->temperature, opts->resolution);
+    pln_ledger_set_units(&tr->ledger, &opts->units);
     PLN_TRY_GOTO(st, init_theta(tr));
     PLN_TRY_GOTO(st, pln_states_factor(states));
 
@@ -369,7 +372,8 @@ pln_status pln_trainer_step(pln_trainer *tr)
     if (tr->warm != NULL) {
         memcpy(tr->warm, tr->p_free, (size_t)(tr->n * tr->sd * B) * sizeof *tr->warm);
     }
-    pln_ledger_record(&tr->ledger, &energy, bits);
+    /* A spring state's heat is already an energy; a resistive state's is a power. */
+    pln_ledger_record_heat(&tr->ledger, &energy, bits, tr->sd == 1);
     tr->step += 1;
     return PLN_OK;
 }

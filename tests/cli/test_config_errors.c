@@ -294,3 +294,11 @@ Test(config_errors, bad_element_parameter_in_a_graph_file_names_the_edge)
     free(cfg);
     free(dir);
 }
+
+/* A protocol section under the contrastive learner would be ignored: refused at its line. */
+Test(config_errors, protocol_section_under_a_contrastive_learner)
+{
+    expect_error("protocol-contrastive",
+                 "name: x\nlearning: {rule: coupled}\nprotocol:\n  memory: {kind: markov_ladder}\n",
+                 2, "exp.yaml:4:", "set learning.learner: temporal, or remove the section");
+}

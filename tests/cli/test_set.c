@@ -204,8 +204,10 @@ Test(set, creates_missing_keys_and_the_last_one_wins)
     char *cfg = tc_write(dir, "bare.yaml", "name: bare\n");
     char *out = tc_fmt("%s/out", dir);
     char *err = NULL;
-    /* No learning or protocol section in the file: both are created. */
+    /* No learning or protocol section in the file: both are created (a protocol section
+     * needs the temporal learner). */
     int rc = tc_run(NULL, &err, "solve", cfg, "-o", out, "--set", "learning.hardware.levels=4",
+                    "--set", "learning.learner=temporal",
                     "--set", "protocol.memory.gamma=0.25", "--set", "seed=5", "--set", "seed=6",
                     "--set", "network.graph.size=[3, 2]", NULL);
     cr_assert_eq(rc, 0, "%s", err);

@@ -463,7 +463,8 @@ Test(sweep, collectable_columns_and_header_units_agree_with_the_library)
         "step", "time", "loss", "train_error", "test_error", "train_accuracy", "test_accuracy",
         "power_free", "power_clamped", "joule", "memory", "bits", "landauer", "efficiency",
         "joule_total", "memory_total", "bits_total", "landauer_total", "efficiency_total",
-        "not_a_column"};
+        "joule_kT", "memory_kT", "landauer_kT", "joule_total_kT", "memory_total_kT",
+        "landauer_total_kT", "not_a_column"};
     for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
         char *path = tc_fmt("%s/examples/%s/experiment.yaml", root, files[f]);
         plnet_config cfg;

@@ -452,3 +452,146 @@ Test(experiment, the_description_is_copied)
     pln_experiment_destroy(x);
     pln_ctx_destroy(ctx);
 }
+
+/* ------------------------------------------------------------------ the ledger's units (SPEC 5) */
+
+static double row_value(const pln_experiment *x, const double *row, const char *name)
+{
+    for (pln_idx k = 0; k < pln_experiment_metrics_n_columns(x); k++) {
+        if (strcmp(pln_experiment_metrics_column(x, k, NULL), name) == 0) {
+            return row[k];
+        }
+    }
+    return NAN;
+}
+
+static bool has_column(const pln_experiment *x, const char *name)
+{
+    return !isnan(row_value(x, pln_experiment_metrics_rows(x), name)) ||
+           pln_experiment_metrics_n_rows(x) == 0;
+}
+
+/* SI: the divider (two 2 S resistors, 1 V) with each state held t_hold = 2.5 s dissipates
+ * (P_free + P_clamped) t_hold in its first coupled step, P = sum_e k_e dp_e^2 by hand; every
+ * joule figure equals its k_B T figure times k_B T. */
+Test(experiment, si_ledger_is_sum_k_dp2_times_the_hold_time_and_joules_are_kT_times_kT)
+{
+    pln_ctx *ctx = ctx_new();
+    pln_experiment_desc d;
+    chain_desc(&d);
+    d.energy.t_hold = 2.5;
+    d.train.log_every = 1;
+    pln_experiment *x = NULL;
+    cr_assert_eq(pln_experiment_create(ctx, &d, PLN_BUILD_LEARNER, &x), PLN_OK, "%s",
+                 pln_ctx_last_error(ctx)->message);
+    cr_assert_eq(pln_experiment_step(x), PLN_OK);
+    const double eta = d.learning.rule.nudge, of = 0.5, oc = of + eta * (0.8 - of);
+    const double pf = 2.0 * of * of + 2.0 * (1.0 - of) * (1.0 - of);
+    const double pc = 2.0 * oc * oc + 2.0 * (1.0 - oc) * (1.0 - oc);
+    const double want = (pf + pc) * 2.5;
+    const pln_ledger *l = pln_experiment_ledger(x);
+    cr_assert(fabs(l->joule - want) <= 1e-14 * want, "heat %.17g J, by hand %.17g J", l->joule,
+              want);
+    cr_assert(fabs(l->power_free - pf) <= 1e-14 * pf);
+    for (int s = 0; s < 20; s++) {
+        cr_assert_eq(pln_experiment_step(x), PLN_OK);
+    }
+    const double kT = PLN_KB * 300.0;
+    cr_assert(fabs(l->kT - kT) <= 1e-15 * kT);
+    static const char *const terms[] = {"joule", "landauer", "joule_total", "landauer_total"};
+    const pln_idx nr = pln_experiment_metrics_n_rows(x);
+    const pln_idx nc = pln_experiment_metrics_n_columns(x);
+    cr_assert(nr >= 20);
+    for (pln_idx r = 1; r < nr; r++) {
+        const double *row = pln_experiment_metrics_rows(x) + r * nc;
+        for (size_t t = 0; t < sizeof terms / sizeof terms[0]; t++) {
+            char name[64];
+            snprintf(name, sizeof name, "%s_kT", terms[t]);
+            double j = row_value(x, row, terms[t]), f = row_value(x, row, name);
+            cr_assert(j > 0.0 && fabs(j - f * kT) <= 1e-12 * j, "row %ld: %s %.17g J, %s x kT %.17g",
+                      (long)r, terms[t], j, name, f * kT);
+        }
+    }
+    const char *unit = NULL;
+    for (pln_idx k = 0; k < nc; k++) {
+        const char *name = pln_experiment_metrics_column(x, k, &unit);
+        if (strstr(name, "_kT") != NULL) {
+            cr_assert_str_eq(unit, "k_B T");
+        } else if (strncmp(name, "joule", 5) == 0 || strncmp(name, "landauer", 8) == 0) {
+            cr_assert_str_eq(unit, "J");
+        }
+    }
+    pln_experiment_destroy(x);
+    pln_ctx_destroy(ctx);
+}
+
+/* Reduced units: the same divider in an energy unit ten times smaller (conductances, their
+ * bounds, the rate and the resolution x 10, so every energy reads x 10 and k_B T = 10 in it)
+ * gives the very same k_B T figures, and no column in joules. */
+static pln_experiment *reduced_run(pln_ctx *ctx, double scale)
+{
+    pln_experiment_desc d;
+    chain_desc(&d);
+    d.energy.system = PLN_UNITS_REDUCED;
+    d.energy.kT = 1e-3 * scale;
+    d.network.conductance.value *= scale;
+    d.network.conductance.min *= scale;
+    d.network.conductance.max *= scale;
+    d.learning.rule.rate *= scale;
+    d.resolution *= scale;
+    d.train.log_every = 1;
+    pln_experiment *x = NULL;
+    cr_assert_eq(pln_experiment_create(ctx, &d, PLN_BUILD_LEARNER, &x), PLN_OK, "%s",
+                 pln_ctx_last_error(ctx)->message);
+    cr_assert_eq(pln_experiment_run(x, 30, NULL, NULL), PLN_OK);
+    return x;
+}
+
+Test(experiment, a_tenfold_reduced_energy_unit_changes_no_kT_figure)
+{
+    pln_ctx *ctx = ctx_new();
+    pln_experiment *a = reduced_run(ctx, 1.0), *b = reduced_run(ctx, 10.0);
+    const pln_idx nc = pln_experiment_metrics_n_columns(a);
+    cr_assert_eq(nc, pln_experiment_metrics_n_columns(b));
+    cr_assert(!has_column(a, "joule") && !has_column(a, "joule_total") &&
+              !has_column(a, "landauer_total") && has_column(a, "joule_total_kT"));
+    const pln_idx nr = pln_experiment_metrics_n_rows(a);
+    cr_assert(nr == 31 && nr == pln_experiment_metrics_n_rows(b));
+    int compared = 0;
+    for (pln_idx k = 0; k < nc; k++) {
+        const char *unit = NULL;
+        const char *name = pln_experiment_metrics_column(a, k, &unit);
+        if (strcmp(unit, "k_B T") != 0 && strcmp(name, "loss") != 0 &&
+            strcmp(name, "bits_total") != 0) {
+            continue;
+        }
+        for (pln_idx r = 1; r < nr; r++) {
+            double va = pln_experiment_metrics_rows(a)[r * nc + k];
+            double vb = pln_experiment_metrics_rows(b)[r * nc + k];
+            cr_assert(va > 0.0 && fabs(va - vb) <= 1e-12 * fabs(va), "row %ld %s: %.17g vs %.17g",
+                      (long)r, name, va, vb);
+        }
+        compared++;
+    }
+    cr_assert_eq(compared, 6); /* 4 k_B T columns, the loss, the bits */
+    pln_experiment_destroy(a);
+    pln_experiment_destroy(b);
+    pln_ctx_destroy(ctx);
+}
+
+Test(experiment, bad_units_are_refused_naming_the_key)
+{
+    pln_ctx *ctx = ctx_new();
+    pln_experiment_desc d;
+    chain_desc(&d);
+    d.energy.t_hold = 0.0;
+    pln_experiment *x = NULL;
+    cr_assert_eq(pln_experiment_create(ctx, &d, PLN_BUILD_LEARNER, &x), PLN_EINVAL);
+    cr_assert_str_eq(pln_ctx_last_error(ctx)->key, "energy.t_hold");
+    chain_desc(&d);
+    d.energy.system = PLN_UNITS_REDUCED;
+    d.energy.kT = -1.0;
+    cr_assert_eq(pln_experiment_create(ctx, &d, PLN_BUILD_LEARNER, &x), PLN_EINVAL);
+    cr_assert_str_eq(pln_ctx_last_error(ctx)->key, "energy.kT");
+    pln_ctx_destroy(ctx);
+}

@@ -738,6 +738,10 @@ static int fix_defaults(reader *r)
     if (d->network.graph.file != NULL && !given(cfg, "network.edges.conductance.init")) {
         d->network.conductance.init = PLN_INIT_FROM_GRAPH;
     }
+    /* ... and a spring network's file its stiffnesses (as it gives rest lengths). */
+    if (d->network.graph.file != NULL && !given(cfg, "network.edges.stiffness.init")) {
+        d->network.stiffness.init = PLN_INIT_FROM_GRAPH;
+    }
     /* ... and its own gates (a netlist's gate sources, a GraphML gate attribute). */
     if (d->network.graph.file != NULL && !given(cfg, "network.elements.gate.init")) {
         d->network.elements.gate.init = PLN_INIT_FROM_GRAPH;

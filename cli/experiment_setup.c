@@ -46,6 +46,23 @@ int plnet_report_experiment(FILE *err, const plnet_config *cfg, const pln_ctx *c
     return plnet_report_lib(err, ctx, st, what);
 }
 
+/* The library's warnings (and errors it logs) on stderr, as "plnet: warning: ...". */
+static void log_to_stderr(pln_log_level level, const char *message, void *user)
+{
+    FILE *err = user;
+    fprintf(err, "plnet: %s: %s\n", level == PLN_LOG_ERROR ? "error"
+                                    : level == PLN_LOG_WARN ? "warning"
+                                                            : "note",
+            message);
+}
+
+void plnet_ctx_log_to(pln_ctx *ctx, FILE *err)
+{
+    const char *v = getenv("PLNET_VERBOSE");
+    pln_ctx_set_log(ctx, log_to_stderr, v != NULL && v[0] == '1' ? PLN_LOG_INFO : PLN_LOG_WARN,
+                    err);
+}
+
 int plnet_experiment_open(plnet_config *cfg, pln_build_stage upto, pln_ctx **ctx,
                           pln_experiment **x, FILE *err)
 {
@@ -54,6 +71,7 @@ int plnet_experiment_open(plnet_config *cfg, pln_build_stage upto, pln_ctx **ctx
         fprintf(err, "plnet: out of memory\n");
         return 1;
     }
+    plnet_ctx_log_to(*ctx, err);
     pln_status st = pln_experiment_create(*ctx, &cfg->d, upto, x);
     if (st != PLN_OK) {
         return plnet_report_experiment(err, cfg, *ctx, st, NULL);

@@ -4,6 +4,10 @@
 
 #include "config.h"
 
+/* Send the library's warnings logged in ctx to err as "plnet: warning: message" (notes too
+ * when the environment sets PLNET_VERBOSE=1). */
+void plnet_ctx_log_to(pln_ctx *ctx, FILE *err);
+
 /* Build the experiment of cfg up to `upto` in *ctx (created when *ctx is NULL; the caller
  * destroys both; cfg must outlive neither: the experiment copies its description). Returns
  * 0, or 2 / 1 with the error reported as plnet_report_experiment. */

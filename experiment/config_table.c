@@ -243,7 +243,7 @@ static const pln_i_key_row rows[] = {
               "only a flow network has pipe radii", C_RADIUS,
               "constant when the block is given; else no radius is drawn"),
     EDGE_INIT("network.edges.stiffness", network.stiffness, "N/m", SPRINGS, spring_only,
-              C_SPRING, NULL),
+              C_SPRING, "constant (from_graph for a graph file)"),
     EDGE_INIT("network.edges.rest_length", network.rest_length, "m", SPRINGS, spring_only,
               C_REST_LENGTH,
               "constant when the block is given; else the lengths at the positions"),

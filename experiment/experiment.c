@@ -379,6 +379,31 @@ pln_graph_format pln_i_graph_format(const char *file, pln_graph_format format)
     return xml ? PLN_FORMAT_GRAPHML : spice ? PLN_FORMAT_SPICE : PLN_FORMAT_EDGELIST;
 }
 
+/* networkx's and igraph's edge attribute `weight` of a GraphML file: read as
+ * network.graph.weights says (as an edge list's weight column) when the file gives no
+ * conductance or resistance, and said to be ignored otherwise (and on a spring network). */
+static pln_status graphml_weight(pln_experiment *x)
+{
+    const double *w = pln_graph_edge_attr(x->graph, "weight");
+    if (w == NULL) {
+        return PLN_OK;
+    }
+    const char *file = x->d.network.graph.file;
+    const bool own = pln_graph_edge_attr(x->graph, "conductance") != NULL ||
+                     pln_graph_edge_attr(x->graph, "resistance") != NULL;
+    if (x->springs || own) {
+        pln_i_log(x->ctx, PLN_LOG_WARN, "%s: the edge attribute 'weight' is ignored (%s)", file,
+                  x->springs ? "a spring network reads 'stiffness'"
+                             : "the file gives 'conductance' or 'resistance'");
+        return PLN_OK;
+    }
+    const bool ohm = x->d.network.graph.weights == PLN_WEIGHTS_RESISTANCE;
+    pln_i_log(x->ctx, PLN_LOG_INFO,
+              "%s: the edge attribute 'weight' is read as %s (network.graph.weights)", file,
+              ohm ? "resistance (ohm)" : "conductance (S)");
+    return pln_graph_edge_attr_set(x->graph, ohm ? "resistance" : "conductance", w);
+}
+
 static pln_status make_graph(pln_experiment *x)
 {
     const pln_graph_desc *g = &x->d.network.graph;
@@ -387,6 +412,9 @@ static pln_status make_graph(pln_experiment *x)
         const pln_graph_format f = pln_i_graph_format(g->file, g->format);
         if (f == PLN_FORMAT_GRAPHML) {
             st = pln_graph_read_graphml(x->ctx, g->file, &x->graph);
+            if (st == PLN_OK) {
+                st = graphml_weight(x);
+            }
         } else if (f == PLN_FORMAT_SPICE) {
             st = pln_graph_read_spice(x->ctx, g->file, &x->graph, &x->spice);
         } else {
@@ -711,6 +739,74 @@ done:
     return st;
 }
 
+/* from_graph: an edge the file gives no value (a GraphML edge without the key's data and
+ * no <default>: NaN) takes the block's value (1 / value for a resistance), which must then lie
+ * within the block's bounds; the edges so filled are counted in a warning. */
+static pln_status fill_gaps(pln_experiment *x, const pln_edge_init *ei, const char *base,
+                            const char *attr, const char *alt, const char *unit)
+{
+    if (ei->init != PLN_INIT_FROM_GRAPH) {
+        return PLN_OK;
+    }
+    const pln_idx m = pln_graph_n_edges(x->graph);
+    const char *name = attr;
+    const double *v = pln_graph_edge_attr(x->graph, attr);
+    if (v == NULL && alt != NULL) {
+        name = alt;
+        v = pln_graph_edge_attr(x->graph, alt);
+    }
+    /* A circuit's nonlinear elements have no conductance (their NaN is not a gap): the
+     * network checks its linear edges itself. */
+    if (pln_graph_edge_attr(x->graph, "element") != NULL ||
+        x->d.network.elements.kind != PLN_ELEM_RESISTOR ||
+        (v == NULL && x->d.network.kind == PLN_KIND_FLOW &&
+         pln_graph_edge_attr(x->graph, "radius") != NULL)) {
+        return PLN_OK;
+    }
+    char key[96];
+    snprintf(key, sizeof key, "%s.value", base);
+    if (v == NULL && m > 0 && (ei->value < ei->min || ei->value > ei->max)) {
+        return fail_key(x, PLN_EINVAL, key,
+                        "%s = %g (taken by every edge: the graph gives no %s) is outside [min, "
+                        "max] = [%g, %g]",
+                        key, ei->value, attr, ei->min, ei->max);
+    }
+    if (v == NULL) {
+        return PLN_OK;
+    }
+    pln_idx missing = 0, first = -1;
+    for (pln_idx e = 0; e < m; e++) {
+        if (isnan(v[e])) {
+            first = missing++ == 0 ? e : first;
+        }
+    }
+    if (missing == 0) {
+        return PLN_OK;
+    }
+    if (ei->value < ei->min || ei->value > ei->max) {
+        return fail_key(x, PLN_EINVAL, key,
+                        "%s = %g (taken by the %lld edges the graph gives no %s) is outside "
+                        "[min, max] = [%g, %g]",
+                        key, ei->value, (long long)missing, name, ei->min, ei->max);
+    }
+    double *w = NULL;
+    PLN_ALLOC(x->ctx, w, m);
+    const bool inverse = name == alt && alt != NULL && strcmp(alt, "resistance") == 0;
+    for (pln_idx e = 0; e < m; e++) {
+        w[e] = !isnan(v[e]) ? v[e] : inverse ? 1.0 / ei->value : ei->value;
+    }
+    pln_status st = pln_graph_edge_attr_set(x->graph, name, w);
+    pln_i_free(w);
+    if (st == PLN_OK) {
+        pln_i_log(x->ctx, PLN_LOG_WARN,
+                  "%lld of %lld edges (edge %lld first) have no %s in the graph: they take "
+                  "%s = %g %s",
+                  (long long)missing, (long long)m, (long long)first, name, key, ei->value,
+                  unit);
+    }
+    return st;
+}
+
 static pln_status build_graph(pln_experiment *x)
 {
     PLN_TRY(make_graph(x));
@@ -721,6 +817,13 @@ static pln_status build_graph(pln_experiment *x)
     }
     PLN_TRY(resolve_roles(x));
     const pln_network_desc *nw = &x->d.network;
+    if (x->springs) {
+        PLN_TRY(fill_gaps(x, &nw->stiffness, "network.edges.stiffness", "stiffness", NULL,
+                          "N/m"));
+    } else {
+        PLN_TRY(fill_gaps(x, &nw->conductance, "network.edges.conductance", "conductance",
+                          "resistance", "S"));
+    }
     PLN_TRY(set_drawn(x, x->springs ? &nw->stiffness : &nw->conductance, PLN_STREAM_EDGES,
                       x->springs ? "stiffness" : "conductance"));
     if (x->springs) {
@@ -1371,11 +1474,34 @@ pln_status pln_experiment_solve(pln_experiment *x, double *state, pln_solve_resu
     if (rc != PLN_OK) {
         return rc;
     }
+    const bool spring = pln_network_state_dim(x->net) > 1;
+    pln_kcl_report kcl;
+    PLN_TRY(pln_network_kcl_check(x->ctx, x->net, state, &kcl));
+    if (kcl.relative > PLN_SOLVE_BALANCE_TOL) {
+        pln_i_log(x->ctx, PLN_LOG_WARN,
+                  "solve: Kirchhoff's current law fails at node %lld by %.3g A, %.3g of the "
+                  "currents through it (tolerance %g): the conductances are too far apart for "
+                  "double precision",
+                  (long long)kcl.node, kcl.residual, kcl.relative, PLN_SOLVE_BALANCE_TOL);
+    }
+    if (!spring) {
+        const double P = pln_network_power(x->net, state);
+        const double S = pln_network_supplied_power(x->net, state);
+        const double big = fmax(fabs(P), fabs(S));
+        if (big > 0.0 && fabs(S - P) > PLN_SOLVE_BALANCE_TOL * big) {
+            pln_i_log(x->ctx, PLN_LOG_WARN,
+                      "solve: the sources supply %.6g W but the edges dissipate %.6g W "
+                      "(relative mismatch %.3g, tolerance %g); worst node for Kirchhoff's "
+                      "current law: %lld",
+                      S, P, fabs(S - P) / big, PLN_SOLVE_BALANCE_TOL, (long long)kcl.node);
+        }
+    }
     if (r != NULL) {
-        const bool spring = pln_network_state_dim(x->net) > 1;
         r->power = spring ? pln_network_energy(x->net, state) : pln_network_power(x->net, state);
         r->supplied = pln_network_supplied_power(x->net, state);
         r->newton_iterations = iterations;
+        r->kcl_node = kcl.node;
+        r->kcl_relative = kcl.relative;
     }
     return PLN_OK;
 }

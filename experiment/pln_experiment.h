@@ -424,13 +424,25 @@ typedef struct pln_solve_result {
     double power;
     double supplied;           /**< power supplied by the boundary (W); springs: 0 */
     pln_idx newton_iterations; /**< springs: Newton iterations of the solve */
+    /** Kirchhoff's current law at the free node worst off (pln_network_kcl_check): its id
+     *  (-1 for springs or when every node balances exactly) and its residual relative to the
+     *  currents through it. */
+    pln_idx kcl_node;
+    double kcl_relative;
 } pln_solve_result;
+
+/** A solve whose relative KCL residual at some node, or relative mismatch between the
+ *  supplied and the dissipated power, exceeds this ends with a warning (PLN_LOG_WARN) naming
+ *  the worst node: the conductances are too far apart for double precision. */
+#define PLN_SOLVE_BALANCE_TOL 1e-6
 
 /** @brief Solve the free state with the boundary as described (inputs at their values)
  *  and the current theta.
  *  @param[out] x  n_nodes x pln_network_state_dim values: potentials (V), or positions
  *                 (m, row-major) of a spring network
  *  @param[out] r  may be NULL
+ *  A solution off Kirchhoff's current law or the power balance by more than
+ *  PLN_SOLVE_BALANCE_TOL (relative) is logged as a warning naming the worst node.
  *  @return PLN_OK, PLN_EINVAL (not built to PLN_BUILD_NETWORK), PLN_ESINGULAR,
  *  PLN_ENOCONV, PLN_ENOMEM. Complexity: one factorization (Newton for springs). */
 PLN_API pln_status pln_experiment_solve(pln_experiment *x, double *state, pln_solve_result *r);

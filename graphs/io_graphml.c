@@ -405,6 +405,8 @@ typedef struct gm_key {
     int domain; /* FOR_NODE | FOR_EDGE; 0 for graph-level keys */
     key_type type;
     char *def; /* default text, or NULL */
+    const char *declared; /* "string" or "no" when a physical edge key was declared so and is
+                           * read as numbers anyway (see read_key); NULL otherwise */
     /* values per node or edge (a key for "all" keeps one array per domain) */
     double *nv;
     double *ev;
@@ -522,6 +524,19 @@ static pln_status read_key(xml_reader *r, gm_state *s)
     }
     if (type == NULL || strcmp(type, "string") == 0) {
         key->type = T_STRING;
+        /* networkx writes a value of str type as attr.type="string", and hand-written files
+         * often declare no type: an edge key with a physical name still holds numbers (an
+         * entry that is not one is an error naming the key and the line). */
+        static const char *const physical[] = {"conductance", "resistance", "radius", "length",
+                                               "stiffness",   "rest_length", "gate", "weight"};
+        for (size_t j = 0; name != NULL && dom != NULL && strcmp(dom, "edge") == 0 &&
+                           j < sizeof physical / sizeof physical[0];
+             j++) {
+            if (strcmp(name, physical[j]) == 0) {
+                key->type = T_NUMBER;
+                key->declared = type == NULL ? "no" : "\"string\"";
+            }
+        }
     } else if (strcmp(type, "boolean") == 0) {
         key->type = T_BOOL;
     } else if (strcmp(type, "int") == 0 || strcmp(type, "long") == 0 ||
@@ -748,8 +763,12 @@ static pln_status read_owner_data(xml_reader *r, gm_state *s, int domain, pln_id
                 double *slot = domain == FOR_NODE ? &key->nv[idx] : &key->ev[idx];
                 if (!parse_number(t, key->type, slot)) {
                     char msg[200];
-                    snprintf(msg, sizeof msg, "%s attribute '%.60s' is not a %s: ", what,
-                             key->name, key->type == T_BOOL ? "boolean" : "number");
+                    snprintf(msg, sizeof msg, "%s attribute '%.60s'%s is not a %s: ", what,
+                             key->name,
+                             key->declared != NULL ? " (declared as a string, but a physical "
+                                                     "value)"
+                                                   : "",
+                             key->type == T_BOOL ? "boolean" : "number");
                     st = xml_fail(r, line, msg, t);
                 } else if (domain == FOR_NODE) {
                     key->used_node = true;
@@ -953,6 +972,12 @@ static pln_status build_graph(gm_state *s, pln_graph **out)
         }
         if (edge_ok && key->type != T_STRING && s->m > 0) {
             PLN_TRY_GOTO(st, pln_graph_edge_attr_set(g, key->name, key->ev));
+            if (key->declared != NULL) {
+                pln_i_log(s->ctx, PLN_LOG_WARN,
+                          "%s: edge attribute '%s' is declared with %s attr.type; its values "
+                          "are read as numbers",
+                          s->path, key->name, key->declared);
+            }
         }
         if (edge_ok && key->type == T_STRING && s->m > 0) {
             pln_i_log(s->ctx, PLN_LOG_WARN, "%s: string edge attribute '%s' ignored", s->path,

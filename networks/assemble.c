@@ -364,6 +364,57 @@ double pln_network_supplied_power(const pln_network *net, const double *p)
     return w;
 }
 
+pln_status pln_network_kcl_check(pln_ctx *ctx, const pln_network *net, const double *p,
+                                 pln_kcl_report *out)
+{
+    out->node = -1;
+    out->residual = 0.0;
+    out->relative = 0.0;
+    if (net->spring) {
+        return PLN_OK;
+    }
+    /* As pln_network_supplied_power: c_i the current node i sends into the edges beyond what
+     * is injected, s_i the sum of the magnitudes of those currents; both move up each source
+     * tree to its root, where a free root's c is Kirchhoff's residual of the tree. */
+    double *c = pln_i_calloc((size_t)(net->n > 0 ? net->n : 1), sizeof *c);
+    double *sc = pln_i_calloc((size_t)(net->n > 0 ? net->n : 1), sizeof *sc);
+    if (c == NULL || sc == NULL) {
+        pln_i_free(c);
+        pln_i_free(sc);
+        PLN_FAIL(ctx, PLN_ENOMEM, "out of memory (Kirchhoff check)");
+    }
+    for (pln_idx e = 0; e < net->m; e++) {
+        const double q = pln_i_edge_current(net, e, p[net->tail[e]] - p[net->head[e]]);
+        c[net->tail[e]] += q;
+        c[net->head[e]] -= q;
+        sc[net->tail[e]] += fabs(q);
+        sc[net->head[e]] += fabs(q);
+    }
+    for (pln_idx a = 0; a < net->bc.n_currents; a++) {
+        const pln_idx i = net->cur_nodes[a];
+        c[i] -= net->cur_vals[a];
+        sc[i] += fabs(net->cur_vals[a]);
+    }
+    for (pln_idx q = net->n; q-- > 0;) {
+        const pln_idx i = net->order[q];
+        const pln_idx par = net->parent[i];
+        if (par >= 0) {
+            c[par] += c[i];
+            sc[par] += sc[i];
+        } else if (net->dir_slot[i] < 0 && sc[i] > 0.0) {
+            const double rel = fabs(c[i]) / sc[i];
+            if (!(rel <= out->relative)) {
+                out->relative = rel;
+                out->residual = c[i];
+                out->node = i;
+            }
+        }
+    }
+    pln_i_free(c);
+    pln_i_free(sc);
+    return PLN_OK;
+}
+
 pln_status pln_network_output_matrix(const pln_network *net, pln_idx n_out, const pln_output *outs,
                                      double *E)
 {

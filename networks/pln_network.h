@@ -215,6 +215,21 @@ PLN_API pln_param pln_network_signal_param(const pln_network *net);
  *  Equals pln_network_power when Kirchhoff's current law holds at every free node. */
 PLN_API double pln_network_supplied_power(const pln_network *net, const double *p);
 
+/** The worst violation of Kirchhoff's current law by a solution (pln_network_kcl_check). */
+typedef struct pln_kcl_report {
+    pln_idx node;    /**< the free node (the root of its source tree) worst off, or -1 */
+    double residual; /**< current (A) that node sends out beyond what it receives */
+    double relative; /**< |residual| / the sum of the magnitudes of its currents */
+} pln_kcl_report;
+
+/** @brief The free node (or tree of nodes joined by edge sources) where the solution p
+ *  violates Kirchhoff's current law the most, relative to the currents through it. A solve
+ *  in double precision leaves ~1e-15; conductances spanning ~1e16 (1e-12 S in series with
+ *  1e12 S) leave O(1). Springs: no check (node -1).
+ *  @return PLN_OK or PLN_ENOMEM. Complexity O(n + m). */
+PLN_API pln_status pln_network_kcl_check(pln_ctx *ctx, const pln_network *net, const double *p,
+                                         pln_kcl_report *out);
+
 /* ------------------------------------------------------------------ springs (SPEC 1.2) */
 
 /** @brief Springs: view of the rest lengths l_e (m), valid until the next set call; NULL for

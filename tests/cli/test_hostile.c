@@ -7,6 +7,7 @@
 
 #include <criterion/criterion.h>
 #include <fcntl.h>
+#include <math.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -280,4 +281,260 @@ Test(hostile, a_file_over_64_mib_is_refused)
     text[len - 1] = '\n';
     solve_refused("big-file", text, len, "the file is larger than 64 MiB");
     free(text);
+}
+
+/* ------------------------------------------------------------------ GraphML from networkx */
+
+/* Files written by networkx (Debian's /usr/bin/python3) into dir: a path 0-1-2-3 with
+ * conductances on some edges only (partial), networkx's default `weight` (weight), values of
+ * str type (strkey, declared attr.type="string"), a non-number in such a key (strbad), a key
+ * with a <default> (default, through networkx's edge_default), and a spring triangle with
+ * stiffness attributes and positions (spring). */
+static const char *nx_script =
+    "import sys, networkx as nx\n"
+    "d = sys.argv[1]\n"
+    "def path():\n"
+    "    return nx.path_graph(4)\n"
+    "G = path(); G.edges[0, 1]['conductance'] = 2.0; G.edges[2, 3]['conductance'] = 4.0\n"
+    "nx.write_graphml(G, d + '/partial.graphml')\n"
+    "G = path()\n"
+    "for u, v in G.edges: G.edges[u, v]['weight'] = float(u + 1)\n"
+    "nx.write_graphml(G, d + '/weight.graphml')\n"
+    "G = path()\n"
+    "for u, v in G.edges: G.edges[u, v]['conductance'] = str(float(u + 1))\n"
+    "nx.write_graphml(G, d + '/strkey.graphml')\n"
+    "G.edges[1, 2]['conductance'] = 'abc'\n"
+    "nx.write_graphml(G, d + '/strbad.graphml')\n"
+    "G = path(); G.graph['edge_default'] = {'conductance': 3.0}\n"
+    "G.edges[0, 1]['conductance'] = 2.0; G.edges[2, 3]['conductance'] = 4.0\n"
+    "nx.write_graphml(G, d + '/default.graphml')\n"
+    "S = nx.Graph()\n"
+    "for i, (x, y) in enumerate([(0.0, 0.0), (2.0, 0.0), (1.0, 1.5)]):\n"
+    "    S.add_node(i, x=x, y=y)\n"
+    "S.add_edge(0, 1, stiffness=5.0); S.add_edge(1, 2, stiffness=7.0); "
+    "S.add_edge(0, 2, stiffness=9.0)\n"
+    "nx.write_graphml(S, d + '/spring.graphml')\n";
+
+static char *networkx_files(const char *tag)
+{
+    if (system("/usr/bin/python3 -c 'import networkx' >/dev/null 2>&1") != 0) {
+        cr_skip("networkx (Debian's /usr/bin/python3) is not installed");
+    }
+    char *dir = tc_dir(tag);
+    char *script = tc_write(dir, "write.py", nx_script);
+    char *cmd = tc_fmt("/usr/bin/python3 %s %s", script, dir);
+    cr_assert_eq(system(cmd), 0, "%s failed", cmd);
+    free(cmd);
+    free(script);
+    return dir;
+}
+
+/* plnet solve on a 4-node path read from file, 1 V across it (node 3 at 1 V, node 0
+ * grounded); extra is YAML added to network (indented two spaces). Returns the exit code;
+ * the conductances column in *k (4 - 1 values) and stderr in *err. */
+static int solve_path(const char *dir, const char *file, const char *extra, double **k,
+                      double *power, char **err)
+{
+    char *yaml = tc_fmt("network:\n  graph: {file: %s%s}\n%s"
+                        "boundary:\n  ground: [0]\n  potentials: {nodes: [3], values: [1.0]}\n",
+                        file, "", extra);
+    char *name = tc_fmt("%s.yaml", file);
+    char *cfg = tc_write(dir, name, yaml);
+    char *out = tc_fmt("%s/out-%s", dir, file);
+    int rc = tc_run(NULL, err, "solve", cfg, "-o", out, NULL);
+    *k = NULL;
+    if (rc == 0) {
+        char *edges = tc_fmt("%s/edges.csv", out);
+        size_t n = 0;
+        *k = tc_column(edges, "conductance", &n);
+        cr_assert_eq(n, 3);
+        double *p = tc_column(edges, "power", &n);
+        *power = p[0] + p[1] + p[2];
+        free(p);
+        free(edges);
+    }
+    free(out);
+    free(cfg);
+    free(name);
+    free(yaml);
+    return rc;
+}
+
+/* Series conductances across 1 V dissipate 1 / sum(1/k) W. */
+static double series_power(double a, double b, double c)
+{
+    return 1.0 / (1.0 / a + 1.0 / b + 1.0 / c);
+}
+
+Test(hostile, graphml_edges_without_a_conductance_take_the_default_or_value_with_a_warning)
+{
+    char *dir = networkx_files("nx-partial");
+    double *k = NULL, P = 0.0;
+    char *err = NULL;
+    /* no data on edge 1: network.edges.conductance.value (0.5 S), counted in a warning */
+    int rc = solve_path(dir, "partial.graphml",
+                        "  edges: {conductance: {init: from_graph, value: 0.5}}\n", &k, &P, &err);
+    cr_assert_eq(rc, 0, "%s", err);
+    cr_assert(k[0] == 2.0 && k[1] == 0.5 && k[2] == 4.0, "%g %g %g", k[0], k[1], k[2]);
+    cr_assert(fabs(P - series_power(2.0, 0.5, 4.0)) < 1e-14, "%.17g", P);
+    cr_assert(strstr(err, "plnet: warning: 1 of 3 edges (edge 1 first) have no conductance in "
+                          "the graph: they take network.edges.conductance.value = 0.5 S") != NULL,
+              "%s", err);
+    free(k);
+    free(err);
+    /* a declared <default> (networkx's edge_default) is the file's own value for edge 1 */
+    rc = solve_path(dir, "default.graphml", "", &k, &P, &err);
+    cr_assert_eq(rc, 0, "%s", err);
+    cr_assert(k[0] == 2.0 && k[1] == 3.0 && k[2] == 4.0, "%g %g %g", k[0], k[1], k[2]);
+    cr_assert(strstr(err, "warning") == NULL, "%s", err);
+    free(k);
+    free(err);
+    free(dir);
+}
+
+Test(hostile, graphml_weight_is_read_as_network_graph_weights_says)
+{
+    char *dir = networkx_files("nx-weight");
+    double *k = NULL, P = 0.0;
+    char *err = NULL;
+    int rc = solve_path(dir, "weight.graphml", "", &k, &P, &err);
+    cr_assert_eq(rc, 0, "%s", err);
+    cr_assert(k[0] == 1.0 && k[1] == 2.0 && k[2] == 3.0, "%g %g %g", k[0], k[1], k[2]);
+    cr_assert(fabs(P - series_power(1.0, 2.0, 3.0)) < 1e-14, "%.17g", P);
+    free(k);
+    free(err);
+    /* weights: resistance reads them in ohm: 1 + 2 + 3 ohm in series */
+    char *yaml = tc_fmt("network:\n  graph: {file: weight.graphml, weights: resistance}\n"
+                        "boundary:\n  ground: [0]\n  potentials: {nodes: [3], values: [1.0]}\n");
+    char *cfg = tc_write(dir, "ohm.yaml", yaml);
+    char *out = tc_fmt("%s/out-ohm", dir);
+    rc = tc_run(NULL, &err, "solve", cfg, "-o", out, NULL);
+    cr_assert_eq(rc, 0, "%s", err);
+    char *edges = tc_fmt("%s/edges.csv", out);
+    size_t n = 0;
+    k = tc_column(edges, "conductance", &n);
+    cr_assert(n == 3 && fabs(k[0] - 1.0) < 1e-15 && fabs(k[1] - 0.5) < 1e-15 &&
+                  fabs(k[2] - 1.0 / 3.0) < 1e-15,
+              "%g %g %g", k[0], k[1], k[2]);
+    free(k);
+    free(edges);
+    free(out);
+    free(cfg);
+    free(yaml);
+    free(err);
+    free(dir);
+}
+
+Test(hostile, graphml_numbers_in_a_string_key_are_read_and_a_non_number_is_an_error)
+{
+    char *dir = networkx_files("nx-strkey");
+    double *k = NULL, P = 0.0;
+    char *err = NULL;
+    int rc = solve_path(dir, "strkey.graphml", "", &k, &P, &err);
+    cr_assert_eq(rc, 0, "%s", err);
+    cr_assert(k[0] == 1.0 && k[1] == 2.0 && k[2] == 3.0, "%g %g %g", k[0], k[1], k[2]);
+    cr_assert(strstr(err, "edge attribute 'conductance' is declared with \"string\" attr.type; "
+                          "its values are read as numbers") != NULL,
+              "%s", err);
+    free(k);
+    free(err);
+    rc = solve_path(dir, "strbad.graphml", "", &k, &P, &err);
+    cr_assert_eq(rc, 2, "exit %d: %s", rc, err);
+    cr_assert(strstr(err, "edge attribute 'conductance' (declared as a string, but a physical "
+                          "value) is not a number: abc") != NULL,
+              "%s", err);
+    cr_assert(strstr(err, "strbad.graphml:") != NULL, "%s", err);
+    free(err);
+    free(dir);
+}
+
+Test(hostile, springs_from_graphml_take_the_files_stiffness_without_asking)
+{
+    char *dir = networkx_files("nx-spring");
+    char *cfg = tc_write(dir, "spring.yaml",
+                         "network:\n  kind: spring\n  graph: {file: spring.graphml}\n"
+                         "boundary:\n  pins: {nodes: [0, 1]}\n");
+    char *out = tc_fmt("%s/out-spring", dir);
+    char *err = NULL;
+    int rc = tc_run(NULL, &err, "solve", cfg, "-o", out, NULL);
+    cr_assert_eq(rc, 0, "%s", err);
+    char *edges = tc_fmt("%s/edges.csv", out);
+    size_t n = 0;
+    double *k = tc_column(edges, "stiffness", &n);
+    /* networkx writes the edges node by node: (0, 1), (0, 2), (1, 2) */
+    cr_assert(n == 3 && k[0] == 5.0 && k[1] == 9.0 && k[2] == 7.0, "%g %g %g", k[0], k[1], k[2]);
+    free(k);
+    free(edges);
+    free(out);
+    free(err);
+    free(cfg);
+    free(dir);
+}
+
+Test(hostile, a_solve_off_kirchhoffs_law_warns_naming_the_worst_node)
+{
+    /* 1e-12 S in series with 1e12 S: the middle node's potential is 1 - 1e-24 V, which rounds
+     * to 1, and the 1e12 S edge's current is lost: KCL fails at node 1 by all of its 1e-12 A,
+     * and the sources supply nothing for the 1e-12 W dissipated. */
+    char *dir = tc_dir("kcl");
+    tc_write(dir, "chain.txt", "0 1 1e-12\n1 2 1e12\n");
+    char *cfg = tc_write(dir, "exp.yaml",
+                         "network:\n  graph: {file: chain.txt}\n"
+                         "boundary:\n  ground: [0]\n  potentials: {nodes: [2], values: [1.0]}\n");
+    char *out = tc_fmt("%s/out", dir);
+    char *err = NULL;
+    int rc = tc_run(NULL, &err, "solve", cfg, "-o", out, NULL);
+    cr_assert_eq(rc, 0, "%s", err);
+    cr_assert(strstr(err, "plnet: warning: solve: Kirchhoff's current law fails at node 1 by") !=
+                  NULL,
+              "%s", err);
+    cr_assert(strstr(err, "worst node for Kirchhoff's current law: 1") != NULL, "%s", err);
+    free(err);
+    /* a well-conditioned chain (1 S and 3 S) solves without a warning */
+    tc_write(dir, "chain.txt", "0 1 1\n1 2 3\n");
+    rc = tc_run(NULL, &err, "solve", cfg, "-o", out, NULL);
+    cr_assert_eq(rc, 0, "%s", err);
+    cr_assert(strstr(err, "warning") == NULL, "%s", err);
+    free(err);
+    free(out);
+    free(cfg);
+    free(dir);
+}
+
+Test(hostile, an_unused_default_value_does_not_block_a_graph_file_whose_edges_all_have_values)
+{
+    /* Every edge of the file has its conductance (mS), inside the bounds given; the default
+     * value 1 S is used by no edge and must not be checked against them. */
+    char *dir = tc_dir("unused-value");
+    tc_write(dir, "ms.txt", "0 1 5e-4\n1 2 2e-4\n");
+    char *cfg = tc_write(dir, "exp.yaml",
+                         "network:\n  graph: {file: ms.txt}\n"
+                         "  edges:\n    conductance: {min: 1.0e-4, max: 1.0e-3}\n"
+                         "boundary:\n  ground: [0]\n  potentials: {nodes: [2], values: [1.0]}\n");
+    char *out = tc_fmt("%s/out", dir);
+    char *err = NULL;
+    int rc = tc_run(NULL, &err, "solve", cfg, "-o", out, NULL);
+    cr_assert_eq(rc, 0, "%s", err);
+    free(err);
+    /* when an edge does take it (a gap in the file), the value is checked, at its line:col */
+    tc_write(dir, "gap.graphml",
+             "<?xml version='1.0'?>\n<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\">\n"
+             "<key id=\"d0\" for=\"edge\" attr.name=\"conductance\" attr.type=\"double\"/>\n"
+             "<graph edgedefault=\"undirected\"><node id=\"0\"/><node id=\"1\"/><node id=\"2\"/>\n"
+             "<edge source=\"0\" target=\"1\"><data key=\"d0\">5e-4</data></edge>\n"
+             "<edge source=\"1\" target=\"2\"/>\n</graph></graphml>\n");
+    char *cfg2 = tc_write(dir, "gap.yaml",
+                          "network:\n  graph: {file: gap.graphml}\n"
+                          "  edges:\n    conductance: {value: 2.0, min: 1.0e-4, max: 1.0e-3}\n"
+                          "boundary:\n  ground: [0]\n  potentials: {nodes: [2], values: [1.0]}\n");
+    rc = tc_run(NULL, &err, "solve", cfg2, "-o", out, NULL);
+    cr_assert_eq(rc, 2, "exit %d: %s", rc, err);
+    cr_assert(strstr(err, "gap.yaml:4:26: network.edges.conductance.value = 2 (taken by the 1 "
+                          "edges the graph gives no conductance) is outside [min, max]") != NULL,
+              "%s", err);
+    free(err);
+    free(cfg2);
+    free(out);
+    free(cfg);
+    free(dir);
 }

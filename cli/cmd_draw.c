@@ -9,21 +9,36 @@
 #include <sys/stat.h>
 
 static const char usage[] =
-    "usage: plnet draw RUN_DIR|NETWORK_FILE [-o DIR] [--log]\n"
+    "usage: plnet draw RUN_DIR|NETWORK_FILE [-o DIR] [--log] [--edge-attr NAME]\n"
+    "                  [--format svg|pdf|png] [--width W] [--height H]\n"
     "       plnet draw SWEEP_DIR [...]   (see plnet draw SWEEP_DIR --help)\n\n"
-    "Draw a run folder (its network.graphml, and metrics.csv when present) or a network file\n"
-    "(GraphML; SPICE netlist .cir/.sp/.net/.spice; else an edge list) as SVG pictures:\n"
-    "  network.svg  edges at the node positions (a seeded force-directed layout when the graph\n"
-    "               has none), coloured and sized by conductance, with marks for ground,\n"
-    "               sources and targets (the node label \"role\"), a colour bar and a legend;\n"
-    "               diodes, transistors and table elements (edge attribute \"element\") in\n"
-    "               grey with a dash pattern and a marker per kind, the marker filled by\n"
-    "               the operating region (edge attribute \"region\", from plnet solve)\n"
-    "  curves.svg   metrics.csv: loss and errors against step on a log axis, and the energy\n"
-    "               ledger terms when the file has them\n\n"
+    "Draw a run folder (its network.graphml, and metrics.csv when present; a plnet solve\n"
+    "folder too) or a network file (GraphML; SPICE netlist .cir/.sp/.net/.spice; else an\n"
+    "edge list) as pictures fit for a paper (SVG with its text as <text>, PDF with its fonts\n"
+    "embedded, or PNG):\n"
+    "  network.EXT  edges at the node positions (a seeded force-directed layout when the graph\n"
+    "               has none), coloured and sized by an edge quantity (conductance, or the\n"
+    "               stiffness of springs, unless --edge-attr names another), with marks for\n"
+    "               ground, sources, targets, pins and forces (the node label \"role\"), the\n"
+    "               source and target springs outlined, a colour bar with the quantity and its\n"
+    "               unit, and a legend; diodes, transistors and table elements (edge\n"
+    "               attribute \"element\") in grey with a dash pattern and a marker per\n"
+    "               kind, the marker filled by the operating region (edge attribute\n"
+    "               \"region\", from plnet solve)\n"
+    "  curves.EXT   metrics.csv: loss and errors against step on a log axis with units\n"
+    "               (output units from the run's config.resolved.yaml), and the energy\n"
+    "               ledger terms when the file has them; zeros on a zero line below the\n"
+    "               decades; every curve with its own width, dash and markers, so that\n"
+    "               curves that coincide (a regression's loss and train error) stay visible\n\n"
     "options:\n"
     "  -o, --output DIR  output folder (default: the run folder, or the file's folder)\n"
-    "  --log             colour and width by log10(conductance)\n"
+    "  --log             colour and width by log10 of the edge quantity\n"
+    "  --edge-attr NAME  the edge quantity: any numeric edge attribute of the GraphML, e.g.\n"
+    "                    conductance (S), stiffness (N/m), rest_length (m); of a spring\n"
+    "                    solve's folder also strain (1), tension (N), length (m), energy (J)\n"
+    "  --format F        svg (default), pdf or png\n"
+    "  --width W         width in px (svg, png) or pt (pdf); default 760\n"
+    "  --height H        height; default 600 (network), 320 per panel (curves)\n"
     "  -h, --help        this help\n";
 
 static bool ends_with(const char *s, const char *suffix)
@@ -69,6 +84,33 @@ static pln_status read_graph(pln_ctx *ctx, const char *path, pln_graph **g)
     return pln_graph_read_edgelist(ctx, path, "conductance", g);
 }
 
+/* The unit of a run's outputs squared, from network.kind and the output kinds in its
+ * config.resolved.yaml (NULL when the file is absent or says neither). */
+static const char *output_unit(const char *resolved)
+{
+    FILE *fp = resolved != NULL ? fopen(resolved, "r") : NULL;
+    if (fp == NULL) {
+        return NULL;
+    }
+    char line[512];
+    const char *unit = NULL;
+    bool in_network = false;
+    while (fgets(line, sizeof line, fp) != NULL) {
+        if (line[0] != ' ' && line[0] != '#') {
+            in_network = strncmp(line, "network:", 8) == 0;
+        }
+        char kind[64];
+        if (in_network && sscanf(line, "  kind: %63s", kind) == 1) {
+            unit = strcmp(kind, "resistor") == 0 ? "V²"
+                   : strcmp(kind, "flow") == 0   ? "Pa²"
+                   : strncmp(kind, "spring", 6) == 0 ? "m², strain 1"
+                                                     : NULL;
+        }
+    }
+    fclose(fp);
+    return unit;
+}
+
 int plnet_cmd_draw(int argc, char **argv, FILE *out, FILE *err)
 {
     /* A sweep folder (plnet sweep) has its own picture: draw_sweep.c. */
@@ -77,14 +119,44 @@ int plnet_cmd_draw(int argc, char **argv, FILE *out, FILE *err)
     }
     const char *input = NULL;
     const char *outdir = NULL;
+    const char *edge_attr = NULL;
     bool log_scale = false;
+    plnet_figure fig = {PLNET_FORMAT_SVG, 0.0, 0.0};
     for (int k = 1; k < argc; k++) {
         const char *s = argv[k];
+        const char *name = NULL, *value = NULL;
+        char buf[64];
         if (strcmp(s, "--help") == 0 || strcmp(s, "-h") == 0) {
             fputs(usage, out);
             return 0;
         } else if (strcmp(s, "--log") == 0) {
             log_scale = true;
+        } else if (strncmp(s, "--edge-attr", 11) == 0 || strncmp(s, "--format", 8) == 0 ||
+                   strncmp(s, "--width", 7) == 0 || strncmp(s, "--height", 8) == 0) {
+            int orc = plnet_option_value(argc, argv, &k, &name, &value, buf, sizeof buf, err);
+            if (orc != 0) {
+                return orc;
+            }
+            if (strcmp(name, "--edge-attr") == 0) {
+                edge_attr = value;
+            } else if (strcmp(name, "--format") == 0) {
+                if (!plnet_format_parse(value, &fig.format)) {
+                    fprintf(err, "plnet: draw: --format %s: svg, pdf or png\n", value);
+                    return 2;
+                }
+            } else if (strcmp(name, "--width") == 0 || strcmp(name, "--height") == 0) {
+                char *end = NULL;
+                double v = strtod(value, &end);
+                if (end == value || *end != '\0' || !(v >= 100.0 && v <= 20000.0)) {
+                    fprintf(err, "plnet: draw: %s %s: a size from 100 to 20000 (px or pt)\n",
+                            name, value);
+                    return 2;
+                }
+                *(strcmp(name, "--width") == 0 ? &fig.width : &fig.height) = v;
+            } else {
+                fprintf(err, "plnet: draw: unknown option '%s' (see plnet draw --help)\n", name);
+                return 2;
+            }
         } else if (strcmp(s, "-o") == 0 || strcmp(s, "--output") == 0) {
             if (k + 1 >= argc) {
                 fprintf(err, "plnet: draw: %s needs a value\n", s);
@@ -124,8 +196,12 @@ int plnet_cmd_draw(int argc, char **argv, FILE *out, FILE *err)
         const char *slash = strrchr(input, '/');
         dir = slash == NULL ? strdup(".") : strndup(input, (size_t)(slash - input + 1));
     }
-    char *svg = dir != NULL ? plnet_path_join(dir, "network.svg") : NULL;
-    char *curves = dir != NULL ? plnet_path_join(dir, "curves.svg") : NULL;
+    char net_name[32], curves_name[32];
+    snprintf(net_name, sizeof net_name, "network.%s", plnet_format_ext(fig.format));
+    snprintf(curves_name, sizeof curves_name, "curves.%s", plnet_format_ext(fig.format));
+    char *svg = dir != NULL ? plnet_path_join(dir, net_name) : NULL;
+    char *curves = dir != NULL ? plnet_path_join(dir, curves_name) : NULL;
+    char *resolved = is_dir ? plnet_path_join(input, "config.resolved.yaml") : NULL;
     pln_ctx *ctx = NULL;
     pln_graph *g = NULL;
     int rc = 0;
@@ -159,13 +235,13 @@ int plnet_cmd_draw(int argc, char **argv, FILE *out, FILE *err)
     /* The run folder's name, else the file's. */
     const char *title = is_dir ? input : graph_path;
     const char *slash = strrchr(title, '/');
-    rc = plnet_draw_network(g, log_scale, slash != NULL && slash[1] != '\0' ? slash + 1 : title,
-                            svg, err);
+    rc = plnet_draw_network(g, log_scale, edge_attr,
+                            slash != NULL && slash[1] != '\0' ? slash + 1 : title, &fig, svg, err);
     if (rc == 0) {
         fprintf(out, "wrote %s\n", svg);
     }
     if (rc == 0 && metrics != NULL && stat(metrics, &sb) == 0) {
-        rc = plnet_plot_metrics(metrics, curves, err);
+        rc = plnet_plot_metrics(metrics, output_unit(resolved), &fig, curves, err);
         if (rc == 0) {
             fprintf(out, "wrote %s\n", curves);
         }
@@ -178,5 +254,6 @@ done:
     free(dir);
     free(svg);
     free(curves);
+    free(resolved);
     return rc;
 }

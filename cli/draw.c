@@ -1,19 +1,31 @@
-/* draw.c — `plnet draw`'s network picture: edges coloured by conductance, role marks, colour bar and legend, as SVG through cairo. */
+/* draw.c — `plnet draw`'s network picture: edges coloured by a chosen edge quantity (conductance, stiffness, rest length, strain, tension, ...), elements by kind (dash, marker) and region (marker fill), role marks for sources, targets, grounds and pins, a colour bar with units and a legend; SVG, PDF or PNG through canvas.c. */
 #include "draw.h"
-#include "outfile.h"
 
-#include <cairo-svg.h>
-#include <cairo.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum { W = 760, H0 = 600, PLOT = 560, MARGIN = 30 };
-#define TWO_PI 6.28318530717958647692
+const char *plnet_quantity_unit(const char *name)
+{
+    static const struct {
+        const char *name, *unit;
+    } units[] = {{"conductance", "S"},   {"resistance", "Ω"},  {"stiffness", "N/m"},
+                 {"rest_length", "m"},   {"length", "m"},       {"strain", "1"},
+                 {"tension", "N"},       {"energy", "J"},       {"radius", "m"},
+                 {"current", "A"},       {"drop", "V"},         {"power", "W"},
+                 {"potential", "V"},     {"gate", "V"},         {"ux", "m"},
+                 {"uy", "m"},            {"uz", "m"}};
+    for (size_t k = 0; k < sizeof units / sizeof units[0]; k++) {
+        if (strcmp(name, units[k].name) == 0) {
+            return units[k].unit;
+        }
+    }
+    return NULL;
+}
 
 /* viridis at five stops (matplotlib's), interpolated linearly: perceptually ordered and
  * readable in grey and by colour-blind readers. */
-static void viridis(double t, double rgb[3])
+static plnet_rgb viridis(double t)
 {
     static const double stops[5][3] = {{0.267, 0.005, 0.329},
                                        {0.230, 0.322, 0.546},
@@ -27,101 +39,110 @@ static void viridis(double t, double rgb[3])
         k = 3;
     }
     double f = x - k;
-    for (int c = 0; c < 3; c++) {
-        rgb[c] = stops[k][c] + f * (stops[k + 1][c] - stops[k][c]);
-    }
+    return (plnet_rgb){stops[k][0] + f * (stops[k + 1][0] - stops[k][0]),
+                       stops[k][1] + f * (stops[k + 1][1] - stops[k][1]),
+                       stops[k][2] + f * (stops[k + 1][2] - stops[k][2])};
 }
 
-static cairo_status_t write_fp(void *closure, const unsigned char *data, unsigned int length)
-{
-    FILE *fp = closure;
-    return fwrite(data, 1, length, fp) == length ? CAIRO_STATUS_SUCCESS
-                                                  : CAIRO_STATUS_WRITE_ERROR;
-}
+static const plnet_rgb BLACK = {0, 0, 0}, WHITE = {1, 1, 1}, GREY = {0.45, 0.45, 0.45},
+                       RED = {0.85, 0.15, 0.1}, BLUE = {0.05, 0.35, 0.85},
+                       ORANGE = {0.95, 0.55, 0.05};
 
-/* The value shown for edge e, before scaling. */
-static double *edge_values(const pln_graph *g)
+/* The quantity shown per edge: its values (m), its name and unit for the colour bar. */
+static int edge_values(const pln_graph *g, const char *want, double **out, const char **name,
+                       FILE *err)
 {
     pln_idx m = pln_graph_n_edges(g);
     double *v = malloc((size_t)(m > 0 ? m : 1) * sizeof *v);
     if (v == NULL) {
-        return NULL;
+        fprintf(err, "plnet: out of memory\n");
+        return 1;
     }
-    const double *k = pln_graph_edge_attr(g, "conductance");
-    const double *r = pln_graph_edge_attr(g, "resistance");
+    const double *a = NULL;
+    bool inverse = false;
+    if (want != NULL) {
+        a = pln_graph_edge_attr(g, want);
+        if (a == NULL) {
+            fprintf(err, "plnet: draw: --edge-attr %s: the graph's edges have no '%s'; they "
+                    "have:", want, want);
+            for (int k = 0; k < pln_graph_n_edge_attrs(g); k++) {
+                fprintf(err, " %s", pln_graph_edge_attr_name(g, k));
+            }
+            fprintf(err, "%s\n", pln_graph_n_edge_attrs(g) == 0 ? " none" : "");
+            free(v);
+            return 2;
+        }
+        *name = want;
+    } else if ((a = pln_graph_edge_attr(g, "conductance")) != NULL) {
+        *name = "conductance";
+    } else if ((a = pln_graph_edge_attr(g, "stiffness")) != NULL) {
+        *name = "stiffness";
+    } else if ((a = pln_graph_edge_attr(g, "resistance")) != NULL) {
+        *name = "conductance";
+        inverse = true;
+    } else {
+        *name = NULL;
+    }
     for (pln_idx e = 0; e < m; e++) {
-        v[e] = k != NULL ? k[e] : r != NULL ? 1.0 / r[e] : 1.0;
+        v[e] = a == NULL ? 1.0 : inverse ? 1.0 / a[e] : a[e];
     }
-    return v;
+    *out = v;
+    return 0;
 }
 
-static void mark(cairo_t *cr, const char *role, double x, double y, double r)
+static bool is_source(const char *role)
+{
+    return strcmp(role, "potential") == 0 || strcmp(role, "current") == 0 ||
+           strcmp(role, "input") == 0 || strcmp(role, "source") == 0;
+}
+
+static void mark(plnet_canvas *c, const char *role, double x, double y, double r)
 {
     if (strcmp(role, "ground") == 0) {
-        cairo_rectangle(cr, x - r, y - r, 2 * r, 2 * r);
-        cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
-        cairo_fill(cr);
-    } else if (strcmp(role, "potential") == 0 || strcmp(role, "current") == 0 ||
-               strcmp(role, "input") == 0 || strcmp(role, "source") == 0) {
-        cairo_move_to(cr, x, y - 1.3 * r);
-        cairo_line_to(cr, x + 1.2 * r, y + 0.8 * r);
-        cairo_line_to(cr, x - 1.2 * r, y + 0.8 * r);
-        cairo_close_path(cr);
-        cairo_set_source_rgb(cr, 0.85, 0.15, 0.1);
-        cairo_fill(cr);
+        cv_rect(c, x - r, y - r, 2 * r, 2 * r, true, (plnet_rgb){0.1, 0.1, 0.1}, 0, BLACK,
+                "ground");
+    } else if (is_source(role)) {
+        const double xy[6] = {x, y - 1.3 * r, x + 1.2 * r, y + 0.8 * r, x - 1.2 * r, y + 0.8 * r};
+        cv_polygon(c, xy, 3, true, RED, 0, BLACK, "source");
     } else if (strcmp(role, "output") == 0 || strcmp(role, "target") == 0) {
-        cairo_arc(cr, x, y, 1.1 * r, 0, TWO_PI);
-        cairo_set_source_rgb(cr, 0.05, 0.35, 0.85);
-        cairo_fill(cr);
-        cairo_arc(cr, x, y, 0.5 * r, 0, TWO_PI);
-        cairo_set_source_rgb(cr, 1, 1, 1);
-        cairo_fill(cr);
+        cv_circle(c, x, y, 1.1 * r, true, BLUE, 0, BLACK, "target");
+        cv_circle(c, x, y, 0.5 * r, true, WHITE, 0, BLACK, NULL);
+    } else if (strcmp(role, "pin") == 0) {
+        /* A support: a black wedge under the node. */
+        const double xy[6] = {x, y, x + 1.3 * r, y + 1.8 * r, x - 1.3 * r, y + 1.8 * r};
+        cv_polygon(c, xy, 3, true, BLACK, 0, BLACK, "pin");
+        cv_circle(c, x, y, 0.55 * r, true, WHITE, 0.8, BLACK, NULL);
+    } else if (strcmp(role, "force") == 0) {
+        const double xy[8] = {x, y - 1.3 * r, x + 1.3 * r, y, x, y + 1.3 * r, x - 1.3 * r, y};
+        cv_polygon(c, xy, 4, true, ORANGE, 0, BLACK, "force");
     } else {
-        cairo_arc(cr, x, y, 0.45 * r, 0, TWO_PI);
-        cairo_set_source_rgb(cr, 0.45, 0.45, 0.45);
-        cairo_fill(cr);
+        cv_circle(c, x, y, 0.45 * r, true, GREY, 0, BLACK, "node");
     }
-}
-
-static void label(cairo_t *cr, double x, double y, double size, const char *text)
-{
-    cairo_set_source_rgb(cr, 0, 0, 0);
-    cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
-    cairo_set_font_size(cr, size);
-    cairo_move_to(cr, x, y);
-    cairo_show_text(cr, text);
 }
 
 /* ------------------------------------------------------------------ elements (SPEC 1.3) */
 
 /* Line style of an element kind (pln_element_kind): resistors solid, diodes dashed, ideal
  * diodes dotted, transistors dash-dot, tables long-dash-dot-dot. */
-static void kind_dash(cairo_t *cr, int kind)
+static int kind_dash(int kind)
 {
-    static const double diode[] = {6.0, 3.0}, ideal[] = {1.5, 2.5}, nmos[] = {7.0, 2.5, 1.5, 2.5},
-                        table[] = {9.0, 2.5, 1.5, 2.5, 1.5, 2.5};
     switch (kind) {
     case PLN_ELEM_DIODE:
-        cairo_set_dash(cr, diode, 2, 0.0);
-        break;
+        return CV_DASHED;
     case PLN_ELEM_IDEAL_DIODE:
-        cairo_set_dash(cr, ideal, 2, 0.0);
-        break;
+        return CV_DOTTED;
     case PLN_ELEM_NMOS:
-        cairo_set_dash(cr, nmos, 4, 0.0);
-        break;
+        return CV_DASHDOT;
     case PLN_ELEM_TABLE:
-        cairo_set_dash(cr, table, 6, 0.0);
-        break;
+        return CV_DASHDOTDOT;
     default:
-        cairo_set_dash(cr, NULL, 0, 0.0);
-        break;
+        return CV_SOLID;
     }
 }
 
 /* Fill of an operating region's marker (pln_region; -1: unknown, white). Distinct from the
  * role marks' colours; Okabe-Ito hues where possible. */
-static void region_rgb(int region, double rgb[3])
+static plnet_rgb region_rgb(int region)
 {
     static const double c[PLN_REGION_COUNT][3] = {
         {1.00, 1.00, 1.00}, /* linear (not drawn) */
@@ -133,47 +154,31 @@ static void region_rgb(int region, double rgb[3])
         {0.94, 0.89, 0.26}, /* table: yellow */
         {0.34, 0.71, 0.91}  /* extrapolated: sky blue */
     };
-    const bool known = region >= 0 && region < PLN_REGION_COUNT;
-    for (int k = 0; k < 3; k++) {
-        rgb[k] = known ? c[region][k] : 1.0;
+    if (region >= 0 && region < PLN_REGION_COUNT) {
+        return (plnet_rgb){c[region][0], c[region][1], c[region][2]};
     }
+    return WHITE;
 }
 
 /* The marker of an element at (x, y), pointing along (ux, uy) (tail -> head): a triangle
  * (the diode's anode -> cathode) with a bar for diodes, a square for transistors, a diamond
  * for tables; filled with its region's colour, outlined in black. */
-static void element_marker(cairo_t *cr, int kind, int region, double x, double y, double ux,
+static void element_marker(plnet_canvas *c, int kind, int region, double x, double y, double ux,
                            double uy, double r)
 {
     const double vx = -uy, vy = ux; /* across the edge */
-    cairo_set_dash(cr, NULL, 0, 0.0);
-    cairo_new_path(cr);
+    const plnet_rgb fill = region_rgb(region);
     if (kind == PLN_ELEM_DIODE || kind == PLN_ELEM_IDEAL_DIODE) {
-        cairo_move_to(cr, x + r * ux, y + r * uy);
-        cairo_line_to(cr, x - r * ux + r * vx, y - r * uy + r * vy);
-        cairo_line_to(cr, x - r * ux - r * vx, y - r * uy - r * vy);
-        cairo_close_path(cr);
+        const double xy[6] = {x + r * ux,          y + r * uy,          x - r * ux + r * vx,
+                              y - r * uy + r * vy, x - r * ux - r * vx, y - r * uy - r * vy};
+        cv_polygon(c, xy, 3, true, fill, 0.8, BLACK, "element");
+        cv_line(c, x + r * ux + r * vx, y + r * uy + r * vy, x + r * ux - r * vx,
+                y + r * uy - r * vy, BLACK, 1.2, CV_SOLID, NULL); /* the cathode's bar */
     } else if (kind == PLN_ELEM_NMOS) {
-        cairo_rectangle(cr, x - 0.8 * r, y - 0.8 * r, 1.6 * r, 1.6 * r);
+        cv_rect(c, x - 0.8 * r, y - 0.8 * r, 1.6 * r, 1.6 * r, true, fill, 0.8, BLACK, "element");
     } else {
-        cairo_move_to(cr, x, y - r);
-        cairo_line_to(cr, x + r, y);
-        cairo_line_to(cr, x, y + r);
-        cairo_line_to(cr, x - r, y);
-        cairo_close_path(cr);
-    }
-    double rgb[3];
-    region_rgb(region, rgb);
-    cairo_set_source_rgb(cr, rgb[0], rgb[1], rgb[2]);
-    cairo_fill_preserve(cr);
-    cairo_set_source_rgb(cr, 0, 0, 0);
-    cairo_set_line_width(cr, 0.8);
-    cairo_stroke(cr);
-    if (kind == PLN_ELEM_DIODE || kind == PLN_ELEM_IDEAL_DIODE) { /* the cathode's bar */
-        cairo_move_to(cr, x + r * ux + r * vx, y + r * uy + r * vy);
-        cairo_line_to(cr, x + r * ux - r * vx, y + r * uy - r * vy);
-        cairo_set_line_width(cr, 1.2);
-        cairo_stroke(cr);
+        const double xy[8] = {x, y - r, x + r, y, x, y + r, x - r, y};
+        cv_polygon(c, xy, 4, true, fill, 0.8, BLACK, "element");
     }
 }
 
@@ -190,8 +195,13 @@ static int edge_region(const double *regions, pln_idx e)
     return isfinite(v) && v >= 0 && v < PLN_REGION_COUNT ? (int)v : -1;
 }
 
-int plnet_draw_network(const pln_graph *g, bool log_scale, const char *title, const char *path,
-                       FILE *err)
+static double fig_size(double given, double dflt)
+{
+    return given > 0 ? given : dflt;
+}
+
+int plnet_draw_network(const pln_graph *g, bool log_scale, const char *edge_attr,
+                       const char *title, const plnet_figure *fig, const char *path, FILE *err)
 {
     pln_idx n = pln_graph_n_nodes(g);
     pln_idx m = pln_graph_n_edges(g);
@@ -201,7 +211,18 @@ int plnet_draw_network(const pln_graph *g, bool log_scale, const char *title, co
         fprintf(err, "plnet: draw: the graph has no node positions\n");
         return 1;
     }
-    double *v = edge_values(g);
+    double *v = NULL;
+    const char *qname = NULL;
+    int rc = edge_values(g, edge_attr, &v, &qname, err);
+    if (rc != 0) {
+        return rc;
+    }
+    double *px = malloc((size_t)(n > 0 ? n : 1) * 2 * sizeof *px);
+    if (px == NULL) {
+        free(v);
+        fprintf(err, "plnet: out of memory\n");
+        return 1;
+    }
     /* Nonlinear elements (the "element" edge attribute: plnet solve's and plnet train's
      * network.graphml, a netlist, a GraphML file) and their regions (plnet solve's) */
     const double *kinds = pln_graph_edge_attr(g, "element");
@@ -219,24 +240,24 @@ int plnet_draw_network(const pln_graph *g, bool log_scale, const char *title, co
         }
     }
     const bool elements = n_kinds > 1 || !kind_seen[PLN_ELEM_RESISTOR];
-    /* the legend of kinds and regions below the roles' (which ends at y = 524) */
-    const int H = elements ? (int)fmax(H0, 524 + 20 * (n_kinds + n_regions) + 16) : H0;
-    double *px = malloc((size_t)n * 2 * sizeof *px);
-    if (v == NULL || px == NULL) {
-        free(v);
-        free(px);
-        fprintf(err, "plnet: out of memory\n");
-        return 1;
-    }
+    /* the legend of kinds and regions below the roles' (which ends near y = 530) */
+    const double W = fig_size(fig->width, 760);
+    const double H = fig_size(fig->height,
+                              elements ? fmax(600.0, 530 + 20 * (n_kinds + n_regions) + 16) : 600);
+    /* The layout square left, the colour bar and legend in the 200 units right of it. */
+    const double top = 40, side = fmax(50.0, fmin(W - 200.0, H - top));
+    const double margin = 0.05 * side;
     /* The scale: log10 of the values (non-positive ones shown at the bottom), or linear. */
     double lo = INFINITY;
     double hi = -INFINITY;
+    int nonpos = 0;
     for (pln_idx e = 0; e < m; e++) {
         if (edge_kind(kinds, e) != PLN_ELEM_RESISTOR) {
             v[e] = NAN; /* an element is no conductance: drawn grey, by its line and marker */
             continue;
         }
         if (log_scale) {
+            nonpos += !(v[e] > 0);
             v[e] = v[e] > 0 ? log10(v[e]) : NAN;
         }
         if (isfinite(v[e])) {
@@ -248,7 +269,7 @@ int plnet_draw_network(const pln_graph *g, bool log_scale, const char *title, co
         lo = 0.0;
         hi = 1.0;
     }
-    /* Fit the positions into the plot square, y up, keeping the aspect ratio. */
+    /* Fit the positions into the square, y up, keeping the aspect ratio. */
     double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
     for (pln_idx i = 0; i < n; i++) {
         x0 = fmin(x0, pos[i * dim]);
@@ -257,48 +278,56 @@ int plnet_draw_network(const pln_graph *g, bool log_scale, const char *title, co
         y1 = fmax(y1, pos[i * dim + 1]);
     }
     double span = fmax(fmax(x1 - x0, y1 - y0), 1e-300);
-    double scale = (PLOT - 2.0 * MARGIN) / span;
+    double scale = (side - 2.0 * margin) / span;
     for (pln_idx i = 0; i < n; i++) {
         double cx = (x1 - x0) * scale / 2, cy = (y1 - y0) * scale / 2;
-        px[2 * i] = PLOT / 2.0 - cx + (pos[i * dim] - x0) * scale;
-        px[2 * i + 1] = 40 + (PLOT - 40) / 2.0 + cy - (pos[i * dim + 1] - y0) * scale;
+        px[2 * i] = side / 2.0 - cx + (pos[i * dim] - x0) * scale;
+        px[2 * i + 1] = top + side / 2.0 + cy - (pos[i * dim + 1] - y0) * scale;
     }
-    double node_r = fmin(6.0, fmax(1.5, 120.0 / sqrt((double)n)));
+    double node_r = fmin(6.0, fmax(1.5, 120.0 / sqrt((double)(n > 0 ? n : 1)))) * side / 560.0;
+    double wscale = side / 560.0;
 
-    plnet_outfile f;
-    if (plnet_outfile_open(&f, path, err) != 0) {
+    plnet_canvas *c = plnet_canvas_open(fig->format, W, H, path, err);
+    if (c == NULL) {
         free(v);
         free(px);
         return 1;
     }
-    cairo_surface_t *s = cairo_svg_surface_create_for_stream(write_fp, f.fp, W, H);
-    cairo_t *cr = cairo_create(s);
-    cairo_set_source_rgb(cr, 1, 1, 1);
-    cairo_paint(cr);
-
-    /* Edges: one stroke each, in one group, so they can be told apart from the marks. */
-    cairo_push_group(cr);
-    cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+    /* Springs with a role: a wide casing under the edge. */
+    const double *src = pln_graph_edge_attr(g, "source");
+    const double *tgt = pln_graph_edge_attr(g, "target");
+    bool any_src = false, any_tgt = false;
+    cv_group(c, "edge-roles", NULL);
     for (pln_idx e = 0; e < m; e++) {
-        const int kind = edge_kind(kinds, e);
-        double t = isfinite(v[e]) ? (hi > lo ? (v[e] - lo) / (hi - lo) : 0.5) : 0.0;
-        double rgb[3] = {0.35, 0.35, 0.35};
-        if (kind == PLN_ELEM_RESISTOR) {
-            viridis(t, rgb);
+        bool s = src != NULL && src[e] != 0.0, t = tgt != NULL && tgt[e] != 0.0;
+        if (!s && !t) {
+            continue;
         }
+        any_src |= s;
+        any_tgt |= t;
+        pln_idx a = pln_graph_tails(g)[e], b = pln_graph_heads(g)[e];
+        cv_line(c, px[2 * a], px[2 * a + 1], px[2 * b], px[2 * b + 1], s ? RED : BLUE,
+                8.0 * wscale, CV_SOLID, s ? "source" : "target");
+    }
+    cv_group_end(c);
+    /* Edges: one stroke each, in one group. */
+    cv_group(c, "edges", NULL);
+    for (pln_idx e = 0; e < m; e++) {
+        double t = isfinite(v[e]) ? (hi > lo ? (v[e] - lo) / (hi - lo) : 0.5) : 0.0;
         pln_idx a = pln_graph_tails(g)[e];
         pln_idx b = pln_graph_heads(g)[e];
-        cairo_move_to(cr, px[2 * a], px[2 * a + 1]);
-        cairo_line_to(cr, px[2 * b], px[2 * b + 1]);
-        cairo_set_source_rgb(cr, rgb[0], rgb[1], rgb[2]);
-        cairo_set_line_width(cr, kind == PLN_ELEM_RESISTOR ? 0.6 + 3.4 * t : 1.4);
-        kind_dash(cr, kind);
-        cairo_stroke(cr);
+        const int kind = edge_kind(kinds, e);
+        if (kind == PLN_ELEM_RESISTOR) {
+            cv_line(c, px[2 * a], px[2 * a + 1], px[2 * b], px[2 * b + 1], viridis(t),
+                    (0.6 + 3.4 * t) * wscale, CV_SOLID, "edge");
+        } else {
+            cv_line(c, px[2 * a], px[2 * a + 1], px[2 * b], px[2 * b + 1],
+                    (plnet_rgb){0.35, 0.35, 0.35}, 1.4, kind_dash(kind), "edge");
+        }
     }
-    cairo_set_dash(cr, NULL, 0, 0.0);
-    cairo_pop_group_to_source(cr);
-    cairo_paint(cr);
+    cv_group_end(c);
     /* each element's marker at its edge's middle, filled by its region */
+    cv_group(c, "elements", NULL);
     for (pln_idx e = 0; e < m && elements; e++) {
         const int kind = edge_kind(kinds, e);
         if (kind == PLN_ELEM_RESISTOR) {
@@ -310,80 +339,106 @@ int plnet_draw_network(const pln_graph *g, bool log_scale, const char *title, co
         double len = hypot(dx, dy);
         dx = len > 0 ? dx / len : 1.0;
         dy = len > 0 ? dy / len : 0.0;
-        element_marker(cr, kind, edge_region(regions, e), 0.5 * (px[2 * a] + px[2 * b]),
+        element_marker(c, kind, edge_region(regions, e), 0.5 * (px[2 * a] + px[2 * b]),
                        0.5 * (px[2 * a + 1] + px[2 * b + 1]), dx, dy,
                        fmax(2.5, fmin(6.0, 0.18 * len)));
     }
+    cv_group_end(c);
 
     const char *const *role = pln_graph_node_label(g, "role");
+    bool present[6] = {false}; /* ground, source, target, pin, force, node */
+    cv_group(c, "nodes", NULL);
     for (pln_idx i = 0; i < n; i++) {
-        mark(cr, role != NULL ? role[i] : "", px[2 * i], px[2 * i + 1], node_r);
+        const char *r = role != NULL ? role[i] : "";
+        mark(c, r, px[2 * i], px[2 * i + 1], node_r);
+        int k = strcmp(r, "ground") == 0                                ? 0
+                : is_source(r)                                          ? 1
+                : strcmp(r, "output") == 0 || strcmp(r, "target") == 0 ? 2
+                : strcmp(r, "pin") == 0                                 ? 3
+                : strcmp(r, "force") == 0                               ? 4
+                                                                        : 5;
+        present[k] = true;
     }
+    cv_group_end(c);
 
     /* Title, colour bar (value at bottom, middle, top) and legend, right of the plot. */
-    label(cr, 14, 24, 14, title != NULL ? title : "network");
-    double bx = PLOT + 30, by = 70, bw = 18, bh = 300;
+    cv_text(c, 14, 24, 14, CV_START, 0, title != NULL ? title : "network");
+    double bx = side + 30, by = top + 30, bw = 18, bh = fmin(300.0, 0.5 * (H - top));
+    cv_group(c, "colorbar", NULL);
     for (int k = 0; k < 100; k++) {
-        double rgb[3];
-        viridis((k + 0.5) / 100.0, rgb);
-        cairo_rectangle(cr, bx, by + bh - (k + 1) * bh / 100.0, bw, bh / 100.0 + 0.5);
-        cairo_set_source_rgb(cr, rgb[0], rgb[1], rgb[2]);
-        cairo_fill(cr);
+        cv_rect(c, bx, by + bh - (k + 1) * bh / 100.0, bw, bh / 100.0 + 0.5, true,
+                viridis((k + 0.5) / 100.0), 0, BLACK, NULL);
     }
-    label(cr, bx - 10, by - 14, 11, log_scale ? "conductance (S, log)" : "conductance (S)");
+    cv_rect(c, bx, by, bw, bh, false, WHITE, 0.6, BLACK, NULL);
+    char cap[160];
+    const char *unit = qname != NULL ? plnet_quantity_unit(qname) : NULL;
+    if (qname == NULL) {
+        snprintf(cap, sizeof cap, "(no edge values)");
+    } else {
+        snprintf(cap, sizeof cap, "%s%s%s%s%s", qname, unit != NULL ? " (" : "",
+                 unit != NULL ? unit : "", unit != NULL ? ")" : "", log_scale ? ", log scale" : "");
+    }
+    cv_text(c, bx - 10, by - 14, 11, CV_START, 0, cap);
     for (int k = 0; k <= 2; k++) {
         double val = lo + (hi - lo) * k / 2.0;
         char text[64];
         snprintf(text, sizeof text, "%.3g", log_scale ? pow(10.0, val) : val);
-        label(cr, bx + bw + 6, by + bh - k * bh / 2.0 + 4, 10, text);
+        cv_line(c, bx + bw, by + bh - k * bh / 2.0, bx + bw + 4, by + bh - k * bh / 2.0, BLACK,
+                0.6, CV_SOLID, NULL);
+        cv_text(c, bx + bw + 7, by + bh - k * bh / 2.0 + 4, 10, CV_START, 0, text);
     }
-    double ly = by + bh + 50;
-    static const char *const roles[] = {"ground", "input", "output", ""};
-    static const char *const names[] = {"ground", "source", "target", "node"};
-    for (int k = 0; k < 4; k++) {
-        mark(cr, roles[k], bx + 6, ly + 22 * k, 6);
-        label(cr, bx + 20, ly + 22 * k + 4, 11, names[k]);
+    if (nonpos > 0) {
+        char note[64];
+        snprintf(note, sizeof note, "%d edges <= 0: at the bottom", nonpos);
+        cv_text(c, bx - 10, by + bh + 18, 10, CV_START, 0, note);
+    }
+    cv_group_end(c);
+    double ly = by + bh + 40;
+    static const char *const roles[] = {"ground", "input", "output", "pin", "force", ""};
+    static const char *const names[] = {"ground", "source", "target", "pin", "force", "node"};
+    cv_group(c, "legend", NULL);
+    for (int k = 0; k < 6; k++) {
+        if (!present[k]) {
+            continue;
+        }
+        mark(c, roles[k], bx + 6, ly, 6);
+        cv_text(c, bx + 20, ly + 4, 11, CV_START, 0, names[k]);
+        ly += 22;
+    }
+    for (int k = 0; k < 2; k++) {
+        if (!(k == 0 ? any_src : any_tgt)) {
+            continue;
+        }
+        cv_line(c, bx, ly, bx + 14, ly, k == 0 ? RED : BLUE, 6, CV_SOLID, NULL);
+        cv_text(c, bx + 20, ly + 4, 11, CV_START, 0, k == 0 ? "source edge" : "target edge");
+        ly += 22;
     }
     /* the kinds present (line and marker) and the regions present (marker colours) */
-    double ey = ly + 22 * 4 + 16;
+    double ey = ly + 16;
     for (int k = 0; k < PLN_ELEM_N_KINDS && elements; k++) {
         if (!kind_seen[k]) {
             continue;
         }
-        cairo_move_to(cr, bx - 8, ey);
-        cairo_line_to(cr, bx + 16, ey);
-        if (k == PLN_ELEM_RESISTOR) {
-            cairo_set_source_rgb(cr, 0.128, 0.567, 0.551);
-        } else {
-            cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
-        }
-        cairo_set_line_width(cr, 1.4);
-        kind_dash(cr, k);
-        cairo_stroke(cr);
+        cv_line(c, bx - 8, ey, bx + 16, ey,
+                k == PLN_ELEM_RESISTOR ? (plnet_rgb){0.128, 0.567, 0.551}
+                                       : (plnet_rgb){0.35, 0.35, 0.35},
+                1.4, kind_dash(k), NULL);
         if (k != PLN_ELEM_RESISTOR) {
-            element_marker(cr, k, -1, bx + 4, ey, 1.0, 0.0, 4.5);
+            element_marker(c, k, -1, bx + 4, ey, 1.0, 0.0, 4.5);
         }
-        label(cr, bx + 20, ey + 4, 11, pln_element_kind_name((pln_element_kind)k));
+        cv_text(c, bx + 20, ey + 4, 11, CV_START, 0, pln_element_kind_name((pln_element_kind)k));
         ey += 20;
     }
     for (int r = 0; r < PLN_REGION_COUNT && elements; r++) {
         if (!region_seen[r]) {
             continue;
         }
-        element_marker(cr, PLN_ELEM_TABLE, r, bx + 4, ey, 1.0, 0.0, 5.0);
-        label(cr, bx + 20, ey + 4, 11, pln_region_name((pln_region)r));
+        element_marker(c, PLN_ELEM_TABLE, r, bx + 4, ey, 1.0, 0.0, 5.0);
+        cv_text(c, bx + 20, ey + 4, 11, CV_START, 0, pln_region_name((pln_region)r));
         ey += 20;
     }
-    cairo_destroy(cr);
-    cairo_surface_finish(s);
-    cairo_status_t cs = cairo_surface_status(s);
-    cairo_surface_destroy(s);
+    cv_group_end(c);
     free(v);
     free(px);
-    if (cs != CAIRO_STATUS_SUCCESS) {
-        plnet_outfile_abort(&f);
-        fprintf(err, "plnet: draw: %s: %s\n", path, cairo_status_to_string(cs));
-        return 1;
-    }
-    return plnet_outfile_commit(&f, err);
+    return plnet_canvas_close(c, err);
 }

@@ -1,14 +1,11 @@
-/* plot.c — `plnet draw`'s curves: a run's metrics.csv (loss and errors, ledger terms) against step on log y axes, as SVG through cairo. */
+/* plot.c — `plnet draw`'s curves: a run's metrics.csv (loss and errors, ledger terms) against step on log y axes with units, zeros on a zero line, coinciding curves told apart; SVG, PDF or PNG through canvas.c. */
 #include "draw.h"
-#include "outfile.h"
 
-#include <cairo-svg.h>
-#include <cairo.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum { MAX_COLS = 64, PW = 720, PH = 300 };
+enum { MAX_COLS = 64 };
 
 typedef struct table {
     int n_cols;
@@ -110,50 +107,113 @@ static bool has_any(const char *name, const char *const *words)
     return false;
 }
 
-static cairo_status_t write_fp(void *closure, const unsigned char *data, unsigned int length)
+typedef struct plot_units {
+    const char *loss;  /* the loss's unit, e.g. "V²" */
+    const char *error; /* the errors' unit: the loss's, or "1" for classification */
+} plot_units;
+
+/* The unit of a metrics column, or NULL. */
+static const char *column_unit(const char *name, const plot_units *u)
 {
-    FILE *fp = closure;
-    return fwrite(data, 1, length, fp) == length ? CAIRO_STATUS_SUCCESS
-                                                  : CAIRO_STATUS_WRITE_ERROR;
+    size_t len = strlen(name);
+    if (len > 3 && strcmp(name + len - 3, "_kT") == 0) {
+        return "kT"; /* a ledger term in units of kT */
+    }
+    if (strstr(name, "accuracy") != NULL || strstr(name, "efficiency") != NULL) {
+        return "1";
+    }
+    if (strstr(name, "loss") != NULL) {
+        return u->loss;
+    }
+    if (strstr(name, "error") != NULL) {
+        return u->error;
+    }
+    if (strstr(name, "bits") != NULL) {
+        return "bit";
+    }
+    if (strstr(name, "power") != NULL) {
+        return "W";
+    }
+    if (strstr(name, "joule") != NULL || strstr(name, "landauer") != NULL ||
+        strstr(name, "memory") != NULL || strstr(name, "energy") != NULL) {
+        return "J";
+    }
+    if (strcmp(name, "time") == 0) {
+        return "time units";
+    }
+    return NULL;
 }
 
-static void text(cairo_t *cr, double x, double y, double size, const char *s)
+/* Ten distinct colours (matplotlib's tab10). */
+static plnet_rgb color_of(int k)
 {
-    cairo_set_source_rgb(cr, 0, 0, 0);
-    cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
-    cairo_set_font_size(cr, size);
-    cairo_move_to(cr, x, y);
-    cairo_show_text(cr, s);
-}
-
-/* One panel at vertical offset top: columns `use` against column xc, y on log10 axes. */
-static void panel(cairo_t *cr, const table *t, int xc, const bool *use, double top,
-                  const char *title)
-{
-    /* Ten distinct colours (matplotlib's tab10), so a panel of up to ten curves never
-     * repeats one; cumulated columns (`*_total`) are dashed besides. */
     static const double colors[10][3] = {
         {0.12, 0.47, 0.71}, {1.00, 0.50, 0.05}, {0.17, 0.63, 0.17}, {0.84, 0.15, 0.16},
         {0.58, 0.40, 0.74}, {0.55, 0.34, 0.29}, {0.89, 0.47, 0.76}, {0.50, 0.50, 0.50},
         {0.74, 0.74, 0.13}, {0.09, 0.75, 0.81}};
-    double L = 70, R = PW - 170, T = top + 30, B = top + PH - 40;
+    return (plnet_rgb){colors[k % 10][0], colors[k % 10][1], colors[k % 10][2]};
+}
+
+static const plnet_rgb BLACK = {0, 0, 0}, WHITE = {1, 1, 1}, GRID = {0.88, 0.88, 0.88};
+
+/* Marker k (circle, square, triangle, diamond) at (x, y), hollow in colour col. */
+static void marker(plnet_canvas *c, int k, double x, double y, plnet_rgb col)
+{
+    const double r = 3.2;
+    switch (k % 4) {
+    case 0:
+        cv_circle(c, x, y, r, true, WHITE, 1.2, col, "marker");
+        break;
+    case 1:
+        cv_rect(c, x - r, y - r, 2 * r, 2 * r, true, WHITE, 1.2, col, "marker");
+        break;
+    case 2: {
+        const double xy[6] = {x, y - 1.2 * r, x + 1.1 * r, y + 0.8 * r, x - 1.1 * r, y + 0.8 * r};
+        cv_polygon(c, xy, 3, true, WHITE, 1.2, col, "marker");
+        break;
+    }
+    default: {
+        const double xy[8] = {x, y - 1.3 * r, x + 1.3 * r, y, x, y + 1.3 * r, x - 1.3 * r, y};
+        cv_polygon(c, xy, 4, true, WHITE, 1.2, col, "marker");
+    }
+    }
+}
+
+/* One panel at vertical offset top, h high and w wide: columns `use` against column xc, y on
+ * log10 axes with a zero line below the decades when a column holds zeros. */
+static int panel(plnet_canvas *c, const table *t, int xc, const bool *use, double top,
+                 double w, double h, const char *title, const char *ylabel, const plot_units *u)
+{
+    double L = 86, R = w - 200, T = top + 34, B = top + h - 52;
     double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
+    bool zeros = false;
     for (size_t r = 0; r < t->n_rows; r++) {
         double x = t->v[r * (size_t)t->n_cols + (size_t)xc];
-        for (int c = 0; c < t->n_cols; c++) {
-            double y = t->v[r * (size_t)t->n_cols + (size_t)c];
-            if (use[c] && isfinite(x) && y > 0 && isfinite(y)) {
-                x0 = fmin(x0, x);
-                x1 = fmax(x1, x);
+        for (int col = 0; col < t->n_cols; col++) {
+            double y = t->v[r * (size_t)t->n_cols + (size_t)col];
+            if (!use[col] || !isfinite(x) || !isfinite(y) || y < 0) {
+                continue;
+            }
+            x0 = fmin(x0, x);
+            x1 = fmax(x1, x);
+            if (y > 0) {
                 y0 = fmin(y0, log10(y));
                 y1 = fmax(y1, log10(y));
+            } else {
+                zeros = true;
             }
         }
     }
-    text(cr, L, top + 18, 13, title);
+    cv_group(c, NULL, "panel");
+    cv_text(c, L, top + 20, 13, CV_START, 0, title);
     if (!(x0 <= x1)) {
-        text(cr, L + 10, (T + B) / 2, 11, "(no positive values)");
-        return;
+        cv_text(c, L + 10, (T + B) / 2, 11, CV_START, 0, "(no values >= 0)");
+        cv_group_end(c);
+        return 0;
+    }
+    if (!(y0 <= y1)) { /* only zeros */
+        y0 = 0;
+        y1 = 1;
     }
     if (x1 == x0) {
         x1 = x0 + 1;
@@ -163,18 +223,26 @@ static void panel(cairo_t *cr, const table *t, int xc, const bool *use, double t
     if (y1 == y0) {
         y1 = y0 + 1;
     }
-    /* Axes, decade ticks and grid. */
-    cairo_set_line_width(cr, 1);
+    /* The log axis runs from Bl up to T; zeros sit on the line B below a break. */
+    const double Bl = zeros ? B - 22 : B;
+    /* Grid and decade ticks. */
     int step = (int)ceil((y1 - y0) / 8.0);
     for (double d = y0; d <= y1 + 1e-9; d += step) {
-        double y = B - (d - y0) / (y1 - y0) * (B - T);
-        cairo_set_source_rgb(cr, 0.88, 0.88, 0.88);
-        cairo_move_to(cr, L, y);
-        cairo_line_to(cr, R, y);
-        cairo_stroke(cr);
+        double y = Bl - (d - y0) / (y1 - y0) * (Bl - T);
+        cv_line(c, L, y, R, y, GRID, 0.8, CV_SOLID, NULL);
+        cv_line(c, L - 4, y, L, y, BLACK, 1, CV_SOLID, NULL);
         char s[32];
         snprintf(s, sizeof s, "1e%d", (int)d);
-        text(cr, L - 40, y + 4, 10, s);
+        cv_text(c, L - 7, y + 4, 10, CV_END, 0, s);
+    }
+    if (zeros) {
+        cv_line(c, L, B, R, B, GRID, 0.8, CV_SOLID, NULL);
+        cv_line(c, L - 4, B, L, B, BLACK, 1, CV_SOLID, NULL);
+        cv_text(c, L - 7, B + 4, 10, CV_END, 0, "0");
+        /* The axis break between the zero line and the lowest decade. */
+        double ym = (B + Bl) / 2;
+        cv_line(c, L - 5, ym + 1, L + 5, ym - 3, BLACK, 1, CV_SOLID, "axis-break");
+        cv_line(c, L - 5, ym + 5, L + 5, ym + 1, BLACK, 1, CV_SOLID, "axis-break");
     }
     /* Step ticks at round values: 1, 2 or 5 times a power of ten, about five of them. */
     double raw = (x1 - x0) / 5.0;
@@ -183,53 +251,78 @@ static void panel(cairo_t *cr, const table *t, int xc, const bool *use, double t
     for (double xv = ceil(x0 / tick) * tick; xv <= x1 + 1e-9 * tick; xv += tick) {
         char s[32];
         snprintf(s, sizeof s, "%.6g", xv);
-        text(cr, L + (xv - x0) / (x1 - x0) * (R - L) - 10, B + 16, 10, s);
+        double sx = L + (xv - x0) / (x1 - x0) * (R - L);
+        cv_line(c, sx, B, sx, B + 4, BLACK, 1, CV_SOLID, NULL);
+        cv_text(c, sx, B + 16, 10, CV_MIDDLE, 0, s);
     }
-    cairo_set_source_rgb(cr, 0, 0, 0);
-    cairo_rectangle(cr, L, T, R - L, B - T);
-    cairo_stroke(cr);
-    text(cr, (L + R) / 2 - 10, B + 32, 11, t->name[xc]);
+    cv_rect(c, L, T, R - L, B - T, false, WHITE, 1, BLACK, "frame");
+    char xl[128];
+    snprintf(xl, sizeof xl, "%s%s", t->name[xc],
+             strcmp(t->name[xc], "step") == 0 ? " (learning steps)" : "");
+    cv_text(c, (L + R) / 2, B + 36, 12, CV_MIDDLE, 0, xl);
+    cv_text(c, L - 52, (T + B) / 2, 12, CV_MIDDLE, 90, ylabel);
+    /* The curves: each its own width (widest first, so a curve drawn over an equal one leaves
+     * it a visible edge), dash and hollow markers at staggered rows. */
+    int ncurves = 0;
+    for (int col = 0; col < t->n_cols; col++) {
+        ncurves += use[col];
+    }
+    size_t stride = t->n_rows / 8 > 0 ? t->n_rows / 8 : 1;
+    double *xy = malloc(t->n_rows * 2 * sizeof *xy + sizeof *xy);
+    if (xy == NULL) {
+        cv_group_end(c);
+        return 1;
+    }
     int k = 0;
-    for (int c = 0; c < t->n_cols; c++) {
-        if (!use[c]) {
+    for (int col = 0; col < t->n_cols; col++) {
+        if (!use[col]) {
             continue;
         }
-        const double *col = colors[k % 10];
-        cairo_set_source_rgb(cr, col[0], col[1], col[2]);
-        cairo_set_line_width(cr, 1.5);
-        size_t name_len = strlen(t->name[c]);
-        static const double dash[] = {5.0, 3.0};
-        bool total = name_len > 6 && strcmp(t->name[c] + name_len - 6, "_total") == 0;
-        cairo_set_dash(cr, dash, total ? 2 : 0, 0.0);
-        bool pen = false;
-        for (size_t r = 0; r < t->n_rows; r++) {
-            double x = t->v[r * (size_t)t->n_cols + (size_t)xc];
-            double y = t->v[r * (size_t)t->n_cols + (size_t)c];
-            if (!(isfinite(x) && y > 0 && isfinite(y))) {
-                pen = false; /* a gap where the value cannot be shown on a log axis */
+        plnet_rgb colr = color_of(k);
+        double width = fmax(1.0, 3.6 - 0.8 * k);
+        int dash = k % 4;
+        int np = 0;
+        /* A run of drawable points is one path; a negative or missing value ends it. */
+        for (size_t r = 0; r <= t->n_rows; r++) {
+            double x = r < t->n_rows ? t->v[r * (size_t)t->n_cols + (size_t)xc] : NAN;
+            double y = r < t->n_rows ? t->v[r * (size_t)t->n_cols + (size_t)col] : NAN;
+            if (isfinite(x) && isfinite(y) && y >= 0) {
+                xy[2 * np] = L + (x - x0) / (x1 - x0) * (R - L);
+                xy[2 * np + 1] = y > 0 ? Bl - (log10(y) - y0) / (y1 - y0) * (Bl - T) : B;
+                np++;
                 continue;
             }
-            double sx = L + (x - x0) / (x1 - x0) * (R - L);
-            double sy = B - (log10(y) - y0) / (y1 - y0) * (B - T);
-            if (pen) {
-                cairo_line_to(cr, sx, sy);
-            } else {
-                cairo_move_to(cr, sx, sy);
-            }
-            pen = true;
+            cv_polyline(c, xy, np, colr, width, dash, "curve");
+            np = 0;
         }
-        cairo_stroke(cr);
-        double ly = T + 10 + 18 * k;
-        cairo_move_to(cr, R + 12, ly);
-        cairo_line_to(cr, R + 36, ly);
-        cairo_stroke(cr);
-        cairo_set_dash(cr, dash, 0, 0.0);
-        text(cr, R + 42, ly + 4, 11, t->name[c]);
+        size_t offset = (size_t)k * stride / (size_t)(ncurves > 0 ? ncurves : 1);
+        for (size_t r = 0; r < t->n_rows; r++) {
+            double x = t->v[r * (size_t)t->n_cols + (size_t)xc];
+            double y = t->v[r * (size_t)t->n_cols + (size_t)col];
+            if ((r + stride - offset % stride) % stride != 0 || !isfinite(x) || !isfinite(y) ||
+                y < 0) {
+                continue;
+            }
+            marker(c, k, L + (x - x0) / (x1 - x0) * (R - L),
+                   y > 0 ? Bl - (log10(y) - y0) / (y1 - y0) * (Bl - T) : B, colr);
+        }
+        double ly = T + 10 + 20 * k;
+        cv_line(c, R + 12, ly, R + 44, ly, colr, width, dash, NULL);
+        marker(c, k, R + 28, ly, colr);
+        const char *unit = column_unit(t->name[col], u);
+        char name[160];
+        snprintf(name, sizeof name, "%s%s%s%s", t->name[col], unit != NULL ? " (" : "",
+                 unit != NULL ? unit : "", unit != NULL ? ")" : "");
+        cv_text(c, R + 50, ly + 4, 11, CV_START, 0, name);
         k++;
     }
+    free(xy);
+    cv_group_end(c);
+    return 0;
 }
 
-int plnet_plot_metrics(const char *csv_path, const char *path, FILE *err)
+int plnet_plot_metrics(const char *csv_path, const char *out_unit, const plnet_figure *fig,
+                       const char *path, FILE *err)
 {
     static const char *const loss_words[] = {"loss", "error", NULL};
     static const char *const ledger_words[] = {"joule", "bits", "landauer", "power", "energy",
@@ -249,10 +342,12 @@ int plnet_plot_metrics(const char *csv_path, const char *path, FILE *err)
     bool use_ledger[MAX_COLS] = {false};
     int n_loss = 0;
     int n_ledger = 0;
+    bool accuracy = false;
     for (int c = 0; c < t.n_cols; c++) {
         if (c == xc) {
             continue;
         }
+        accuracy |= strstr(t.name[c], "accuracy") != NULL;
         if (has_any(t.name[c], loss_words)) {
             use_loss[c] = true;
             n_loss++;
@@ -266,33 +361,37 @@ int plnet_plot_metrics(const char *csv_path, const char *path, FILE *err)
         table_free(&t);
         return 1;
     }
+    /* A classification's errors are fractions (1 - accuracy), its loss in output units. */
+    const char *lu = out_unit != NULL ? out_unit : "output units²";
+    plot_units u = {lu, accuracy ? "1" : lu};
+    char ylabel[160];
+    if (accuracy) {
+        snprintf(ylabel, sizeof ylabel, "loss (%s), errors (1)", lu);
+    } else {
+        snprintf(ylabel, sizeof ylabel, "loss and errors (%s)", lu);
+    }
     int panels = (n_loss > 0) + (n_ledger > 0);
-    plnet_outfile f;
-    if (plnet_outfile_open(&f, path, err) != 0) {
+    const double W = fig->width > 0 ? fig->width : 760;
+    const double H = fig->height > 0 ? fig->height : 320.0 * panels;
+    plnet_canvas *cv = plnet_canvas_open(fig->format, W, H, path, err);
+    if (cv == NULL) {
         table_free(&t);
         return 1;
     }
-    cairo_surface_t *s = cairo_svg_surface_create_for_stream(write_fp, f.fp, PW, PH * panels);
-    cairo_t *cr = cairo_create(s);
-    cairo_set_source_rgb(cr, 1, 1, 1);
-    cairo_paint(cr);
-    double top = 0;
+    double ph = H / panels, top = 0;
+    int rc = 0;
     if (n_loss > 0) {
-        panel(cr, &t, xc, use_loss, top, "loss and errors");
-        top += PH;
+        rc = panel(cv, &t, xc, use_loss, top, W, ph, "loss and errors", ylabel, &u);
+        top += ph;
     }
-    if (n_ledger > 0) {
-        panel(cr, &t, xc, use_ledger, top, "energy ledger");
+    if (rc == 0 && n_ledger > 0) {
+        rc = panel(cv, &t, xc, use_ledger, top, W, ph, "energy ledger",
+                   "energy ledger (units in the legend)", &u);
     }
-    cairo_destroy(cr);
-    cairo_surface_finish(s);
-    cairo_status_t cs = cairo_surface_status(s);
-    cairo_surface_destroy(s);
     table_free(&t);
-    if (cs != CAIRO_STATUS_SUCCESS) {
-        plnet_outfile_abort(&f);
-        fprintf(err, "plnet: draw: %s: %s\n", path, cairo_status_to_string(cs));
-        return 1;
+    if (rc != 0) {
+        fprintf(err, "plnet: out of memory\n");
     }
-    return plnet_outfile_commit(&f, err);
+    int crc = plnet_canvas_close(cv, err);
+    return rc != 0 ? rc : crc;
 }

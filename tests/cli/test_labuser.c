@@ -579,3 +579,217 @@ Test(labuser, spring_solve_and_run_name_pins_and_mark_source_and_target_edges)
     free(cfg);
     free(dir);
 }
+
+/* ------------------------------------------------------------------ drawings */
+
+/* Run check_figure.py KIND FILE [W H]; its output (the SVG's texts) in *texts. */
+static int check_figure(const char *dir, const char *kind, const char *file, const char *size,
+                        char **texts)
+{
+    const char *root = getenv("PLNET_SOURCE_ROOT");
+    cr_assert(root != NULL, "PLNET_SOURCE_ROOT is not set (run the tests through meson test)");
+    char *log = tc_fmt("%s/figure.log", dir);
+    char *cmd = tc_fmt("/usr/bin/python3 '%s/tests/cli/check_figure.py' %s '%s' %s > '%s' 2>&1",
+                       root, kind, file, size != NULL ? size : "", log);
+    int rc = system(cmd);
+    *texts = slurp(log);
+    free(cmd);
+    free(log);
+    return rc;
+}
+
+/* The stroke widths of the edge group's paths, in edge order (*n of them). */
+static double *svg_edge_widths(const char *path, size_t *n)
+{
+    char *text = slurp(path);
+    cr_assert(text != NULL);
+    char *g = strstr(text, "<g id=\"edges\">");
+    cr_assert(g != NULL, "%s: no edge group", path);
+    char *end = strstr(g, "</g>");
+    size_t cap = 64, k = 0;
+    double *w = malloc(cap * sizeof *w);
+    for (char *p = strstr(g, "stroke-width:"); p != NULL && p < end;
+         p = strstr(p + 1, "stroke-width:")) {
+        if (k == cap) {
+            cap *= 2;
+            w = realloc(w, cap * sizeof *w);
+        }
+        w[k++] = strtod(p + 13, NULL);
+    }
+    *n = k;
+    free(text);
+    return w;
+}
+
+static int count_of(const char *text, const char *needle)
+{
+    int c = 0;
+    for (const char *p = strstr(text, needle); p != NULL; p = strstr(p + 1, needle)) {
+        c++;
+    }
+    return c;
+}
+
+/* Edge widths grow with the quantity drawn (width = 0.6 + 3.4 t, t its place in the range). */
+static void widths_follow(const double *w, const double *v, size_t m, const char *what)
+{
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t e = 0; e < m; e++) {
+        lo = fmin(lo, v[e]);
+        hi = fmax(hi, v[e]);
+    }
+    cr_assert(hi > lo, "%s: every edge has the same value", what);
+    for (size_t e = 0; e < m; e++) {
+        double want = 0.6 + 3.4 * (v[e] - lo) / (hi - lo);
+        cr_assert(fabs(w[e] - want) < 0.01 + 1e-3 * want, "%s: edge %zu width %g, want %g", what,
+                  e, w[e], want);
+    }
+}
+
+/* A spring run is drawn by stiffness (N/m), not "conductance (S)" at 1 everywhere; pins,
+ * the source and the target springs are marked; a solve folder is drawn by strain or
+ * tension on request, and an absent quantity is refused naming those there are. */
+Test(labuser, spring_drawings_colour_by_spring_quantities_and_mark_pins_and_targets)
+{
+    char *dir = tc_dir("lab-draw-spring");
+    char *cfg = tc_write(dir, "s.yaml", spring_yaml);
+    char *sol = tc_fmt("%s/solve", dir);
+    char *run = tc_fmt("%s/run", dir);
+    char *err = NULL;
+    run_ok("solve", tc_run(NULL, &err, "solve", cfg, "-o", sol, NULL), err);
+    run_ok("train", tc_run(NULL, &err, "train", cfg, "-o", run, "--quiet", NULL), err);
+    run_ok("draw run", tc_run(NULL, &err, "draw", run, NULL), err);
+    char *svg = tc_fmt("%s/network.svg", run);
+    char *texts = NULL;
+    cr_assert_eq(check_figure(dir, "svg", svg, NULL, &texts), 0, "%s", texts);
+    cr_assert(strstr(texts, "stiffness (N/m)") != NULL, "colour bar: %s", texts);
+    cr_assert(strstr(texts, "conductance") == NULL, "%s", texts);
+    cr_assert(strstr(texts, "pin") != NULL && strstr(texts, "target edge") != NULL &&
+                  strstr(texts, "source edge") != NULL,
+              "legend: %s", texts);
+    free(texts);
+    char *pic = slurp(svg);
+    cr_assert_eq(count_of(pic, "class=\"pin\""), 3 + 1, "3 pins and the legend's");
+    cr_assert_eq(count_of(pic, "class=\"target\""), 2, "the 2 target springs");
+    cr_assert_eq(count_of(pic, "class=\"source\""), 1, "the source spring");
+    free(pic);
+    char *g = tc_fmt("%s/network.graphml", run);
+    size_t m = 0, nw = 0;
+    double *k = graphml_edge_values(g, "stiffness", &m);
+    double *w = svg_edge_widths(svg, &nw);
+    cr_assert_eq(nw, m);
+    widths_follow(w, k, m, "stiffness");
+    free(k);
+    free(w);
+    free(g);
+    free(svg);
+    /* The solve: strain, then tension. */
+    const char *attrs[2] = {"strain", "tension"};
+    const char *caps[2] = {"strain (1)", "tension (N)"};
+    for (int q = 0; q < 2; q++) {
+        char *pics = tc_fmt("%s/pics-%s", dir, attrs[q]);
+        run_ok("draw --edge-attr", tc_run(NULL, &err, "draw", sol, "--edge-attr", attrs[q], "-o",
+                                          pics, NULL), err);
+        svg = tc_fmt("%s/network.svg", pics);
+        cr_assert_eq(check_figure(dir, "svg", svg, NULL, &texts), 0, "%s", texts);
+        cr_assert(strstr(texts, caps[q]) != NULL, "colour bar: %s", texts);
+        free(texts);
+        g = tc_fmt("%s/network.graphml", sol);
+        double *v = graphml_edge_values(g, attrs[q], &m);
+        w = svg_edge_widths(svg, &nw);
+        cr_assert_eq(nw, m);
+        widths_follow(w, v, m, attrs[q]);
+        free(v);
+        free(w);
+        free(g);
+        free(svg);
+        free(pics);
+    }
+    int rc = tc_run(NULL, &err, "draw", run, "--edge-attr", "strain", NULL);
+    cr_assert_eq(rc, 2);
+    cr_assert(strstr(err, "stiffness") != NULL && strstr(err, "rest_length") != NULL, "%s", err);
+    free(err);
+    free(sol);
+    free(run);
+    free(cfg);
+    free(dir);
+}
+
+/* curves of a regression run: axes labelled with units, the ledger's zeros (step 0) drawn on
+ * a zero line, the loss and the train error (equal for a regression) both visible; sizes and
+ * formats: SVG and PNG of the given size, a PDF whose text is text in an embedded font. */
+Test(labuser, figures_have_units_zeros_distinct_curves_sizes_and_formats)
+{
+    char *dir = tc_dir("lab-figures");
+    char *run = train_reg(dir);
+    char *err = NULL;
+    run_ok("draw", tc_run(NULL, &err, "draw", run, "--width", "640", "--height", "500", NULL),
+           err);
+    char *svg = tc_fmt("%s/curves.svg", run);
+    char *texts = NULL;
+    cr_assert_eq(check_figure(dir, "svg", svg, "640 500", &texts), 0, "%s", texts);
+    cr_assert(strstr(texts, "loss and errors (V²)") != NULL, "y label: %s", texts);
+    cr_assert(strstr(texts, "step (learning steps)") != NULL, "x label: %s", texts);
+    cr_assert(strstr(texts, "joule_total (J)") != NULL && strstr(texts, "bits (bit)") != NULL,
+              "legend: %s", texts);
+    free(texts);
+    /* metrics.csv: 4 rows (steps 0, 100, 200, 300); the ledger starts at 0. Every curve runs
+     * through all 4 rows, zeros included: a path of 3 segments per column drawn. */
+    char *pic = slurp(svg);
+    cr_assert(count_of(pic, "class=\"axis-break\"") >= 2, "no zero line");
+    int full = 0;
+    for (char *p = strstr(pic, "class=\"curve\""); p != NULL; p = strstr(p + 1, "class=\"curve\"")) {
+        char *start = p;
+        while (start > pic && strncmp(start, "<path", 5) != 0) {
+            start--;
+        }
+        int segs = 0;
+        for (char *q = start; q < p; q++) {
+            segs += *q == 'L';
+        }
+        full += segs == 3;
+    }
+    /* One per loss or error column and per ledger term (joule, bits, landauer, power,
+     * energy: efficiency_total is none), as metrics.csv's header has them. */
+    char *mpath = tc_fmt("%s/metrics.csv", run);
+    char *header = slurp(mpath);
+    header[strcspn(header, "\n")] = '\0';
+    int want = 0;
+    for (char *tok = strtok(header, ","); tok != NULL; tok = strtok(NULL, ",")) {
+        static const char *const words[] = {"loss", "error", "joule", "bits", "landauer",
+                                            "power", "energy"};
+        bool drawn = false;
+        for (size_t w = 0; w < sizeof words / sizeof words[0]; w++) {
+            drawn |= strstr(tok, words[w]) != NULL;
+        }
+        want += drawn;
+    }
+    cr_assert(want >= 11);
+    cr_assert_eq(full, want, "%d curves through all 4 rows, metrics.csv has %d", full, want);
+    free(header);
+    free(mpath);
+    /* Coinciding curves: each has its own width and dash, so none hides another. */
+    cr_assert(strstr(pic, "stroke-width:3.6;") != NULL && strstr(pic, "stroke-width:2.8;") != NULL,
+              "curves of one width");
+    cr_assert(strstr(pic, "stroke-dasharray:6,3") != NULL);
+    free(pic);
+    free(svg);
+    /* The other formats. */
+    run_ok("draw pdf", tc_run(NULL, &err, "draw", run, "--format", "pdf", "--width", "400",
+                              "--height", "300", NULL), err);
+    run_ok("draw png", tc_run(NULL, &err, "draw", run, "--format", "png", "--width", "400",
+                              "--height", "300", NULL), err);
+    const char *files[4] = {"network.pdf", "curves.pdf", "network.png", "curves.png"};
+    for (int k = 0; k < 4; k++) {
+        char *f = tc_fmt("%s/%s", run, files[k]);
+        cr_assert_eq(check_figure(dir, k < 2 ? "pdf" : "png", f, "400 300", &texts), 0, "%s: %s",
+                     files[k], texts);
+        free(texts);
+        free(f);
+    }
+    int rc = tc_run(NULL, &err, "draw", run, "--format", "eps", NULL);
+    cr_assert_eq(rc, 2);
+    free(err);
+    free(run);
+    free(dir);
+}

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """check_elements_svg.py network.svg edges.csv — plnet draw's picture of a solved circuit shows
 what plnet solve's edges.csv says: in the edge group (one stroked path per edge, as
-check_svg.py checks) each element kind has its own dash pattern, as many paths with it as
+check_svg.py checks: <g id="edges">) each element kind has its own dash pattern, as many paths with it as
 edges.csv has edges of that kind; and each operating region's marker colour fills as many
 markers as edges.csv has elements in that region, plus one legend swatch for each region
 present. The patterns and colours are cli/draw.c's (kind_dash, region_rgb).
@@ -14,10 +14,20 @@ from collections import Counter
 NS = "{http://www.w3.org/2000/svg}"
 DASH = {"resistor": None, "diode": "6,3", "ideal_diode": "1.5,2.5", "nmos": "7,2.5,1.5,2.5",
         "table": "9,2.5,1.5,2.5,1.5,2.5"}
-FILL = {"forward": "rgb(84%,37%,0%)", "reverse": "rgb(80%,80%,80%)",
-        "cutoff": "rgb(20%,20%,20%)", "triode": "rgb(0%,62%,45%)",
-        "saturation": "rgb(80%,47%,65%)", "table": "rgb(94%,89%,26%)",
-        "extrapolated": "rgb(34%,71%,91%)"}
+FILL = {"forward": (0.84, 0.37, 0.00), "reverse": (0.80, 0.80, 0.80),
+        "cutoff": (0.20, 0.20, 0.20), "triode": (0.00, 0.62, 0.45),
+        "saturation": (0.80, 0.47, 0.65), "table": (0.94, 0.89, 0.26),
+        "extrapolated": (0.34, 0.71, 0.91)}
+
+
+def rgb(text):
+    """(r, g, b) in [0, 1] of 'rgb(r,g,b)' (0-255) or 'rgb(r%,g%,b%)', rounded to 2 places."""
+    if not text or not text.startswith("rgb("):
+        return None
+    parts = text[4:-1].split(",")
+    if parts[0].endswith("%"):
+        return tuple(round(float(p[:-1]) / 100, 2) for p in parts)
+    return tuple(round(int(p) / 255, 2) for p in parts)
 
 
 def fail(msg):
@@ -38,8 +48,7 @@ with open(edges, newline="") as f:
 kinds = Counter(r["element"] for r in rows)
 regions = Counter(r["region"] for r in rows if r["element"] != "resistor")
 root = ET.parse(svg).getroot()
-groups = [g for g in root.find(NS + "defs").findall(NS + "g")
-          if g.get("id", "").startswith("surface")]
+groups = [g for g in root.iter(NS + "g") if g.get("id") == "edges"]
 if len(groups) != 1:
     fail(f"{len(groups)} edge groups")
 paths = groups[0].findall(NS + "path")
@@ -50,7 +59,7 @@ for kind, dash in DASH.items():
     if dashes.get(dash, 0) != kinds.get(kind, 0):
         fail(f"{dashes.get(dash, 0)} edges drawn as {kind}s ({dash}), edges.csv has "
              f"{kinds.get(kind, 0)}")
-fills = Counter(style(p, "fill") for p in root.iter(NS + "path"))
+fills = Counter(rgb(style(p, "fill")) for p in root.iter(NS + "path"))
 for region, fill in FILL.items():
     want = regions.get(region, 0)
     want += 1 if want > 0 else 0  # the legend's swatch

@@ -12,8 +12,8 @@ static void expect_error(const char *tag, const char *yaml, int want_rc, const c
                          const char *needle2)
 {
     char *dir = tc_dir(tag);
-    tc_write(dir, "two.txt", "0 1\n1 2\n3 4\n");
-    tc_write(dir, "chain.txt", "0 1 1.0\n1 2 2.0\n2 3 1.0\n");
+    free(tc_write(dir, "two.txt", "0 1\n1 2\n3 4\n"));
+    free(tc_write(dir, "chain.txt", "0 1 1.0\n1 2 2.0\n2 3 1.0\n"));
     char *cfg = tc_write(dir, "exp.yaml", yaml);
     char *outdir = tc_fmt("%s/out", dir);
     char *err = NULL;
@@ -269,7 +269,7 @@ Test(config_errors, element_edge_lists_are_checked)
 Test(config_errors, bad_element_parameter_in_a_graph_file_names_the_edge)
 {
     char *dir = tc_dir("el-graphml");
-    tc_write(dir, "g.graphml",
+    char *gml = tc_write(dir, "g.graphml",
              "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
              "<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\">\n"
              "  <key id=\"el\" for=\"edge\" attr.name=\"element\" attr.type=\"double\"/>\n"
@@ -292,6 +292,7 @@ Test(config_errors, bad_element_parameter_in_a_graph_file_names_the_edge)
     free(err);
     free(outdir);
     free(cfg);
+    free(gml);
     free(dir);
 }
 

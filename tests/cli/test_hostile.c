@@ -7,6 +7,7 @@
 
 #include <criterion/criterion.h>
 #include <fcntl.h>
+#include <igraph.h>
 #include <math.h>
 #include <signal.h>
 #include <spawn.h>
@@ -536,5 +537,39 @@ Test(hostile, an_unused_default_value_does_not_block_a_graph_file_whose_edges_al
     free(cfg2);
     free(out);
     free(cfg);
+    free(dir);
+}
+
+Test(hostile, graphml_written_by_igraph_reads_its_weight_as_conductance)
+{
+    /* igraph's own writer (prefixed attribute keys: id "e_weight", attr.name "weight"; node
+     * ids n0..n3) on the path 0-1-2-3 with weights 1, 2, 4. */
+    char *dir = tc_dir("igraph-weight");
+    char *path = tc_fmt("%s/ig.graphml", dir);
+    igraph_attribute_table_t *old = igraph_set_attribute_table(&igraph_cattribute_table);
+    igraph_t g;
+    igraph_vector_int_t ends;
+    cr_assert_eq(igraph_vector_int_init_int(&ends, 6, 0, 1, 1, 2, 2, 3), IGRAPH_SUCCESS);
+    cr_assert_eq(igraph_create(&g, &ends, 4, IGRAPH_UNDIRECTED), IGRAPH_SUCCESS);
+    const double w[3] = {1.0, 2.0, 4.0};
+    for (int e = 0; e < 3; e++) {
+        cr_assert_eq(SETEAN(&g, "weight", e, w[e]), IGRAPH_SUCCESS);
+    }
+    FILE *fp = fopen(path, "w");
+    cr_assert(fp != NULL);
+    cr_assert_eq(igraph_write_graph_graphml(&g, fp, true), IGRAPH_SUCCESS);
+    fclose(fp);
+    igraph_destroy(&g);
+    igraph_vector_int_destroy(&ends);
+    igraph_set_attribute_table(old);
+    double *k = NULL, P = 0.0;
+    char *err = NULL;
+    int rc = solve_path(dir, "ig.graphml", "", &k, &P, &err);
+    cr_assert_eq(rc, 0, "%s", err);
+    cr_assert(k[0] == 1.0 && k[1] == 2.0 && k[2] == 4.0, "%g %g %g", k[0], k[1], k[2]);
+    cr_assert(fabs(P - series_power(1.0, 2.0, 4.0)) < 1e-14, "%.17g", P);
+    free(k);
+    free(err);
+    free(path);
     free(dir);
 }

@@ -534,6 +534,16 @@ static pln_status periodic(pln_tcl *tr, double *joule, double *bits, double *dur
             PLN_TRY(step_write(tr, bits));
             if (resistive) {
                 PLN_TRY(state_at(tr, eta, tr->s, &P_prev));
+                /* The memory follows the protocol, not its own writes: the change of s that
+                 * the write caused at this very eta shifts the memory's history, as the
+                 * period's write does in apply: period. Fed to the memory instead, it closes
+                 * a loop u -> d theta -> s -> u of gain alpha |ds_e/d theta_e| (a derivative
+                 * memory sees it whole), which diverges once that gain passes 1. */
+                for (pln_idx e = 0; e < tr->m; e++) {
+                    tr->ds[e] = tr->s[e] - tr->s_last[e];
+                }
+                pln_memory_shift(tr->mem, tr->ds);
+                memcpy(tr->s_last, tr->s, (size_t)tr->m * sizeof *tr->s);
             }
         }
     }

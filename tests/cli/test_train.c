@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -573,4 +574,42 @@ Test(train, dataset_without_target_columns_is_reported)
                        "task:\n  kind: dataset\n  inputs: {nodes: [1, 2]}\n"
                        "  outputs: {nodes: [5]}\n  data: exp.yaml\n",
                        "exp.yaml:2:9: task.target_columns: a dataset task names its target");
+}
+
+/* apply: step at a rate where it used to diverge: example 06 at rate 50 for 60 periods. The
+ * memory follows the protocol, not its own writes, so writing theta every time step is as
+ * stable as writing it once per period (both fall below a hundredth of the start); before,
+ * the loop u -> d theta -> s -> u (gain alpha |ds_e/dk_e|, above 1 here) raised the loss. */
+Test(train, tcl_apply_step_at_rate_50_is_as_stable_as_apply_period, .timeout = 300)
+{
+    const char *root = getenv("PLNET_SOURCE_ROOT");
+    cr_assert(root != NULL);
+    char *cfg = tc_fmt("%s/examples/06-tcl-sawtooth-memory/experiment.yaml", root);
+    char *dir = tc_dir("train-tcl-step");
+    double last[2];
+    for (int k = 0; k < 2; k++) {
+        char *o = tc_fmt("%s/%s", dir, k == 0 ? "step" : "period");
+        char *err = NULL;
+        int rc = tc_run(NULL, &err, "train", cfg, "-o", o, "--quiet", "--set",
+                        k == 0 ? "protocol.apply=step" : "protocol.apply=period", "--set",
+                        "learning.rate=50", "--set", "train.steps=60", NULL);
+        cr_assert_eq(rc, 0, "%s", err);
+        free(err);
+        size_t n = 0;
+        double *loss = column_of(o, "metrics.csv", "loss", &n);
+        cr_assert(n >= 7);
+        for (size_t i = 0; i < n; i++) {
+            cr_assert(isfinite(loss[i]), "row %zu: loss %g", i, loss[i]);
+        }
+        last[k] = loss[n - 1];
+        cr_log_info("apply %s, rate 50: loss %.4g -> %.4g", k == 0 ? "step" : "period", loss[0],
+                    loss[n - 1]);
+        cr_assert(loss[n - 1] < 1e-2 * loss[0], "apply %s: loss %.4g -> %.4g",
+                  k == 0 ? "step" : "period", loss[0], loss[n - 1]);
+        free(loss);
+        free(o);
+    }
+    cr_assert(last[0] < 10.0 * last[1], "step %.4g, period %.4g", last[0], last[1]);
+    free(dir);
+    free(cfg);
 }

@@ -9,6 +9,7 @@
 #include <inttypes.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -348,6 +349,24 @@ static void summary(run *r, FILE *out)
             pln_ledger_in_kT(lg, lg->landauer_total), lg->bits_total);
     if (pln_experiment_desc_efficiency(&r->cfg.d)) {
         fprintf(out, "\n  efficiency (Landauer / spent) %.3g", lg->efficiency_total);
+        /* The energy spent per unit of train error removed since step 0 (the first row). */
+        const double *rows = pln_experiment_metrics_rows(r->x);
+        double err0 = NAN;
+        for (pln_idx k = 0; k < pln_experiment_metrics_n_columns(r->x); k++) {
+            if (pln_experiment_metrics_n_rows(r->x) > 0 && rows[0] == 0.0 &&
+                strcmp(pln_experiment_metrics_column(r->x, k, NULL), "train_error") == 0) {
+                err0 = rows[k];
+            }
+        }
+        const double spent = pln_ledger_in_kT(lg, lg->joule_total + lg->memory_total);
+        const bool classify = r->cfg.d.task.kind == PLN_TASK_CLASSIFICATION;
+        if (isfinite(err0) && err0 > tr.error) {
+            fprintf(out, "; %.6g k_B T spent per unit of train error removed (%s; error %.6g -> "
+                         "%.6g)", spent / (err0 - tr.error),
+                    classify ? "error as a fraction" : "error in output units^2", err0, tr.error);
+        } else if (isfinite(err0)) {
+            fprintf(out, "; the train error did not fall (%.6g -> %.6g)", err0, tr.error);
+        }
     } else {
         fprintf(out, "\n  no efficiency: the memory's dissipation is not modelled (%s memory; "
                      "set protocol.memory.dissipation, or use markov_ladder)",

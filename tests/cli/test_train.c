@@ -613,3 +613,61 @@ Test(train, tcl_apply_step_at_rate_50_is_as_stable_as_apply_period, .timeout = 3
     free(dir);
     free(cfg);
 }
+
+/* The run summary's ledger: J and k_B T with J = k_B T figure x k_B T, and the energy spent per
+ * unit of train error removed equal to joule_total_kT / (first - last train_error) of
+ * metrics.csv; a temporal run with a kernel memory says why it has no efficiency. */
+Test(train, summary_gives_joules_kT_and_the_cost_per_unit_of_error, .timeout = 300)
+{
+    const char *root = getenv("PLNET_SOURCE_ROOT");
+    cr_assert(root != NULL);
+    char *cfg = tc_fmt("%s/examples/02-flow-allostery-coupled/experiment.yaml", root);
+    char *dir = tc_dir("train-summary");
+    char *o = tc_fmt("%s/run", dir);
+    char *out = NULL, *err = NULL;
+    int rc = tc_run(&out, &err, "train", cfg, "-o", o, "--set", "train.steps=100", NULL);
+    cr_assert_eq(rc, 0, "%s", err);
+    double heat_j = 0.0, heat_kt = 0.0, kt = 0.0, cost = 0.0;
+    const char *p = strstr(out, "k_B T = ");
+    cr_assert(p != NULL && sscanf(p, "k_B T = %lg J", &kt) == 1, "%s", out);
+    p = strstr(out, "Joule heat ");
+    cr_assert(p != NULL && sscanf(p, "Joule heat %lg J = %lg k_B T", &heat_j, &heat_kt) == 2,
+              "%s", out);
+    cr_assert(fabs(kt - 1.380649e-23 * 300.0) <= 1e-5 * kt);
+    cr_assert(fabs(heat_j - heat_kt * kt) <= 1e-5 * heat_j, "%g J vs %g x %g", heat_j, heat_kt,
+              kt);
+    p = strstr(out, "efficiency (Landauer / spent) ");
+    cr_assert(p != NULL, "%s", out);
+    p = strstr(p, "; ");
+    cr_assert(p != NULL && sscanf(p, "; %lg k_B T spent per unit of train error removed", &cost) == 1,
+              "%s", out);
+    size_t n = 0, n2 = 0;
+    double *e = column_of(o, "metrics.csv", "train_error", &n);
+    double *j = column_of(o, "metrics.csv", "joule_total_kT", &n2);
+    cr_assert(n >= 2 && n == n2);
+    const double want = j[n - 1] / (e[0] - e[n - 1]);
+    cr_assert(fabs(cost - want) <= 1e-5 * want, "summary %g, metrics %g", cost, want);
+    free(e);
+    free(j);
+    free(out);
+    free(err);
+    free(o);
+    free(cfg);
+    /* Example 06's kernel memory has no modelled dissipation: no efficiency, and why. */
+    cfg = tc_fmt("%s/examples/06-tcl-sawtooth-memory/experiment.yaml", root);
+    o = tc_fmt("%s/tcl", dir);
+    rc = tc_run(&out, &err, "train", cfg, "-o", o, "--set", "train.steps=3", NULL);
+    cr_assert_eq(rc, 0, "%s", err);
+    cr_assert(strstr(out, "no efficiency: the memory's dissipation is not modelled (kernel") != NULL,
+              "%s", out);
+    char *m = tc_fmt("%s/metrics.csv", o);
+    size_t nn = 0;
+    char **eff = tc_column_str(m, "efficiency_total", &nn);
+    cr_assert(eff == NULL || nn == 0, "a temporal run without a modelled memory has no efficiency");
+    free(m);
+    free(out);
+    free(err);
+    free(o);
+    free(cfg);
+    free(dir);
+}

@@ -52,18 +52,20 @@ typedef enum pln_factor_mode {
  *  counters; a run restored with pln_solver_state_load repeats a continuous one bit for bit.
  *  Results differ from PLN_REFACTOR_ALWAYS at the level of pcg_tol. */
 typedef enum pln_refactor {
-    /** Every pln_solver_factor refactorizes: exact, and a resumed run repeats a continuous
-     *  one bit for bit whatever the size. */
+    /** Every pln_solver_factor refactorizes: the exact option (results independent of any
+     *  history, the last bits those of one direct solve). */
     PLN_REFACTOR_ALWAYS = 0,
     /** Refactorize only when the last solve needed more than pcg_refactor_iter iterations. */
     PLN_REFACTOR_PCG = 1,
-    /** PCG where it is predicted to pay: only when a factorization costs at least 8 PCG
-     *  iterations (by operation counts fixed at analysis: flops/3 of the factor against
-     *  4 nnz(L) + 4 nnz(A) + 12 n per iteration and column; square lattices from about
-     *  200 x 200 nodes), refactorizing when the PCG work of the last period between
-     *  pln_solver_factor calls exceeds the mean cost per period since the last factorization
-     *  (factor included). Smaller systems take the direct route exactly as ALWAYS does.
-     *  Deterministic: counts, not timings. */
+    /** The default. PCG where it is predicted to pay: only when a factorization costs at least
+     *  8 PCG iterations of one column (work units fixed at analysis: 4 nnz(L) + 4 nnz(A) +
+     *  12 n per iteration and column; a factorization flops/1.4 supernodal, 4 flops
+     *  simplicial, constants measured once on lattices; square lattices from about 32 x 32
+     *  nodes), refactorizing when the last solve before a pln_solver_factor call cost more
+     *  than the mean per call since the last factorization (factor included): the optimal
+     *  restart of a growing cost, which also refactorizes after every PCG solve that costs
+     *  more than a factorization and a direct solve (large batches). Smaller systems
+     *  take the direct route exactly as ALWAYS does. Deterministic: counts, not timings. */
     PLN_REFACTOR_AUTO = 2
 } pln_refactor;
 
@@ -75,11 +77,8 @@ typedef struct pln_solver_options {
      *  rounding-sized pivot of either sign, which the plain d_j <= 0 test of Cholesky misses
      *  about half the time. 0 keeps only the d_j <= 0 test. Default 1e-12; must be in [0, 1). */
     double pivot_tol;
-    /** When pln_solver_factor refactorizes (see pln_refactor). Default PLN_REFACTOR_ALWAYS
-     *  (also zero), which keeps results independent of the history of factorizations, so a
-     *  resumed training run repeats a continuous one bit for bit; PLN_REFACTOR_AUTO is 1.5-1.9x
-     *  faster on large lattices at small learning rates (bench/RESULTS.md) but not bit-exact
-     *  across a resume. */
+    /** When pln_solver_factor refactorizes (see pln_refactor). Default PLN_REFACTOR_AUTO;
+     *  PLN_REFACTOR_ALWAYS (zero) is the exact option. */
     pln_refactor refactor;
     /** PCG route: stop a column when its preconditioned residual sqrt(r'M^{-1}r) is at most
      *  pcg_tol sqrt(x'b) (relative error in the energy norm, about the relative error of x
@@ -94,7 +93,7 @@ typedef struct pln_solver_options {
     pln_idx pcg_refactor_iter;
 } pln_solver_options;
 
-/** @brief Defaults: PLN_ORDER_AUTO, PLN_FACTOR_AUTO, pivot_tol 1e-12, PLN_REFACTOR_ALWAYS,
+/** @brief Defaults: PLN_ORDER_AUTO, PLN_FACTOR_AUTO, pivot_tol 1e-12, PLN_REFACTOR_AUTO,
  *  pcg_tol 1e-10, pcg_max_iter 50, pcg_refactor_iter 8. */
 PLN_API void pln_solver_options_default(pln_solver_options *o);
 

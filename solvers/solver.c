@@ -18,9 +18,9 @@ void pln_solver_options_default(pln_solver_options *o)
     o->ordering = PLN_ORDER_AUTO;
     o->mode = PLN_FACTOR_AUTO;
     o->pivot_tol = 1e-12;
-    /* Exact and history-free by default, so a resumed run repeats a continuous one bit for
-     * bit; the PCG route (auto/pcg) is opt-in: see pln_refactor and bench/RESULTS.md. */
-    o->refactor = PLN_REFACTOR_ALWAYS;
+    /* The reuse route where it pays (large enough networks), the direct one elsewhere;
+     * deterministic and resumable bit for bit either way: see pln_refactor. */
+    o->refactor = PLN_REFACTOR_AUTO;
     o->pcg_tol = 1e-10;
     o->pcg_max_iter = 50;
     o->pcg_refactor_iter = 8;
@@ -104,11 +104,13 @@ static pln_status pcg_prepare(pln_solver *s, const pln_csc *A)
     if (s->opts.refactor == PLN_REFACTOR_ALWAYS || A->n == 0) {
         return PLN_OK;
     }
-    /* Work units: a factorization runs dense kernels (BLAS 3) about 3 times faster per flop
-     * than a triangular solve streams L (measured on lattices of 256^2 to 1024^2 nodes), so
-     * its flops count 1/3; one PCG iteration is a forward and a backward sweep of L, a
-     * product with A and a few vector updates. */
-    s->w_factor = s->stats.flops / 3.0;
+    /* Work units: one PCG iteration per column is a forward and a backward sweep of L, a
+     * product with A and a few vector updates (4 nnz(L) + 4 nnz(A) + 12 n). A factorization
+     * costs its flops times a constant measured once against that unit (bench/RESULTS.md,
+     * 32^2 to 256^2 lattices: 1/1.4 per flop supernodal, 4 simplicial, whose scalar loops
+     * run far slower per flop) and fixed here, so that every decision below is a count:
+     * deterministic, the same on every machine and across a resume. */
+    s->w_factor = s->stats.flops * (s->supernodal ? 1.0 / 1.4 : 4.0);
     s->w_iter = 4.0 * s->stats.nnz_factor + 4.0 * (double)A->nnz + 12.0 * (double)A->n;
     s->pcg_active = s->opts.refactor == PLN_REFACTOR_PCG || s->w_factor >= 8.0 * s->w_iter;
     if (!s->pcg_active) {

@@ -38,6 +38,7 @@ struct pln_solver {
     const pln_idx *pattern_p, *pattern_i;
     uint64_t pattern_hash;
     bool analyzed, factored;
+    bool supernodal;   /* the type's factor is supernodal (set by analyze; cost model) */
     pln_idx failed_column;
     void *impl;
     /* PCG route (opts.refactor != PLN_REFACTOR_ALWAYS), solver.c: A's pattern (own copies)

@@ -414,3 +414,45 @@ Test(pcg, a_solve_does_not_depend_on_earlier_solves)
     pln_solver_destroy(s);
     fx_free(&m);
 }
+
+/* AUTO by counts: a tiny system takes the direct route; a larger one keeps its factor over
+ * small changes with few right-hand sides, and when so many right-hand sides are solved that
+ * a PCG solve costs more than a factorization and a direct solve, refactorizes after every
+ * such solve (every other step: a fresh factor's direct solve, then one PCG step). */
+Test(pcg, auto_keeps_the_factor_where_it_pays_only)
+{
+    pln_rng rng;
+    pln_rng_seed(&rng, 12);
+    fx_matrix tiny;
+    fx_laplacian(&tiny, 40, 0, 2, 51);
+    pln_solver *t = make(PLN_REFACTOR_AUTO, 1e-10, 50, 8);
+    ok(pln_solver_analyze(t, &tiny.A), "analyze");
+    cr_assert(pln_solver_state_size(t) == 0, "AUTO kept a factor of a 40-node system");
+    const pln_idx n = 1500;
+    for (int wide = 0; wide < 2; wide++) {
+        const pln_idx nrhs = wide ? 120 : 1;
+        fx_matrix m;
+        fx_laplacian(&m, n, 0, 4, 52);
+        pln_solver *s = make(PLN_REFACTOR_AUTO, 1e-10, 50, 8);
+        ok(pln_solver_analyze(s, &m.A), "analyze");
+        cr_assert(pln_solver_state_size(s) > 0, "AUTO took the direct route at n = %d", (int)n);
+        ok(pln_solver_factor(s, &m.A), "factor");
+        double *b = fx_rhs(n, nrhs, 3), *x = calloc((size_t)(n * nrhs), sizeof *x);
+        run_steps(s, &m, &rng, 8, b, nrhs, x);
+        pln_solver_stats st;
+        pln_solver_stats_get(s, &st);
+        if (wide) {
+            cr_assert(st.n_numeric >= 4, "%ld factorizations in 8 steps of %d columns",
+                      st.n_numeric, (int)nrhs);
+        } else {
+            cr_assert(st.n_numeric <= 3, "%ld factorizations in 8 steps of one column",
+                      st.n_numeric);
+        }
+        free(b);
+        free(x);
+        pln_solver_destroy(s);
+        fx_free(&m);
+    }
+    pln_solver_destroy(t);
+    fx_free(&tiny);
+}

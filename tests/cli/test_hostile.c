@@ -478,7 +478,7 @@ Test(hostile, a_solve_off_kirchhoffs_law_warns_naming_the_worst_node)
      * to 1, and the 1e12 S edge's current is lost: KCL fails at node 1 by all of its 1e-12 A,
      * and the sources supply nothing for the 1e-12 W dissipated. */
     char *dir = tc_dir("kcl");
-    tc_write(dir, "chain.txt", "0 1 1e-12\n1 2 1e12\n");
+    free(tc_write(dir, "chain.txt", "0 1 1e-12\n1 2 1e12\n"));
     char *cfg = tc_write(dir, "exp.yaml",
                          "network:\n  graph: {file: chain.txt}\n"
                          "boundary:\n  ground: [0]\n  potentials: {nodes: [2], values: [1.0]}\n");
@@ -492,7 +492,7 @@ Test(hostile, a_solve_off_kirchhoffs_law_warns_naming_the_worst_node)
     cr_assert(strstr(err, "worst node for Kirchhoff's current law: 1") != NULL, "%s", err);
     free(err);
     /* a well-conditioned chain (1 S and 3 S) solves without a warning */
-    tc_write(dir, "chain.txt", "0 1 1\n1 2 3\n");
+    free(tc_write(dir, "chain.txt", "0 1 1\n1 2 3\n"));
     rc = tc_run(NULL, &err, "solve", cfg, "-o", out, NULL);
     cr_assert_eq(rc, 0, "%s", err);
     cr_assert(strstr(err, "warning") == NULL, "%s", err);
@@ -507,7 +507,7 @@ Test(hostile, an_unused_default_value_does_not_block_a_graph_file_whose_edges_al
     /* Every edge of the file has its conductance (mS), inside the bounds given; the default
      * value 1 S is used by no edge and must not be checked against them. */
     char *dir = tc_dir("unused-value");
-    tc_write(dir, "ms.txt", "0 1 5e-4\n1 2 2e-4\n");
+    free(tc_write(dir, "ms.txt", "0 1 5e-4\n1 2 2e-4\n"));
     char *cfg = tc_write(dir, "exp.yaml",
                          "network:\n  graph: {file: ms.txt}\n"
                          "  edges:\n    conductance: {min: 1.0e-4, max: 1.0e-3}\n"
@@ -518,12 +518,12 @@ Test(hostile, an_unused_default_value_does_not_block_a_graph_file_whose_edges_al
     cr_assert_eq(rc, 0, "%s", err);
     free(err);
     /* when an edge does take it (a gap in the file), the value is checked, at its line:col */
-    tc_write(dir, "gap.graphml",
+    free(tc_write(dir, "gap.graphml",
              "<?xml version='1.0'?>\n<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\">\n"
              "<key id=\"d0\" for=\"edge\" attr.name=\"conductance\" attr.type=\"double\"/>\n"
              "<graph edgedefault=\"undirected\"><node id=\"0\"/><node id=\"1\"/><node id=\"2\"/>\n"
              "<edge source=\"0\" target=\"1\"><data key=\"d0\">5e-4</data></edge>\n"
-             "<edge source=\"1\" target=\"2\"/>\n</graph></graphml>\n");
+             "<edge source=\"1\" target=\"2\"/>\n</graph></graphml>\n"));
     char *cfg2 = tc_write(dir, "gap.yaml",
                           "network:\n  graph: {file: gap.graphml}\n"
                           "  edges:\n    conductance: {value: 2.0, min: 1.0e-4, max: 1.0e-3}\n"

@@ -229,7 +229,7 @@ Test(memory, markov_sigma_zero_at_detailed_balance_and_grows_as_gamma_falls)
     cr_assert(fabs(s4 - s3 / 0.05) < 1e-9 * s4);
 }
 
-Test(memory, markov_kernel_first_moment_is_minus_one)
+Test(memory, markov_kernel_first_moment_is_minus_one, .timeout = 300)
 {
     pln_memory_options o;
     pln_memory_options_default(&o);

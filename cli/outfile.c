@@ -1,5 +1,7 @@
-/* outfile.c — atomic output files (temporary + rename) so a failed run never leaves half a result. */
+/* outfile.c — atomic output files (temporary + rename) so a failed run never leaves half a result; symlinks are followed, FIFOs and devices written in place. */
 #include "outfile.h"
+
+#include "outpath.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -22,31 +24,53 @@ int plnet_outfile_open(plnet_outfile *f, const char *path, FILE *err)
     memset(f, 0, sizeof *f);
     size_t len = strlen(path);
     f->path = malloc(len + 1);
-    f->tmp = malloc(len + 40);
-    if (f->path == NULL || f->tmp == NULL) {
-        plnet_outfile_abort(f);
+    if (f->path == NULL) {
         fprintf(err, "plnet: out of memory\n");
         return 1;
     }
     memcpy(f->path, path, len + 1);
-    snprintf(f->tmp, len + 40, "%s.tmp.%ld", path, (long)getpid());
-    f->fp = fopen(f->tmp, "wb");
-    if (f->fp == NULL) {
-        fprintf(err, "plnet: cannot write %s: %s\n", path, strerror(errno));
+    int kind = 0;
+    int e = pln_outpath_resolve(path, &f->target, &kind);
+    if (e == 0 && kind != PLN_OUTPATH_IN_PLACE) {
+        f->tmp = pln_outpath_temp(f->target);
+        e = f->tmp == NULL ? ENOMEM : 0;
+    }
+    if (e == 0) {
+        f->fp = fopen(f->tmp != NULL ? f->tmp : f->target, "wb");
+        e = f->fp == NULL ? errno : 0;
+    }
+    if (e != 0) {
+        fprintf(err, "plnet: cannot write %s: %s\n", path, strerror(e));
         plnet_outfile_abort(f);
         return 1;
     }
     return 0;
 }
 
+static void outfile_free(plnet_outfile *f)
+{
+    free(f->tmp);
+    free(f->target);
+    free(f->path);
+    f->tmp = NULL;
+    f->target = NULL;
+    f->path = NULL;
+}
+
 int plnet_outfile_commit(plnet_outfile *f, FILE *err)
 {
     int bad = ferror(f->fp);
-    if (fflush(f->fp) != 0 || fsync(fileno(f->fp)) != 0) {
+    int e = bad ? EIO : 0;
+    if (fflush(f->fp) != 0) {
         bad = 1;
+        e = errno;
     }
-    int e = errno;
-    if (fclose(f->fp) != 0) {
+    /* A pipe or a device has nothing to sync (fsync fails with EINVAL there). */
+    if (!bad && f->tmp != NULL && fsync(fileno(f->fp)) != 0) {
+        bad = 1;
+        e = errno;
+    }
+    if (fclose(f->fp) != 0 && !bad) {
         bad = 1;
         e = errno;
     }
@@ -56,15 +80,12 @@ int plnet_outfile_commit(plnet_outfile *f, FILE *err)
         plnet_outfile_abort(f);
         return 1;
     }
-    if (rename(f->tmp, f->path) != 0) {
-        fprintf(err, "plnet: cannot rename %s to %s: %s\n", f->tmp, f->path, strerror(errno));
+    if (f->tmp != NULL && rename(f->tmp, f->target) != 0) {
+        fprintf(err, "plnet: cannot rename %s to %s: %s\n", f->tmp, f->target, strerror(errno));
         plnet_outfile_abort(f);
         return 1;
     }
-    free(f->tmp);
-    free(f->path);
-    f->tmp = NULL;
-    f->path = NULL;
+    outfile_free(f);
     return 0;
 }
 
@@ -77,10 +98,7 @@ void plnet_outfile_abort(plnet_outfile *f)
     if (f->tmp != NULL) {
         remove(f->tmp);
     }
-    free(f->tmp);
-    free(f->path);
-    f->tmp = NULL;
-    f->path = NULL;
+    outfile_free(f);
 }
 
 int plnet_mkdirs(const char *dir, FILE *err)

@@ -6,13 +6,15 @@
 
 typedef struct plnet_outfile {
     FILE *fp;
-    char *tmp;
-    char *path;
+    char *tmp;    /* NULL when written in place */
+    char *target; /* path with its symlinks followed */
+    char *path;   /* as given, for messages */
 } plnet_outfile;
 
-/* Open a temporary beside path. Returns 0, or 1 with a message on err. */
+/* Open a temporary beside path's target (its symlinks followed); a FIFO or a device is
+ * opened in place instead, never replaced by a rename. Returns 0, or 1 with a message. */
 int plnet_outfile_open(plnet_outfile *f, const char *path, FILE *err);
-/* Flush, close and rename over path. Returns 0, or 1 with a message (temporary removed). */
+/* Flush, close and rename over the target. Returns 0, or 1 with a message (temporary removed). */
 int plnet_outfile_commit(plnet_outfile *f, FILE *err);
 /* Drop the temporary (safe after commit and on a never-opened file). */
 void plnet_outfile_abort(plnet_outfile *f);

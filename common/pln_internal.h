@@ -100,11 +100,14 @@ void pln_i_log(pln_ctx *ctx, pln_log_level level, const char *fmt, ...)
 /* Report progress; returns PLN_EINTERRUPTED when the callback asks to stop. */
 pln_status pln_i_progress(pln_ctx *ctx, double fraction, const char *what);
 
-/* Atomic file output: write to "<path>.tmp.<pid>", then rename over path on commit. */
+/* Atomic file output: write to "<target>.tmp.<pid>", then rename over the target on commit;
+ * the target is path with its symlinks followed. A FIFO or a device is written in place
+ * (tmp NULL), never replaced by a regular file. */
 typedef struct pln_i_afile {
     FILE *fp;
-    char *path;
-    char *tmp;
+    char *path;   /* as given, for messages */
+    char *target; /* path with its symlinks followed */
+    char *tmp;    /* NULL when written in place */
 } pln_i_afile;
 pln_status pln_i_afile_open(pln_ctx *ctx, pln_i_afile *af, const char *path);
 /* Flush, fsync and rename; on any earlier write error the temporary is removed. */

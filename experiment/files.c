@@ -187,23 +187,8 @@ pln_status pln_experiment_write_graphml(pln_experiment *x, const char *path)
     if (spring) {
         PLN_TRY(store_edge_roles(x, g));
     }
-    /* The writer takes a path: write a temporary beside it and rename, as pln_i_afile. */
-    size_t len = strlen(path) + 32;
-    char *tmp = pln_i_malloc(len);
-    if (tmp == NULL) {
-        PLN_FAIL(x->ctx, PLN_ENOMEM, "out of memory");
-    }
-    snprintf(tmp, len, "%s.tmp.%ld", path, (long)getpid());
-    pln_status st = pln_graph_write_graphml(g, tmp);
-    if (st != PLN_OK) {
-        remove(tmp);
-    } else if (rename(tmp, path) != 0) {
-        int e = errno;
-        remove(tmp);
-        st = PLN_ERR(x->ctx, PLN_EIO, "cannot rename %s to %s: %s", tmp, path, strerror(e));
-    }
-    pln_i_free(tmp);
-    return st;
+    /* The writer is atomic itself (pln_i_afile). */
+    return pln_graph_write_graphml(g, path);
 }
 
 static pln_status write_bytes(pln_experiment *x, const char *path, const void *data, size_t n)

@@ -1,0 +1,222 @@
+/* test_runfiles.c — the run folder and its files: outputs through symlinks, FIFOs and device nodes (never replaced), names that would leave the output folder, stale temporaries, run folders written as a set, metrics appended at checkpoints, resolved configs that move with their folder. */
+/* mkfifo, mknod, lstat, readlink and pthread are POSIX. */
+#define _DEFAULT_SOURCE
+
+#include "cli_helpers.h"
+#include "test_support.h"
+
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+TestSuite(runfiles, .fini = ts_check_leaks, .timeout = 120);
+
+/* A small resistor network with a source, for plnet solve and plnet export --spice. */
+static const char solve_yaml[] = "name: rf\nseed: 3\n"
+                                 "network:\n  graph: {generator: square_lattice, size: [3, 3]}\n"
+                                 "boundary:\n  ground: [0]\n"
+                                 "  potentials: {nodes: [8], values: [1.0]}\n";
+
+static char *slurp(const char *path)
+{
+    FILE *fp = fopen(path, "rb");
+    if (fp == NULL) {
+        return NULL;
+    }
+    size_t cap = 4096;
+    size_t len = 0;
+    char *s = malloc(cap);
+    size_t got;
+    while ((got = fread(s + len, 1, cap - len - 1, fp)) > 0) {
+        len += got;
+        if (cap - len < 2) {
+            cap *= 2;
+            s = realloc(s, cap);
+        }
+    }
+    s[len] = '\0';
+    fclose(fp);
+    return s;
+}
+
+static bool is_symlink(const char *path)
+{
+    struct stat sb;
+    return lstat(path, &sb) == 0 && S_ISLNK(sb.st_mode);
+}
+
+/* ------------------------------------------------------------------ non-regular outputs */
+
+Test(runfiles, export_through_a_symlink_writes_its_target_and_keeps_the_link)
+{
+    char *dir = tc_dir("rf_symlink");
+    char *cfg = tc_write(dir, "c.yaml", solve_yaml);
+    char *real = tc_write(dir, "real.cir", "old\n");
+    char *link = tc_fmt("%s/link.cir", dir);
+    cr_assert_eq(symlink("real.cir", link), 0); /* relative: read from the link's folder */
+    char *err = NULL;
+    int rc = tc_run(NULL, &err, "export", "--spice", cfg, "-o", link, NULL);
+    cr_assert_eq(rc, 0, "%s", err);
+    cr_assert(is_symlink(link), "the symlink was replaced by a regular file");
+    char *text = slurp(real);
+    cr_assert(text != NULL && strstr(text, ".end") != NULL, "the target holds: %s", text);
+    free(text);
+
+    /* A dangling link: the file it names is created, the link stays. */
+    char *dang = tc_fmt("%s/dangling.cir", dir);
+    char *made = tc_fmt("%s/made.cir", dir);
+    cr_assert_eq(symlink("made.cir", dang), 0);
+    free(err);
+    rc = tc_run(NULL, &err, "export", "--spice", cfg, "-o", dang, NULL);
+    cr_assert_eq(rc, 0, "%s", err);
+    cr_assert(is_symlink(dang));
+    text = slurp(made);
+    cr_assert(text != NULL && strstr(text, ".end") != NULL);
+    free(text);
+    free(err);
+    free(made);
+    free(dang);
+    free(link);
+    free(real);
+    free(cfg);
+    free(dir);
+}
+
+typedef struct reader {
+    const char *path;
+    char *text;
+} reader;
+
+static void *read_fifo(void *arg)
+{
+    reader *r = arg;
+    r->text = slurp(r->path);
+    return NULL;
+}
+
+Test(runfiles, export_into_a_fifo_writes_through_it_and_keeps_it, .timeout = 60)
+{
+    char *dir = tc_dir("rf_fifo");
+    char *cfg = tc_write(dir, "c.yaml", solve_yaml);
+    char *fifo = tc_fmt("%s/pipe", dir);
+    cr_assert_eq(mkfifo(fifo, 0600), 0);
+    reader r = {fifo, NULL};
+    pthread_t th;
+    cr_assert_eq(pthread_create(&th, NULL, read_fifo, &r), 0);
+    char *err = NULL;
+    int rc = tc_run(NULL, &err, "export", "--spice", cfg, "-o", fifo, NULL);
+    struct stat sb;
+    cr_assert(lstat(fifo, &sb) == 0 && S_ISFIFO(sb.st_mode),
+              "the FIFO was replaced by a regular file");
+    cr_assert_eq(rc, 0, "%s", err);
+    pthread_join(th, NULL);
+    cr_assert(r.text != NULL && strstr(r.text, ".end") != NULL, "the reader got: %s", r.text);
+    free(r.text);
+    free(err);
+    free(fifo);
+    free(cfg);
+    free(dir);
+}
+
+Test(runfiles, export_onto_a_device_node_writes_it_in_place)
+{
+    char *dir = tc_dir("rf_dev");
+    char *cfg = tc_write(dir, "c.yaml", solve_yaml);
+    /* A node of the null device inside the test folder (never the machine's /dev/null). */
+    char *dev = tc_fmt("%s/null", dir);
+    if (mknod(dev, S_IFCHR | 0666, makedev(1, 3)) != 0) {
+        cr_skip("cannot make a device node here (%s)", strerror(errno));
+    }
+    char *err = NULL;
+    int rc = tc_run(NULL, &err, "export", "--spice", cfg, "-o", dev, NULL);
+    struct stat sb;
+    cr_assert(lstat(dev, &sb) == 0 && S_ISCHR(sb.st_mode),
+              "the device node was replaced by a regular file");
+    cr_assert_eq(rc, 0, "%s", err);
+    cr_assert_eq(tc_count_files(dir), 2, "no temporary left beside it");
+    free(err);
+    free(dev);
+    free(cfg);
+    free(dir);
+}
+
+Test(runfiles, solve_keeps_symlinked_run_files_and_refuses_a_folder_as_a_file)
+{
+    char *dir = tc_dir("rf_solve_link");
+    char *cfg = tc_write(dir, "c.yaml", solve_yaml);
+    char *out = tc_fmt("%s/out", dir);
+    cr_assert_eq(mkdir(out, 0777), 0);
+    char *elsewhere = tc_fmt("%s/elsewhere", dir);
+    cr_assert_eq(mkdir(elsewhere, 0777), 0);
+    /* Run files that are links into another folder: the library's writer (network.graphml,
+     * config.resolved.yaml) and the CLI's (potentials.csv). */
+    const char *names[] = {"potentials.csv", "network.graphml", "config.resolved.yaml"};
+    for (int k = 0; k < 3; k++) {
+        char *link = tc_fmt("%s/%s", out, names[k]);
+        char *target = tc_fmt("../elsewhere/%s", names[k]);
+        cr_assert_eq(symlink(target, link), 0);
+        free(target);
+        free(link);
+    }
+    char *err = NULL;
+    int rc = tc_run(NULL, &err, "solve", cfg, "-o", out, NULL);
+    cr_assert_eq(rc, 0, "%s", err);
+    for (int k = 0; k < 3; k++) {
+        char *link = tc_fmt("%s/%s", out, names[k]);
+        char *target = tc_fmt("%s/%s", elsewhere, names[k]);
+        cr_assert(is_symlink(link), "%s was replaced", names[k]);
+        char *text = slurp(target);
+        cr_assert(text != NULL && strlen(text) > 20, "%s is empty", target);
+        free(text);
+        free(target);
+        free(link);
+    }
+    /* A folder where a file goes: refused, and the folder stays. */
+    char *cir = tc_fmt("%s/sub", dir);
+    cr_assert_eq(mkdir(cir, 0777), 0);
+    free(err);
+    rc = tc_run(NULL, &err, "export", "--spice", cfg, "-o", cir, NULL);
+    cr_assert_neq(rc, 0);
+    cr_assert(strstr(err, "Is a directory") != NULL, "%s", err);
+    free(cir);
+    free(err);
+    free(elsewhere);
+    free(out);
+    free(cfg);
+    free(dir);
+}
+
+/* ------------------------------------------------------------------ names */
+
+Test(runfiles, a_name_that_leaves_the_output_folder_is_refused_at_its_line)
+{
+    char *dir = tc_dir("rf_name");
+    const char *names[] = {"..", ".", "../x", "/", "a/b", ""};
+    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
+        char *text = tc_fmt("name: \"%s\"\n%s", names[k], solve_yaml + 9);
+        char *cfg = tc_write(dir, "c.yaml", text);
+        char *err = NULL;
+        /* From inside the test folder, as a user in their working folder would. */
+        char cwd[4096];
+        cr_assert(getcwd(cwd, sizeof cwd) != NULL);
+        cr_assert_eq(chdir(dir), 0);
+        int rc = tc_run(NULL, &err, "solve", "c.yaml", NULL);
+        cr_assert_eq(chdir(cwd), 0);
+        cr_assert_eq(rc, 2, "name '%s': rc %d, %s", names[k], rc, err);
+        cr_assert(strstr(err, "c.yaml:1:") != NULL && strstr(err, "name") != NULL,
+                  "name '%s': %s", names[k], err);
+        /* Nothing written: the folder holds the config only. */
+        cr_assert_eq(tc_count_files(dir), 1, "name '%s' wrote files", names[k]);
+        free(err);
+        free(cfg);
+        free(text);
+    }
+    free(dir);
+}

@@ -191,7 +191,8 @@ enum {
 static const pln_i_key_row rows[] = {
     {{.key = "name", .type = PLN_KEY_STRING, .offset = F(name),
       .default_doc = "the file's name without extension",
-      .doc = "run name; names the output folder (no /)"}, C_ALWAYS, W_NONE},
+      .doc = "run name; names the output folder runs/<name> (no /, not . or ..)"},
+     C_ALWAYS, W_NONE},
     {{.key = "seed", .type = PLN_KEY_INT, .offset = F(seed), .int_size = SZ(seed), NONNEG,
       .doc = "one seed for everything random"}, C_ALWAYS, W_NONE},
 

@@ -417,8 +417,13 @@ static pln_status check_solver(pln_ctx *ctx, const pln_experiment_desc *d)
 
 pln_status pln_experiment_desc_check(pln_ctx *ctx, const pln_experiment_desc *d)
 {
-    if (d->name != NULL && (d->name[0] == '\0' || strchr(d->name, '/') != NULL)) {
-        return bad(ctx, "name", "name: must be non-empty and hold no '/' (it names a folder)");
+    /* The name is the folder runs/<name>: "." or ".." would put the run files into runs/ or
+     * the working folder, among whatever is there. */
+    if (d->name != NULL && (d->name[0] == '\0' || strchr(d->name, '/') != NULL ||
+                            strcmp(d->name, ".") == 0 || strcmp(d->name, "..") == 0)) {
+        return bad(ctx, "name", "name: '%s' cannot name the run's folder runs/<name>: it must "
+                   "be non-empty, hold no '/' and be neither '.' nor '..'",
+                   d->name);
     }
     PLN_TRY(check_ranges(ctx, d));
     PLN_TRY(check_network(ctx, d));

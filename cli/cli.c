@@ -72,6 +72,8 @@ int plnet_parse_args(int argc, char **argv, const char *usage, bool allow_spice,
             a->output = argv[++k];
         } else if (!only_positional && strncmp(s, "--output=", 9) == 0) {
             a->output = s + 9;
+        } else if (!only_positional && strcmp(s, "--force") == 0) {
+            a->force = true;
         } else if (!only_positional && allow_spice && strcmp(s, "--spice") == 0) {
             a->spice = true;
         } else if (!only_positional && s[0] == '-' && s[1] != '\0') {

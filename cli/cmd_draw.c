@@ -185,6 +185,16 @@ int plnet_cmd_draw(int argc, char **argv, FILE *out, FILE *err)
         return 2;
     }
     bool is_dir = S_ISDIR(sb.st_mode);
+    if (is_dir) {
+        /* A run that a failure or a kill left mid-write: its files may not belong together. */
+        pln_run_info info;
+        pln_run_folder_info(input, &info);
+        if (info.state == PLN_RUN_RUNNING) {
+            fprintf(err, "plnet: draw: warning: the run in %s is incomplete (its %s says "
+                         "running): its files may be of different steps\n", input,
+                    PLN_RUN_MARKER);
+        }
+    }
     char *graph_path = is_dir ? plnet_path_join(input, "network.graphml") : strdup(input);
     char *metrics = is_dir ? plnet_path_join(input, "metrics.csv") : NULL;
     char *dir = NULL;

@@ -21,8 +21,8 @@ int plnet_cmd_info(int argc, char **argv, FILE *out, FILE *err)
         plnet_args_free(&a);
         return rc < 0 ? 0 : rc;
     }
-    if (a.output != NULL) {
-        fprintf(err, "plnet: info: -o is not used by info\n");
+    if (a.output != NULL || a.force) {
+        fprintf(err, "plnet: info: %s is not used by info\n", a.force ? "--force" : "-o");
         plnet_args_free(&a);
         return 2;
     }

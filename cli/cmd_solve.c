@@ -7,7 +7,7 @@
 #include <string.h>
 
 static const char usage[] =
-    "usage: plnet solve CONFIG.yaml [-o DIR] [--set KEY=VALUE]...\n\n"
+    "usage: plnet solve CONFIG.yaml [-o DIR [--force]] [--set KEY=VALUE]...\n\n"
     "Solve the steady state of the network described by CONFIG.yaml (ground, fixed\n"
     "potentials, task inputs, current injections and edge sources all applied) and write,\n"
     "into DIR (default: output.dir of the config, else runs/<name>):\n"
@@ -27,9 +27,12 @@ static const char usage[] =
     "reference positions, ux,uy[,uz] and role per node, stiffness (N/m), rest_length,\n"
     "length (m), strain (1), tension (N), energy (J) per edge, and source and target (1 on\n"
     "the task's input and output edges).\n"
-    "Nothing is written when the configuration or the solve fails.\n\n"
+    "plnet.run says 'state: complete' once every file is written, as a set. Nothing is\n"
+    "written when the configuration or the solve fails, and a failure while writing removes\n"
+    "what was written. DIR must be empty, new, or hold a solve of this configuration.\n\n"
     "options:\n"
     "  -o, --output DIR  output folder (overrides output.dir)\n"
+    "  --force           write into DIR even when it holds other files or another run\n"
     PLNET_SET_HELP
     "  -h, --help        this help\n";
 
@@ -321,8 +324,17 @@ int plnet_cmd_solve(int argc, char **argv, FILE *out, FILE *err)
     }
     /* Only now, with everything validated and solved, does the output folder appear. */
     const char *dir = a.output != NULL ? a.output : cfg.d.output_dir;
+    static const char *const names[] = {"potentials.csv", "positions.csv", "edges.csv",
+                                        "summary.csv", "network.graphml",
+                                        "config.resolved.yaml", NULL};
+    plnet_run_folder folder;
+    bool claimed = false;
     if (rc == 0) {
-        rc = plnet_mkdirs(dir, err);
+        rc = plnet_run_folder_open(&folder, x, dir, names,
+                                   a.force ? PLNET_FOLDER_FORCE : PLNET_FOLDER_NEW,
+                                   "choose another folder (-o DIR) or write over it (--force)",
+                                   err);
+        claimed = rc == 0;
     }
     const bool spring = rc == 0 && pln_network_state_dim(pln_experiment_network(x)) > 1;
     if (rc == 0 && spring) {
@@ -345,6 +357,15 @@ int plnet_cmd_solve(int argc, char **argv, FILE *out, FILE *err)
     }
     if (rc == 0) {
         rc = write_config(dir, x, err);
+    }
+    if (rc == 0) {
+        pln_status st = pln_experiment_folder_mark(x, dir, true);
+        rc = st == PLN_OK ? 0 : plnet_report_lib(err, ctx, st, PLN_RUN_MARKER);
+    }
+    if (rc != 0 && claimed) {
+        fprintf(err, "plnet: solve: writing the results into %s failed; removed what was "
+                     "written\n", dir);
+        plnet_run_folder_abandon(&folder);
     }
     if (rc == 0 && spring) {
         fprintf(out, "%s: %lld nodes, %lld edges; elastic energy %.10g J after %lld Newton "

@@ -15,7 +15,8 @@
 #include <unistd.h>
 
 static const char usage[] =
-    "usage: plnet train CONFIG.yaml [-o DIR] [--resume DIR] [--set KEY=VALUE]... [--quiet]\n\n"
+    "usage: plnet train CONFIG.yaml [-o DIR [--force]] [--resume DIR] [--set KEY=VALUE]...\n"
+    "                   [--quiet]\n\n"
     "Train the network described by CONFIG.yaml in place with its local learning rule\n"
     "(learning.rule) on its task, for train.steps steps, and write into DIR (default:\n"
     "output.dir of the config, else runs/<name>):\n"
@@ -27,10 +28,17 @@ static const char usage[] =
     "  predictions.csv       free-state outputs and targets of every train and test example\n"
     "  config.resolved.yaml  every configuration key, defaults filled in\n"
     "  checkpoint.bin        every train.checkpoint_every steps and at the end\n"
-    "Nothing is written when the configuration or the set-up fails. SIGINT or SIGTERM stops\n"
-    "the run after the current step with a checkpoint and the files so far (exit 130/143).\n\n"
+    "  plnet.run             'state: complete' once every file above is written, as a set;\n"
+    "                        'state: running' while they are (or after a failure or a kill)\n"
+    "Nothing is written when the configuration or the set-up fails; a run that fails before\n"
+    "its first checkpoint removes what it wrote. DIR must be empty, new, or hold a run of\n"
+    "this configuration (the same but for train.steps, train.checkpoint_every, output.dir).\n"
+    "SIGINT or SIGTERM stops the run after the current step with a checkpoint and the files\n"
+    "so far (exit 130/143).\n\n"
     "options:\n"
     "  -o, --output DIR  output folder (overrides output.dir)\n"
+    "  --force           write into DIR even when it holds other files or another run\n"
+    "                    (that run's files are replaced)\n"
     "  --resume DIR      continue the run in DIR from its checkpoint.bin, bit for bit, up to\n"
     "                    train.steps; the configuration (with its --set) must be the run's\n"
     "                    own except for train.steps, train.checkpoint_every and output.dir\n"
@@ -117,7 +125,10 @@ typedef struct run {
     plnet_overrides sets;   /* --set KEY=VALUE */
     const char *dir;
     bool resume;
+    bool force;
     bool quiet;
+    plnet_run_folder folder;
+    bool checkpointed; /* this run wrote a checkpoint: a failure leaves a run to resume */
     progress pg;
     FILE *err;
 } run;
@@ -137,7 +148,9 @@ static int lib_failure(run *r, pln_status st, const char *what)
     return plnet_report_lib(r->err, r->ctx, st, what);
 }
 
-static int write_file(run *r, const char *name, pln_status (*fn)(pln_experiment *, const char *))
+/* Write DIR/name; a failure names the step of the run ("checkpoint at step 100"). */
+static int write_file(run *r, const char *name, pln_status (*fn)(pln_experiment *, const char *),
+                      const char *when)
 {
     char *path = plnet_path_join(r->dir, name);
     if (path == NULL) {
@@ -146,7 +159,13 @@ static int write_file(run *r, const char *name, pln_status (*fn)(pln_experiment 
     }
     pln_status st = fn(r->x, path);
     free(path);
-    return st == PLN_OK ? 0 : lib_failure(r, st, NULL);
+    if (st == PLN_OK) {
+        return 0;
+    }
+    char what[96];
+    snprintf(what, sizeof what, "train: %s at step %lld", when,
+             (long long)pln_experiment_steps(r->x));
+    return lib_failure(r, st, what);
 }
 
 /* Check DIR/checkpoint.bin against this configuration and restore the run from it (the
@@ -193,16 +212,21 @@ static pln_status after_step(pln_experiment *x, int64_t step, void *user)
     run *r = user;
     const pln_train_desc *t = &r->cfg.d.train;
     if (t->checkpoint_every > 0 && step % t->checkpoint_every == 0 && step < t->steps) {
-        if (write_file(r, "metrics.csv", pln_experiment_write_metrics) != 0 ||
-            write_file(r, "checkpoint.bin", pln_experiment_write_checkpoint) != 0) {
+        if (write_file(r, "metrics.csv", pln_experiment_write_metrics, "checkpoint") != 0 ||
+            write_file(r, "checkpoint.bin", pln_experiment_write_checkpoint, "checkpoint") != 0) {
             return PLN_EIO; /* reported */
         }
+        r->checkpointed = true;
     }
     progress_show(&r->pg, step, t->steps, r->err, false);
     return PLN_OK;
 }
 
 /* ------------------------------------------------------------------ the command */
+
+/* The files of a run (besides plnet.run): a fresh run replaces them all. */
+static const char *const run_names[] = {"config.resolved.yaml", "metrics.csv", "checkpoint.bin",
+                                        "network.graphml", "predictions.csv", NULL};
 
 /* A word the shell reads back as it is: quoted when it holds anything but safe characters. */
 static void put_shell_word(FILE *f, const char *w)
@@ -259,6 +283,8 @@ static int parse_train_args(int argc, char **argv, run *r, const char **output, 
             *output = s + 9;
         } else if (!only_positional && strncmp(s, "--resume=", 9) == 0) {
             resume = s + 9;
+        } else if (!only_positional && strcmp(s, "--force") == 0) {
+            r->force = true;
         } else if (!only_positional && (strcmp(s, "--quiet") == 0 || strcmp(s, "-q") == 0)) {
             r->quiet = true;
         } else if (!only_positional && s[0] == '-' && s[1] != '\0') {
@@ -402,9 +428,12 @@ static int train_loop(run *r, bool *stopped)
     *stopped = st == PLN_EINTERRUPTED;
     if (st != PLN_OK && !*stopped) {
         /* after_step reported its own failure (PLN_EIO); a step's failure is the library's. */
+        char what[64];
+        snprintf(what, sizeof what, "train: step %lld",
+                 (long long)pln_experiment_steps(r->x) + 1);
         rc = st == PLN_EIO && pln_ctx_last_error(r->ctx)->code != PLN_EIO
                  ? 1
-                 : lib_failure(r, st, "train step");
+                 : lib_failure(r, st, what);
     }
     pln_ctx_set_progress(r->ctx, NULL, NULL);
     progress_show(&r->pg, pln_experiment_steps(r->x), steps, r->err, true);
@@ -433,11 +462,18 @@ int plnet_cmd_train(int argc, char **argv, FILE *out, FILE *err)
         rc = load_checkpoint(&r);
     }
     /* Only now, with everything validated, does the output folder appear. */
-    if (rc == 0 && !r.resume) {
-        rc = plnet_mkdirs(r.dir, err);
+    bool claimed = false;
+    if (rc == 0) {
+        rc = plnet_run_folder_open(&r.folder, r.x, r.dir, run_names,
+                                   r.resume  ? PLNET_FOLDER_RESUME
+                                   : r.force ? PLNET_FOLDER_FORCE
+                                             : PLNET_FOLDER_NEW,
+                                   "choose another folder (-o DIR), continue the run there "
+                                   "(--resume DIR) or write over it (--force)", err);
+        claimed = rc == 0;
     }
     if (rc == 0) {
-        rc = write_file(&r, "config.resolved.yaml", pln_experiment_write_config);
+        rc = write_file(&r, "config.resolved.yaml", pln_experiment_write_config, "start");
     }
     bool stopped = false;
     if (rc == 0) {
@@ -445,11 +481,23 @@ int plnet_cmd_train(int argc, char **argv, FILE *out, FILE *err)
     }
     if (rc == 0 && !stopped) {
         pln_status st = pln_experiment_finish(r.x); /* the last step, off the log grid */
-        rc = st == PLN_OK ? 0 : lib_failure(&r, st, "evaluate");
+        rc = st == PLN_OK ? 0 : lib_failure(&r, st, "train: evaluating the last step");
     }
     if (rc == 0) {
         pln_status st = pln_experiment_save(r.x, r.dir, false);
-        rc = st == PLN_OK ? 0 : lib_failure(&r, st, NULL);
+        char what[96];
+        snprintf(what, sizeof what, "train: writing the run files at step %lld",
+                 (long long)pln_experiment_steps(r.x));
+        rc = st == PLN_OK ? 0 : lib_failure(&r, st, what);
+    }
+    if (rc != 0 && claimed) {
+        if (r.resume || r.checkpointed) {
+            fprintf(err, "plnet: the run in %s is incomplete (%s says running); its last "
+                         "checkpoint continues it: plnet train %s --resume %s\n",
+                    r.dir, PLN_RUN_MARKER, r.config_arg, r.dir);
+        } else {
+            plnet_run_folder_abandon(&r.folder);
+        }
     }
     if (rc == 0 && stopped) {
         fprintf(err, "plnet: interrupted at step %lld; resume with: plnet train %s",

@@ -31,6 +31,7 @@ typedef struct plnet_args {
     const char *config; /* the experiment file */
     const char *output; /* -o/--output, or NULL */
     bool spice;         /* --spice (export) */
+    bool force;         /* --force (solve: write into a folder holding other files) */
     plnet_overrides sets; /* --set KEY=VALUE, in order; freed with plnet_args_free */
 } plnet_args;
 

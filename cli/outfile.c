@@ -1,9 +1,15 @@
 /* outfile.c — atomic output files (temporary + rename) so a failed run never leaves half a result; symlinks are followed, FIFOs and devices written in place. */
+/* kill, readdir: POSIX. */
+#define _POSIX_C_SOURCE 200809L
+
 #include "outfile.h"
 
+#include "experiment_setup.h"
 #include "outpath.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -129,4 +135,131 @@ int plnet_mkdirs(const char *dir, FILE *err)
         return 1;
     }
     return 0;
+}
+
+/* ------------------------------------------------------------------ run folders */
+
+/* The pid of a temporary's name "NAME.tmp.PID", or 0 when it is not one. */
+static long temporary_pid(const char *name)
+{
+    const char *t = strstr(name, ".tmp.");
+    while (t != NULL) {
+        const char *d = t + 5;
+        if (*d >= '1' && *d <= '9' && strspn(d, "0123456789") == strlen(d) && strlen(d) < 12) {
+            return strtol(d, NULL, 10);
+        }
+        t = strstr(t + 1, ".tmp.");
+    }
+    return 0;
+}
+
+size_t plnet_remove_stale_temporaries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (d == NULL) {
+        return 0;
+    }
+    size_t n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        long pid = temporary_pid(e->d_name);
+        /* Only a dead writer's: a live one (another plnet writing here) keeps its file. */
+        if (pid <= 0 || pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH) {
+            continue;
+        }
+        char *p = plnet_path_join(dir, e->d_name);
+        if (p != NULL && remove(p) == 0) {
+            n++;
+        }
+        free(p);
+    }
+    closedir(d);
+    return n;
+}
+
+int plnet_dir_first_entry(const char *dir, char *name, size_t size)
+{
+    DIR *d = opendir(dir);
+    if (d == NULL) {
+        return errno == ENOENT ? 0 : -1;
+    }
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) {
+            continue;
+        }
+        if (n == 0 && name != NULL) {
+            snprintf(name, size, "%s", e->d_name);
+        }
+        n++;
+    }
+    closedir(d);
+    return n;
+}
+
+void plnet_remove_names(const char *dir, const char *const *names)
+{
+    for (size_t k = 0; names[k] != NULL; k++) {
+        char *p = plnet_path_join(dir, names[k]);
+        if (p != NULL) {
+            remove(p);
+        }
+        free(p);
+    }
+}
+
+int plnet_run_folder_open(plnet_run_folder *rf, pln_experiment *x, const char *dir,
+                          const char *const *names, plnet_folder_mode mode, const char *hint,
+                          FILE *err)
+{
+    rf->dir = dir;
+    rf->names = names;
+    rf->created = false;
+    char first[256] = "";
+    int n = plnet_dir_first_entry(dir, first, sizeof first);
+    if (n < 0) {
+        fprintf(err, "plnet: cannot read the output folder %s: %s\n", dir, strerror(errno));
+        return 1;
+    }
+    rf->created = n == 0 && access(dir, F_OK) != 0;
+    if (plnet_mkdirs(dir, err) != 0) {
+        return 1;
+    }
+    /* A kill -9 in the middle of a write leaves "NAME.tmp.PID" behind. */
+    plnet_remove_stale_temporaries(dir);
+    n = plnet_dir_first_entry(dir, first, sizeof first);
+    if (mode == PLNET_FOLDER_NEW && n > 0 && !pln_experiment_folder_is_own(x, dir)) {
+        pln_run_info info;
+        pln_run_folder_info(dir, &info);
+        if (info.state != PLN_RUN_NONE) {
+            const char *mine = pln_experiment_n_theta(x) > 0 ? "train" : "network";
+            const char *what = strcmp(info.files, mine) == 0 ? "of another configuration"
+                               : strcmp(info.files, "train") == 0 ? "a training run"
+                                                                  : "a solve";
+            fprintf(err, "plnet: the output folder %s holds another run (%s, its %s); %s\n",
+                    dir, what, PLN_RUN_MARKER, hint);
+        } else {
+            fprintf(err, "plnet: the output folder %s is not empty (%d entr%s: %s%s) and holds "
+                         "no plnet run; %s\n", dir, n, n == 1 ? "y" : "ies", first,
+                    n > 1 ? ", ..." : "", hint);
+        }
+        return 2;
+    }
+    pln_status st = pln_experiment_folder_mark(x, dir, false);
+    if (st != PLN_OK) {
+        return plnet_report_lib(err, pln_experiment_ctx(x), st, PLN_RUN_MARKER);
+    }
+    return 0;
+}
+
+void plnet_run_folder_abandon(const plnet_run_folder *rf)
+{
+    static const char *const marker[] = {PLN_RUN_MARKER, NULL};
+    plnet_remove_names(rf->dir, rf->names);
+    plnet_remove_names(rf->dir, marker);
+    plnet_remove_stale_temporaries(rf->dir);
+    if (rf->created) {
+        rmdir(rf->dir); /* only when empty */
+    }
 }

@@ -172,6 +172,11 @@ int plnet_sweep_train_point(const plnet_sweep *sw, size_t i, const char *dir,
     argv[argc++] = (char *)(resume ? "--resume" : "-o");
     argv[argc++] = (char *)point_dir;
     argv[argc++] = (char *)"--quiet";
+    if (!resume) {
+        /* The point's folder is the sweep's own (locked): an attempt that died before its
+         * first checkpoint may have left files there, which this one replaces. */
+        argv[argc++] = (char *)"--force";
+    }
     for (size_t k = 0; k < ps.n; k++) {
         size_t len = strlen(ps.key[k]) + strlen(ps.value[k]) + 2;
         owned[k] = malloc(len);

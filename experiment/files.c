@@ -527,8 +527,83 @@ static pln_status write_in(pln_experiment *x, const char *dir, const char *name,
     return st;
 }
 
+/* ------------------------------------------------------------------ the folder's marker */
+
+static void fingerprint_hash(const pln_experiment *x, char *out, size_t size)
+{
+    const char *f = fingerprint_of(x);
+    snprintf(out, size, "%016" PRIx64, fnv1a(f, strlen(f)));
+}
+
+pln_status pln_experiment_folder_mark(pln_experiment *x, const char *dir, bool complete)
+{
+    char hash[24];
+    fingerprint_hash(x, hash, sizeof hash);
+    char text[512];
+    int n = snprintf(text, sizeof text,
+                     "# plnet run folder: its files form a whole set only when state is "
+                     "complete\nstate: %s\nfiles: %s\nstep: %" PRId64 "\nfingerprint: %s\n",
+                     complete ? "complete" : "running", x->learner != NULL ? "train" : "network",
+                     pln_experiment_steps(x), hash);
+    size_t len = strlen(dir) + sizeof PLN_RUN_MARKER + 1;
+    char *path = pln_i_malloc(len);
+    if (path == NULL) {
+        PLN_FAIL(x->ctx, PLN_ENOMEM, "out of memory");
+    }
+    snprintf(path, len, "%s/%s", dir, PLN_RUN_MARKER);
+    pln_status st = write_bytes(x, path, text, (size_t)n);
+    pln_i_free(path);
+    return st;
+}
+
+void pln_run_folder_info(const char *dir, pln_run_info *info)
+{
+    memset(info, 0, sizeof *info);
+    size_t len = strlen(dir) + sizeof PLN_RUN_MARKER + 1;
+    char *path = pln_i_malloc(len);
+    if (path == NULL) {
+        return;
+    }
+    snprintf(path, len, "%s/%s", dir, PLN_RUN_MARKER);
+    FILE *fp = fopen(path, "r");
+    pln_i_free(path);
+    if (fp == NULL) {
+        return;
+    }
+    char line[256];
+    pln_run_state state = PLN_RUN_NONE;
+    while (fgets(line, sizeof line, fp) != NULL) {
+        line[strcspn(line, "\r\n")] = '\0';
+        if (strcmp(line, "state: complete") == 0) {
+            state = PLN_RUN_COMPLETE;
+        } else if (strcmp(line, "state: running") == 0) {
+            state = PLN_RUN_RUNNING;
+        } else if (strncmp(line, "files: ", 7) == 0) {
+            snprintf(info->files, sizeof info->files, "%.15s", line + 7);
+        } else if (strncmp(line, "fingerprint: ", 13) == 0) {
+            snprintf(info->fingerprint, sizeof info->fingerprint, "%.23s", line + 13);
+        } else if (strncmp(line, "step: ", 6) == 0) {
+            info->step = strtoll(line + 6, NULL, 10);
+        }
+    }
+    fclose(fp);
+    info->state = state;
+}
+
+bool pln_experiment_folder_is_own(pln_experiment *x, const char *dir)
+{
+    pln_run_info info;
+    pln_run_folder_info(dir, &info);
+    char hash[24];
+    fingerprint_hash(x, hash, sizeof hash);
+    return info.state != PLN_RUN_NONE && strcmp(info.fingerprint, hash) == 0 &&
+           strcmp(info.files, x->learner != NULL ? "train" : "network") == 0;
+}
+
 pln_status pln_experiment_save(pln_experiment *x, const char *dir, bool with_config)
 {
+    PLN_TRY(need_learner(x));
+    PLN_TRY(pln_experiment_folder_mark(x, dir, false));
     PLN_TRY(write_in(x, dir, "metrics.csv", pln_experiment_write_metrics));
     PLN_TRY(write_in(x, dir, "checkpoint.bin", pln_experiment_write_checkpoint));
     PLN_TRY(write_in(x, dir, "network.graphml", pln_experiment_write_graphml));
@@ -536,5 +611,5 @@ pln_status pln_experiment_save(pln_experiment *x, const char *dir, bool with_con
     if (with_config) {
         PLN_TRY(write_in(x, dir, "config.resolved.yaml", pln_experiment_write_config));
     }
-    return PLN_OK;
+    return pln_experiment_folder_mark(x, dir, true);
 }

@@ -542,8 +542,40 @@ PLN_API pln_status pln_experiment_write_config(pln_experiment *x, const char *pa
 /** @brief checkpoint.bin (see pln_experiment_checkpoint_save). Written atomically. */
 PLN_API pln_status pln_experiment_write_checkpoint(pln_experiment *x, const char *path);
 /** @brief The run files into folder dir (which must exist): metrics.csv, checkpoint.bin,
- *  network.graphml, predictions.csv and, with with_config, config.resolved.yaml. */
+ *  network.graphml, predictions.csv and, with with_config, config.resolved.yaml, as a set:
+ *  dir/PLN_RUN_MARKER says "running" before the first and "complete" after the last. */
 PLN_API pln_status pln_experiment_save(pln_experiment *x, const char *dir, bool with_config);
+
+/** @brief The file of a run folder that says whether its files form a whole set: written
+ *  "running" before the first of them and "complete" after the last (pln_experiment_save,
+ *  plnet train and solve), so a folder left by a failure or a kill never poses as a result. */
+#define PLN_RUN_MARKER "plnet.run"
+
+/** @brief A run folder's state, as its PLN_RUN_MARKER says. */
+typedef enum pln_run_state {
+    PLN_RUN_NONE = 0,     /**< no marker: not a plnet run folder (or an older plnet's) */
+    PLN_RUN_RUNNING = 1,  /**< being written, or left so by a failure or a kill */
+    PLN_RUN_COMPLETE = 2  /**< every file of the run written, as one set */
+} pln_run_state;
+
+/** @brief What a run folder's marker says. */
+typedef struct pln_run_info {
+    pln_run_state state;
+    char files[16];       /**< "train" (metrics, checkpoint, ...) or "network" (a solve) */
+    char fingerprint[24]; /**< hash of the configuration's fingerprint text, hex */
+    int64_t step;         /**< the steps trained when complete (0 for a solve) */
+} pln_run_info;
+
+/** @brief Write dir/PLN_RUN_MARKER (atomically): the run in folder dir is `complete`, or
+ *  being written; with the experiment's configuration fingerprint and step.
+ *  @return PLN_OK, PLN_EIO, PLN_ENOMEM. */
+PLN_API pln_status pln_experiment_folder_mark(pln_experiment *x, const char *dir, bool complete);
+/** @brief Read folder dir's marker into *info (state PLN_RUN_NONE when it has none or it is
+ *  not one). Never fails. */
+PLN_API void pln_run_folder_info(const char *dir, pln_run_info *info);
+/** @brief Whether folder dir's marker is of a run of this experiment's configuration (the
+ *  same fingerprint, and the same kind of files: a training run when the experiment learns). */
+PLN_API bool pln_experiment_folder_is_own(pln_experiment *x, const char *dir);
 
 /** @brief Bytes of a checkpoint. */
 PLN_API size_t pln_experiment_checkpoint_size(const pln_experiment *x);

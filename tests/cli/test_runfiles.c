@@ -9,11 +9,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 TestSuite(runfiles, .fini = ts_check_leaks, .timeout = 120);
@@ -166,7 +169,7 @@ Test(runfiles, solve_keeps_symlinked_run_files_and_refuses_a_folder_as_a_file)
         free(link);
     }
     char *err = NULL;
-    int rc = tc_run(NULL, &err, "solve", cfg, "-o", out, NULL);
+    int rc = tc_run(NULL, &err, "solve", cfg, "-o", out, "--force", NULL);
     cr_assert_eq(rc, 0, "%s", err);
     for (int k = 0; k < 3; k++) {
         char *link = tc_fmt("%s/%s", out, names[k]);
@@ -218,5 +221,199 @@ Test(runfiles, a_name_that_leaves_the_output_folder_is_refused_at_its_line)
         free(cfg);
         free(text);
     }
+    free(dir);
+}
+
+/* ------------------------------------------------------------------ run folders */
+
+static const char train_yaml[] = "name: reg\nseed: 1\n"
+                                 "network:\n"
+                                 "  graph: {generator: erdos_renyi, n: 30, mean_degree: 5.0}\n"
+                                 "  edges: {conductance: {init: uniform, low: 0.5, high: 1.5}}\n"
+                                 "task:\n  kind: regression\n"
+                                 "  inputs: {nodes: [3, 9]}\n  outputs: {nodes: [20, 25]}\n"
+                                 "  n_examples: 12\n  test_examples: 7\n"
+                                 "  input_range: [0.0, 1.0]\n"
+                                 "learning: {rate: 0.1, nudge: 0.2}\n"
+                                 "train: {steps: 30, batch: 3, log_every: 10, "
+                                 "checkpoint_every: %d}\n";
+
+static char *marker_state(const char *dir)
+{
+    char *p = tc_fmt("%s/plnet.run", dir);
+    char *text = slurp(p);
+    free(p);
+    if (text == NULL) {
+        return NULL;
+    }
+    char *s = strstr(text, "state: ");
+    char *state = s != NULL ? strndup(s + 7, strcspn(s + 7, "\n")) : NULL;
+    free(text);
+    return state;
+}
+
+/* Every write past `bytes` fails (EFBIG), as a full disk would fail it. */
+static void limit_file_size(rlim_t bytes)
+{
+    signal(SIGXFSZ, SIG_IGN);
+    struct rlimit rl = {bytes, bytes};
+    cr_assert_eq(setrlimit(RLIMIT_FSIZE, &rl), 0);
+}
+
+Test(runfiles, a_fresh_run_refuses_a_folder_holding_other_files_unless_forced)
+{
+    char *dir = tc_dir("rf_refuse");
+    char *text = tc_fmt(train_yaml, 10);
+    char *cfg = tc_write(dir, "c.yaml", text);
+    char *out = tc_fmt("%s/out", dir);
+    char *err = NULL;
+    /* A folder with a file of the user's: refused, untouched. */
+    cr_assert_eq(mkdir(out, 0777), 0);
+    char *mine = tc_write(out, "notes.txt", "mine\n");
+    int rc = tc_run(NULL, &err, "train", cfg, "-o", out, "-q", NULL);
+    cr_assert_eq(rc, 2, "%s", err);
+    cr_assert(strstr(err, "not empty") != NULL && strstr(err, "--force") != NULL, "%s", err);
+    cr_assert_eq(tc_count_files(out), 1, "nothing written beside notes.txt");
+    free(err);
+    rc = tc_run(NULL, &err, "train", cfg, "-o", out, "-q", "--force", NULL);
+    cr_assert_eq(rc, 0, "%s", err);
+    char *state = marker_state(out);
+    cr_assert(state != NULL && strcmp(state, "complete") == 0, "state %s", state);
+    free(state);
+    free(err);
+    /* The same configuration again (train.steps may differ): its own run, rewritten. */
+    rc = tc_run(NULL, &err, "train", cfg, "-o", out, "-q", "--set", "train.steps=40", NULL);
+    cr_assert_eq(rc, 0, "%s", err);
+    free(err);
+    /* Another configuration: refused, naming the other run; the run stays complete. */
+    rc = tc_run(NULL, &err, "train", cfg, "-o", out, "-q", "--set", "learning.rate=0.2", NULL);
+    cr_assert_eq(rc, 2, "%s", err);
+    cr_assert(strstr(err, "another configuration") != NULL, "%s", err);
+    state = marker_state(out);
+    cr_assert(state != NULL && strcmp(state, "complete") == 0);
+    free(state);
+    free(err);
+    /* A solve of the same configuration into the training run's folder: refused too. */
+    rc = tc_run(NULL, &err, "solve", cfg, "-o", out, NULL);
+    cr_assert_eq(rc, 2, "%s", err);
+    cr_assert(strstr(err, "a training run") != NULL, "%s", err);
+    free(err);
+    free(mine);
+    free(out);
+    free(cfg);
+    free(text);
+    free(dir);
+}
+
+Test(runfiles, a_run_failing_at_its_first_step_leaves_no_files)
+{
+    char *dir = tc_dir("rf_first_step");
+    char *text = tc_fmt(train_yaml, 1);
+    char *cfg = tc_write(dir, "c.yaml", text);
+    char *out = tc_fmt("%s/out", dir);
+    /* config.resolved.yaml (1.4 kB) fits, the first checkpoint (2.5 kB: the configuration's
+     * fingerprint and the learner's state) does not. */
+    limit_file_size(2000);
+    char *err = NULL;
+    int rc = tc_run(NULL, &err, "train", cfg, "-o", out, "-q", NULL);
+    cr_assert_eq(rc, 1, "%s", err);
+    cr_assert(strstr(err, "checkpoint at step 1") != NULL, "the step is named: %s", err);
+    cr_assert(!tc_exists(out), "the run's folder stays: %d files in it", tc_count_files(out));
+    free(err);
+    free(out);
+    free(cfg);
+    free(text);
+    free(dir);
+}
+
+Test(runfiles, a_solve_that_cannot_write_every_file_leaves_none)
+{
+    char *dir = tc_dir("rf_solve_full");
+    char *text = tc_fmt(train_yaml, 1);
+    char *cfg = tc_write(dir, "c.yaml", text);
+    char *out = tc_fmt("%s/out", dir);
+    cr_assert_eq(mkdir(out, 0777), 0);
+    /* potentials.csv and edges.csv fit, network.graphml (12 kB) does not. */
+    limit_file_size(4000);
+    char *err = NULL;
+    int rc = tc_run(NULL, &err, "solve", cfg, "-o", out, NULL);
+    cr_assert_neq(rc, 0);
+    cr_assert(strstr(err, "network.graphml") != NULL, "%s", err);
+    cr_assert_eq(tc_count_files(out), 0, "a partial set stays in the folder it was given");
+    free(err);
+    free(out);
+    free(cfg);
+    free(text);
+    free(dir);
+}
+
+Test(runfiles, a_run_failing_after_its_checkpoints_stays_marked_running)
+{
+    char *dir = tc_dir("rf_marked");
+    char *text = tc_fmt(train_yaml, 10);
+    char *cfg = tc_write(dir, "c.yaml", text);
+    char *out = tc_fmt("%s/out", dir);
+    /* Checkpoints (3 kB) fit; the final network.graphml (7.6 kB) does not. */
+    limit_file_size(5000);
+    char *err = NULL;
+    int rc = tc_run(NULL, &err, "train", cfg, "-o", out, "-q", NULL);
+    cr_assert_eq(rc, 1, "%s", err);
+    cr_assert(strstr(err, "--resume") != NULL, "%s", err);
+    char *state = marker_state(out);
+    cr_assert(state != NULL && strcmp(state, "running") == 0, "state %s", state);
+    free(state);
+    free(err);
+    free(out);
+    free(cfg);
+    free(text);
+    free(dir);
+}
+
+/* A process that has ended: its pid names a dead writer's temporaries. */
+static long dead_pid(void)
+{
+    pid_t p = fork();
+    if (p == 0) {
+        _exit(0);
+    }
+    cr_assert(p > 0);
+    waitpid(p, NULL, 0);
+    return (long)p;
+}
+
+Test(runfiles, stale_temporaries_of_dead_writers_go_when_a_run_starts)
+{
+    char *dir = tc_dir("rf_stale");
+    char *text = tc_fmt(train_yaml, 10);
+    char *cfg = tc_write(dir, "c.yaml", text);
+    char *out = tc_fmt("%s/out", dir);
+    char *err = NULL;
+    int rc = tc_run(NULL, &err, "train", cfg, "-o", out, "-q", "--set", "train.steps=20", NULL);
+    cr_assert_eq(rc, 0, "%s", err);
+    free(err);
+    long dead = dead_pid();
+    char *stale1 = tc_fmt("metrics.csv.tmp.%ld", dead);
+    char *stale2 = tc_fmt("checkpoint.bin.tmp.%ld", dead);
+    char *live = tc_fmt("network.graphml.tmp.%ld", (long)getppid()); /* a live process */
+    free(tc_write(out, stale1, "partial"));
+    free(tc_write(out, stale2, "partial"));
+    free(tc_write(out, live, "being written"));
+    rc = tc_run(NULL, &err, "train", cfg, "--resume", out, "-q", NULL);
+    cr_assert_eq(rc, 0, "%s", err);
+    char *p1 = tc_fmt("%s/%s", out, stale1);
+    char *p2 = tc_fmt("%s/%s", out, stale2);
+    char *p3 = tc_fmt("%s/%s", out, live);
+    cr_assert(!tc_exists(p1) && !tc_exists(p2), "a dead writer's temporaries stay");
+    cr_assert(tc_exists(p3), "a live writer's temporary was removed");
+    free(p1);
+    free(p2);
+    free(p3);
+    free(err);
+    free(live);
+    free(stale2);
+    free(stale1);
+    free(out);
+    free(cfg);
+    free(text);
     free(dir);
 }

@@ -45,6 +45,16 @@ int plnet_run_open(const char *dir, const char *cmd, plnet_run *r, FILE *err)
             rc = st == PLN_ENOMEM ? 1 : 2;
         }
     }
+    if (rc == 0) {
+        /* A run a failure or a kill left mid-way: its checkpoint is whole, but not the end. */
+        pln_run_info info;
+        pln_run_folder_info(dir, &info);
+        if (info.state == PLN_RUN_RUNNING) {
+            fprintf(err, "plnet: %s: warning: the run in %s is incomplete (its %s says "
+                         "running); using its last checkpoint, step %lld\n", cmd, dir,
+                    PLN_RUN_MARKER, (long long)pln_experiment_steps(r->x));
+        }
+    }
     free(cfg_path);
     free(ck_path);
     return rc;

@@ -212,7 +212,9 @@ static pln_status after_step(pln_experiment *x, int64_t step, void *user)
     run *r = user;
     const pln_train_desc *t = &r->cfg.d.train;
     if (t->checkpoint_every > 0 && step % t->checkpoint_every == 0 && step < t->steps) {
-        if (write_file(r, "metrics.csv", pln_experiment_write_metrics, "checkpoint") != 0 ||
+        /* The rows since the last checkpoint, appended (the file's length goes into the
+         * checkpoint, so a resume cuts what a kill between the two left after it). */
+        if (write_file(r, "metrics.csv", pln_experiment_append_metrics, "checkpoint") != 0 ||
             write_file(r, "checkpoint.bin", pln_experiment_write_checkpoint, "checkpoint") != 0) {
             return PLN_EIO; /* reported */
         }
@@ -471,6 +473,9 @@ int plnet_cmd_train(int argc, char **argv, FILE *out, FILE *err)
                                    "choose another folder (-o DIR), continue the run there "
                                    "(--resume DIR) or write over it (--force)", err);
         claimed = rc == 0;
+    }
+    if (rc == 0 && r.resume) {
+        rc = write_file(&r, "metrics.csv", pln_experiment_reopen_metrics, "resume");
     }
     if (rc == 0) {
         rc = write_file(&r, "config.resolved.yaml", pln_experiment_write_config, "start");

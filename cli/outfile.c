@@ -1,7 +1,4 @@
 /* outfile.c — atomic output files (temporary + rename) so a failed run never leaves half a result; symlinks are followed, FIFOs and devices written in place. */
-/* kill, readdir: POSIX. */
-#define _POSIX_C_SOURCE 200809L
-
 #include "outfile.h"
 
 #include "experiment_setup.h"

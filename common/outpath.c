@@ -1,6 +1,4 @@
 /* outpath.c — where writing a path lands: symlinks followed to their target, FIFOs and devices written in place (a rename would replace the node with a regular file). */
-#define _POSIX_C_SOURCE 200809L
-
 #include "outpath.h"
 
 #include <errno.h>

@@ -57,6 +57,10 @@ typedef struct pln_i_config_extras {
     pln_idx n_ground;
     const pln_idx *picked[2];
     pln_idx n_picked[2];
+    /* The absolute folder of the file being written: absolute paths (task.data,
+     * network.graph.file) are written relative to it, so the file and its folder can move
+     * together with their data. NULL: as they are. */
+    const char *rel_base;
 } pln_i_config_extras;
 
 /* The format of a graph file: `format`, or by the file's extension for PLN_FORMAT_AUTO

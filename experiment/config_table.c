@@ -156,7 +156,8 @@ static const char linear_boundary[] = "a spring network is held by pins, forces 
         {{.key = prefix ".input_range", .type = PLN_KEY_REAL_PAIR,                            \
           .offset = F(task.regression.input_low), .count_offset = F(task.regression.input_high), \
           .flags = flags_, .alias_of = "task.input_range", .unit = "V",                       \
-          .doc = "regression: range [low, high] of the random inputs"}, when_, W_NONE}
+          .doc = "regression: range [low, high] of the random inputs; classification, "     \
+                 "dataset: the range each input column is scaled into"}, when_, W_NONE}
 
 #define RESISTORS (1u << PLN_KIND_RESISTOR)
 static const char elements_only[] = "only a resistor network (network.kind: resistor) has "
@@ -660,6 +661,7 @@ int64_t pln_i_config_get_int(const pln_experiment_desc *d, const pln_key *k)
 typedef struct out {
     char *buf;
     size_t size, len;
+    const char *rel_base; /* absolute paths are written relative to this folder (or NULL) */
 } out;
 
 static void put(out *o, const char *fmt, ...)
@@ -840,6 +842,43 @@ bool pln_i_config_written(const pln_i_key_row *r, const pln_experiment_desc *d)
 }
 
 /* The value of a leaf key. */
+/* Absolute path `to` as seen from absolute folder `from` (both as realpath gives them, no
+ * trailing '/'): "../" for each folder of `from` past their common folders, then the rest of
+ * `to`. */
+static void put_relative(out *o, const char *from, const char *to)
+{
+    size_t i = 0;
+    size_t common = 0;
+    while (from[i] != '\0' && from[i] == to[i]) {
+        if (from[i] == '/') {
+            common = i;
+        }
+        i++;
+    }
+    if (from[i] == '\0' && to[i] == '/') {
+        common = i; /* from is a folder above to */
+    }
+    size_t ups = 0;
+    if (strcmp(from, "/") != 0) {
+        for (const char *c = from + common; *c != '\0'; c++) {
+            ups += *c == '/';
+        }
+    }
+    const char *rest = to + common + 1;
+    char *rel = pln_i_malloc(3 * ups + strlen(rest) + 1);
+    if (rel == NULL) {
+        put_str(o, to);
+        return;
+    }
+    rel[0] = '\0';
+    for (size_t k = 0; k < ups; k++) {
+        strcat(rel, "../");
+    }
+    strcat(rel, rest);
+    put_str(o, rel);
+    pln_i_free(rel);
+}
+
 static void put_value(out *o, const pln_experiment_desc *d, const pln_key *k, unsigned flags)
 {
     const void *p = pln_config_field_const(d, k);
@@ -865,7 +904,11 @@ static void put_value(out *o, const pln_experiment_desc *d, const pln_key *k, un
         if ((flags & PLN_YAML_FINGERPRINT) != 0 && strcmp(k->key, "output.dir") == 0) {
             s = "";
         }
-        put_str(o, s);
+        if (k->type == PLN_KEY_PATH && o->rel_base != NULL && s != NULL && s[0] == '/') {
+            put_relative(o, o->rel_base, s);
+        } else {
+            put_str(o, s);
+        }
         break;
     }
     case PLN_KEY_ENUM: {
@@ -1038,7 +1081,7 @@ static void put_custom(out *o, const pln_experiment_desc *d, const pln_i_key_row
 size_t pln_i_config_value_text(const pln_experiment_desc *d, const pln_key *k, char *buf,
                                size_t size)
 {
-    out o = {buf, size, 0};
+    out o = {buf, size, 0, NULL};
     if (size > 0) {
         buf[0] = '\0';
     }
@@ -1054,7 +1097,7 @@ size_t pln_i_config_value_text(const pln_experiment_desc *d, const pln_key *k, c
 size_t pln_i_config_yaml(const pln_experiment_desc *d, unsigned flags,
                          const pln_i_config_extras *x, char *buf, size_t size)
 {
-    out o = {buf, size, 0};
+    out o = {buf, size, 0, x != NULL ? x->rel_base : NULL};
     if (size > 0) {
         buf[0] = '\0';
     }

@@ -1222,10 +1222,17 @@ static pln_status make_task(pln_experiment *x)
         if (st != PLN_OK) {
             return rekey(x, st, "task.data", "task.data");
         }
-        st = x->classify ? pln_task_classification(x->ctx, x->table, x->n_in, x->ins, x->n_out,
-                                                   x->outs, &t->dataset, &rng, &x->task)
-                         : pln_task_dataset(x->ctx, x->table, x->n_in, x->ins, x->n_out,
-                                            x->outs, &t->dataset, &rng, &x->task);
+        {
+            /* Each input column is min-max scaled from the training rows into
+             * task.input_range (docs/config.md), as regression draws its inputs there. */
+            pln_data_options o = t->dataset;
+            o.input_low = t->regression.input_low;
+            o.input_high = t->regression.input_high;
+            st = x->classify ? pln_task_classification(x->ctx, x->table, x->n_in, x->ins,
+                                                       x->n_out, x->outs, &o, &rng, &x->task)
+                             : pln_task_dataset(x->ctx, x->table, x->n_in, x->ins, x->n_out,
+                                                x->outs, &o, &rng, &x->task);
+        }
         break;
     default:
         return fail_key(x, PLN_EINVAL, "task.kind", "task.kind: unknown task %d", (int)t->kind);
@@ -1407,7 +1414,7 @@ void pln_experiment_destroy(pln_experiment *x)
     void *arrays[] = {x->role,       x->picked[0], x->picked[1], x->dir_nodes,  x->cur_nodes,
                       x->src_edges,  x->dir_values, x->cur_values, x->src_values, x->dir_ground,
                       x->dir_axes,   x->ins,        x->outs,       x->in_values,  x->rows,
-                      x->resolved,   x->fingerprint};
+                      x->resolved,   x->fingerprint, x->m_path};
     for (size_t k = 0; k < sizeof arrays / sizeof arrays[0]; k++) {
         pln_i_free(arrays[k]);
     }

@@ -47,6 +47,13 @@ struct pln_experiment {
     pln_idx n_rows, cap_rows, n_grid;
     /* what the front end recorded (pln_experiment_set_config) */
     char *resolved, *fingerprint;
+    /* metrics.csv as this experiment last wrote it (pln_experiment_append_metrics): at path
+     * m_path, the header and rows [0, m_grid) end at byte m_grid_end, the file at m_end
+     * (an off-grid last row after them). m_path NULL: unknown, the next write is whole.
+     * m_ckpt_end: the offset a loaded checkpoint stored (0: none). */
+    char *m_path;
+    pln_idx m_grid;
+    int64_t m_grid_end, m_end, m_ckpt_end;
 };
 
 /* A lower module's option key as the configuration key a user writes (buf may hold it). */

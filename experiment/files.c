@@ -1,4 +1,7 @@
 /* files.c — an experiment's run files (metrics.csv, predictions.csv, network.graphml, config.resolved.yaml, checkpoint.bin), each written atomically, and checkpoints that resume bit for bit. */
+/* realpath is X/Open. */
+#define _XOPEN_SOURCE 700
+
 #include "config_impl.h"
 #include "experiment_impl.h"
 
@@ -50,25 +53,160 @@ static pln_status need_learner(const pln_experiment *x)
 
 /* ------------------------------------------------------------------ CSV files */
 
+static void put_metrics_header(const pln_experiment *x, FILE *fp)
+{
+    for (pln_idx k = 0; k < x->n_cols; k++) {
+        fprintf(fp, "%s%s", k > 0 ? "," : "", pln_experiment_metrics_column(x, k, NULL));
+    }
+    fputc('\n', fp);
+}
+
+static void put_metrics_row(const pln_experiment *x, FILE *fp, pln_idx r)
+{
+    const double *row = x->rows + r * x->n_cols;
+    /* The step first, as an integer; every other value round-trips. */
+    fprintf(fp, "%" PRId64, (int64_t)row[0]);
+    for (pln_idx k = 1; k < x->n_cols; k++) {
+        fprintf(fp, ",%.17g", row[k]);
+    }
+    fputc('\n', fp);
+}
+
+static void forget_metrics_file(pln_experiment *x)
+{
+    pln_i_free(x->m_path);
+    x->m_path = NULL;
+}
+
+/* Remember path as holding the header and rows [0, n_rows), the grid rows ending at
+ * grid_end and the file at end (offsets < 0: not known, as for a pipe). */
+static void remember_metrics_file(pln_experiment *x, const char *path, int64_t grid_end,
+                                  int64_t end)
+{
+    forget_metrics_file(x);
+    if (grid_end >= 0 && end >= 0) {
+        x->m_path = dup_text(path); /* NULL when out of memory: the next write is whole */
+    }
+    x->m_grid = x->n_grid;
+    x->m_grid_end = grid_end;
+    x->m_end = end;
+}
+
 pln_status pln_experiment_write_metrics(pln_experiment *x, const char *path)
 {
     PLN_TRY(need_learner(x));
     pln_i_afile f;
     PLN_TRY(pln_i_afile_open(x->ctx, &f, path));
-    for (pln_idx k = 0; k < x->n_cols; k++) {
-        fprintf(f.fp, "%s%s", k > 0 ? "," : "", pln_experiment_metrics_column(x, k, NULL));
-    }
-    fputc('\n', f.fp);
+    put_metrics_header(x, f.fp);
+    int64_t grid_end = x->n_grid == 0 ? (int64_t)ftell(f.fp) : -1;
     for (pln_idx r = 0; r < x->n_rows; r++) {
-        const double *row = x->rows + r * x->n_cols;
-        /* The step first, as an integer; every other value round-trips. */
-        fprintf(f.fp, "%" PRId64, (int64_t)row[0]);
-        for (pln_idx k = 1; k < x->n_cols; k++) {
-            fprintf(f.fp, ",%.17g", row[k]);
+        put_metrics_row(x, f.fp, r);
+        if (r + 1 == x->n_grid) {
+            grid_end = (int64_t)ftell(f.fp);
         }
-        fputc('\n', f.fp);
     }
-    return pln_i_afile_commit(x->ctx, &f);
+    const int64_t end = (int64_t)ftell(f.fp);
+    forget_metrics_file(x);
+    PLN_TRY(pln_i_afile_commit(x->ctx, &f));
+    remember_metrics_file(x, path, grid_end, end);
+    return PLN_OK;
+}
+
+/* The size of the file at path, or -1. */
+static int64_t file_size(const char *path)
+{
+    FILE *fp = fopen(path, "rb");
+    if (fp == NULL) {
+        return -1;
+    }
+    int64_t n = fseek(fp, 0, SEEK_END) == 0 ? (int64_t)ftell(fp) : -1;
+    fclose(fp);
+    return n;
+}
+
+pln_status pln_experiment_append_metrics(pln_experiment *x, const char *path)
+{
+    PLN_TRY(need_learner(x));
+    /* Only onto the file this experiment wrote, as it left it; else the whole file. */
+    if (x->m_path == NULL || strcmp(x->m_path, path) != 0 || x->m_grid > x->n_grid ||
+        file_size(path) != x->m_end) {
+        return pln_experiment_write_metrics(x, path);
+    }
+    const pln_idx from = x->m_grid;
+    const int64_t at = x->m_grid_end;
+    forget_metrics_file(x); /* until the append is whole */
+    FILE *fp = fopen(path, "r+b");
+    if (fp == NULL) {
+        PLN_FAIL(x->ctx, PLN_EIO, "cannot append to %s: %s", path, strerror(errno));
+    }
+    int bad = 0;
+    /* An off-grid last row the continuation redoes goes first. */
+    if (ftruncate(fileno(fp), (off_t)at) != 0 || fseek(fp, (long)at, SEEK_SET) != 0) {
+        bad = errno;
+    }
+    int64_t grid_end = at;
+    for (pln_idx r = from; r < x->n_rows && bad == 0; r++) {
+        put_metrics_row(x, fp, r);
+        if (r + 1 == x->n_grid) {
+            grid_end = (int64_t)ftell(fp);
+        }
+    }
+    const int64_t end = (int64_t)ftell(fp);
+    if (bad == 0 && (ferror(fp) || fflush(fp) != 0 || fsync(fileno(fp)) != 0)) {
+        bad = errno != 0 ? errno : EIO;
+    }
+    if (fclose(fp) != 0 && bad == 0) {
+        bad = errno;
+    }
+    if (bad != 0) {
+        PLN_FAIL(x->ctx, PLN_EIO, "cannot append to %s: %s", path, strerror(bad));
+    }
+    remember_metrics_file(x, path, grid_end, end);
+    return PLN_OK;
+}
+
+pln_status pln_experiment_reopen_metrics(pln_experiment *x, const char *path)
+{
+    PLN_TRY(need_learner(x));
+    forget_metrics_file(x);
+    const int64_t at = x->m_ckpt_end;
+    const int64_t size = file_size(path);
+    if (at <= 0 || size < at) {
+        return PLN_OK; /* the next write is whole */
+    }
+    /* The header must be this run's: the rows before `at` are then the checkpoint's. */
+    char *head = NULL;
+    size_t hlen = 0;
+    FILE *mem = open_memstream(&head, &hlen);
+    if (mem == NULL) {
+        PLN_FAIL(x->ctx, PLN_ENOMEM, "out of memory");
+    }
+    put_metrics_header(x, mem);
+    fclose(mem);
+    FILE *fp = fopen(path, "r+b");
+    bool same = false;
+    if (fp != NULL && head != NULL && (int64_t)hlen <= at) {
+        char *got = pln_i_malloc(hlen);
+        same = got != NULL && fread(got, 1, hlen, fp) == hlen && memcmp(got, head, hlen) == 0;
+        pln_i_free(got);
+    }
+    free(head);
+    int bad = 0;
+    if (same && ftruncate(fileno(fp), (off_t)at) != 0) {
+        bad = errno;
+    }
+    if (fp != NULL) {
+        fclose(fp);
+    }
+    if (bad != 0) {
+        PLN_FAIL(x->ctx, PLN_EIO, "cannot truncate %s to its checkpoint: %s", path,
+                 strerror(bad));
+    }
+    if (same) {
+        x->n_rows = x->n_grid;
+        remember_metrics_file(x, path, at, at);
+    }
+    return PLN_OK;
 }
 
 pln_status pln_experiment_write_predictions(pln_experiment *x, const char *path)
@@ -94,7 +232,20 @@ pln_status pln_experiment_write_predictions(pln_experiment *x, const char *path)
     for (pln_idx j = 0; j < n_out; j++) {
         fprintf(f.fp, ",target_%" PRId64, (int64_t)j);
     }
-    fputs(x->classify ? ",predicted,true\n" : "\n", f.fp);
+    fputs(x->classify ? ",predicted,true" : "", f.fp);
+    /* The inputs applied (in the inputs' units; for a data file, scaled into
+     * task.input_range) and, for a task read from a file, the example's data row. */
+    const pln_idx n_in = pln_task_n_in(x->task);
+    for (pln_idx j = 0; j < n_in; j++) {
+        fprintf(f.fp, ",input_%" PRId64, (int64_t)j);
+    }
+    bool from_data = false;
+    for (int s = 0; s < 2; s++) {
+        const pln_split split = s == 0 ? PLN_SPLIT_TRAIN : PLN_SPLIT_TEST;
+        from_data = from_data || (pln_task_n_examples(x->task, split) > 0 &&
+                                  pln_task_example_row(x->task, split, 0) >= 0);
+    }
+    fputs(from_data ? ",data_row\n" : "\n", f.fp);
     for (int s = 0; s < 2 && st == PLN_OK; s++) {
         const pln_split split = s == 0 ? PLN_SPLIT_TRAIN : PLN_SPLIT_TEST;
         const pln_idx ne = pln_task_n_examples(x->task, split);
@@ -114,6 +265,13 @@ pln_status pln_experiment_write_predictions(pln_experiment *x, const char *path)
                 const char *truth =
                     pln_task_class_name(x->task, pln_task_example_label(x->task, split, i));
                 fprintf(f.fp, ",%s,%s", pred != NULL ? pred : "", truth != NULL ? truth : "");
+            }
+            const double *xi = pln_task_example_inputs(x->task, split, i);
+            for (pln_idx j = 0; j < n_in; j++) {
+                fprintf(f.fp, ",%.17g", xi[j]);
+            }
+            if (from_data) {
+                fprintf(f.fp, ",%" PRId64, (int64_t)pln_task_example_row(x->task, split, i));
             }
             fputc('\n', f.fp);
         }
@@ -204,10 +362,11 @@ static pln_status write_bytes(pln_experiment *x, const char *path, const void *d
 
 /* The experiment's configuration as YAML (pln_i_config_yaml with what the experiment knows
  * beyond its description), malloc'd; NULL when out of memory. */
-static char *config_text(const pln_experiment *x, unsigned flags)
+static char *config_text(const pln_experiment *x, unsigned flags, const char *rel_base)
 {
     pln_i_config_extras e;
     memset(&e, 0, sizeof e);
+    e.rel_base = rel_base;
     if (x->graph != NULL) {
         e.ground_known = true;
         e.ground = pln_experiment_ground(x, &e.n_ground);
@@ -227,7 +386,8 @@ pln_status pln_experiment_config_text(const pln_experiment *x, bool fingerprint,
                                       size_t size, size_t *len)
 {
     const char *given = fingerprint ? x->fingerprint : x->resolved;
-    char *made = given == NULL ? config_text(x, fingerprint ? PLN_YAML_FINGERPRINT : 0) : NULL;
+    char *made =
+        given == NULL ? config_text(x, fingerprint ? PLN_YAML_FINGERPRINT : 0, NULL) : NULL;
     if (given == NULL && made == NULL) {
         PLN_FAIL(x->ctx, PLN_ENOMEM, "out of memory (configuration text)");
     }
@@ -242,12 +402,34 @@ pln_status pln_experiment_config_text(const pln_experiment *x, bool fingerprint,
     return PLN_OK;
 }
 
+/* The folder part of path ("." when it has none), malloc'd. */
+static char *folder_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (slash == NULL) {
+        return dup_text(".");
+    }
+    size_t n = slash == path ? 1 : (size_t)(slash - path);
+    char *d = pln_i_malloc(n + 1);
+    if (d != NULL) {
+        memcpy(d, path, n);
+        d[n] = '\0';
+    }
+    return d;
+}
+
 pln_status pln_experiment_write_config(pln_experiment *x, const char *path)
 {
     if (x->resolved != NULL) {
         return write_bytes(x, path, x->resolved, strlen(x->resolved));
     }
-    char *text = config_text(x, 0);
+    /* Paths relative to the file's own folder (as the reader takes them), so that a run
+     * folder moved or copied with its data still runs. */
+    char *folder = folder_of(path);
+    char *base = folder != NULL ? realpath(folder, NULL) : NULL;
+    char *text = config_text(x, 0, base);
+    free(base);
+    pln_i_free(folder);
     if (text == NULL) {
         PLN_FAIL(x->ctx, PLN_ENOMEM, "out of memory (configuration text)");
     }
@@ -259,7 +441,9 @@ pln_status pln_experiment_write_config(pln_experiment *x, const char *path)
 /* ------------------------------------------------------------------ checkpoints */
 
 static const char ckpt_magic[8] = {'P', 'L', 'N', 'E', 'T', 'C', 'K', 'P'};
-enum { CKPT_VERSION = 2, CKPT_HEADER = 8 + 8 + 8 + 8 + 8 };
+/* Version 3 adds the length of metrics.csv at the checkpoint (u64 after the rows count);
+ * version 2 checkpoints are read as well. */
+enum { CKPT_VERSION = 3, CKPT_HEADER = 8 + 8 + 8 + 8 + 8 + 8, CKPT_HEADER_V2 = 8 + 8 + 8 + 8 + 8 };
 
 static void put_u64(unsigned char *p, uint64_t v)
 {
@@ -293,7 +477,7 @@ static const char *fingerprint_of(const pln_experiment *x)
 {
     if (x->fingerprint == NULL) {
         /* Made once and kept: the description does not change. */
-        ((pln_experiment *)x)->fingerprint = config_text(x, PLN_YAML_FINGERPRINT);
+        ((pln_experiment *)x)->fingerprint = config_text(x, PLN_YAML_FINGERPRINT, NULL);
     }
     return x->fingerprint != NULL ? x->fingerprint : "";
 }
@@ -326,6 +510,8 @@ pln_status pln_experiment_checkpoint_save(const pln_experiment *x, void *buf, si
     put_u64(p + 16, (uint64_t)pln_learner_steps(x->learner));
     put_u64(p + 24, (uint64_t)x->n_cols);
     put_u64(p + 32, (uint64_t)x->n_grid);
+    /* Where metrics.csv (as this experiment wrote it) ends after these rows: 0 unknown. */
+    put_u64(p + 40, x->m_path != NULL && x->m_grid == x->n_grid ? (uint64_t)x->m_grid_end : 0);
     p += CKPT_HEADER;
     for (pln_idx k = 0; k < x->n_grid * x->n_cols; k++) {
         uint64_t bits;
@@ -373,22 +559,27 @@ pln_status pln_experiment_checkpoint_load(pln_experiment *x, const void *buf, si
 {
     PLN_TRY(need_learner(x));
     const unsigned char *b = buf;
-    if (size < CKPT_HEADER + 24 || memcmp(b, ckpt_magic, 8) != 0) {
+    if (size < CKPT_HEADER_V2 + 24 || memcmp(b, ckpt_magic, 8) != 0) {
         PLN_FAIL(x->ctx, PLN_EINVAL, "not a plnet checkpoint");
     }
     if (get_u64(b + size - 8) != fnv1a(b, size - 8)) {
         PLN_FAIL(x->ctx, PLN_EINVAL, "damaged (checksum mismatch)");
     }
     const uint64_t vk = get_u64(b + 8);
-    if ((vk & 0xffffffffu) != CKPT_VERSION) {
-        PLN_FAIL(x->ctx, PLN_EINVAL, "format version %u; this plnet reads version %d",
-                 (unsigned)(vk & 0xffffffffu), CKPT_VERSION);
+    const unsigned version = (unsigned)(vk & 0xffffffffu);
+    if (version != CKPT_VERSION && version != 2) {
+        PLN_FAIL(x->ctx, PLN_EINVAL, "format version %u; this plnet reads versions 2 and %d",
+                 version, CKPT_VERSION);
     }
+    if (version == CKPT_VERSION && size < CKPT_HEADER + 24) {
+        PLN_FAIL(x->ctx, PLN_EINVAL, "truncated");
+    }
+    const uint64_t metrics_end = version == CKPT_VERSION ? get_u64(b + 40) : 0;
     const bool temporal = (vk >> 32) != 0;
     const int64_t step = (int64_t)get_u64(b + 16);
     const uint64_t n_cols = get_u64(b + 24);
     const uint64_t n_rows = get_u64(b + 32);
-    size_t at = CKPT_HEADER;
+    size_t at = version == CKPT_VERSION ? CKPT_HEADER : CKPT_HEADER_V2;
     const size_t room = size - 8;
     if (n_cols != (uint64_t)x->n_cols || n_rows > (room - at) / 8 / (n_cols > 0 ? n_cols : 1)) {
         PLN_FAIL(x->ctx, PLN_EINVAL, "holds rows of %" PRIu64 " metrics columns, this run has %"
@@ -455,6 +646,9 @@ pln_status pln_experiment_checkpoint_load(pln_experiment *x, const void *buf, si
     }
     x->n_rows = (pln_idx)n_rows;
     x->n_grid = (pln_idx)n_rows;
+    /* metrics.csv is another file: pln_experiment_reopen_metrics takes it up to here. */
+    forget_metrics_file(x);
+    x->m_ckpt_end = metrics_end <= (uint64_t)INT64_MAX ? (int64_t)metrics_end : 0;
     return PLN_OK;
 }
 
@@ -604,7 +798,7 @@ pln_status pln_experiment_save(pln_experiment *x, const char *dir, bool with_con
 {
     PLN_TRY(need_learner(x));
     PLN_TRY(pln_experiment_folder_mark(x, dir, false));
-    PLN_TRY(write_in(x, dir, "metrics.csv", pln_experiment_write_metrics));
+    PLN_TRY(write_in(x, dir, "metrics.csv", pln_experiment_append_metrics));
     PLN_TRY(write_in(x, dir, "checkpoint.bin", pln_experiment_write_checkpoint));
     PLN_TRY(write_in(x, dir, "network.graphml", pln_experiment_write_graphml));
     PLN_TRY(write_in(x, dir, "predictions.csv", pln_experiment_write_predictions));

@@ -528,6 +528,19 @@ PLN_API pln_status pln_experiment_set_config(pln_experiment *x, const char *reso
 /** @brief metrics.csv: a header of column names, then the logged rows ("%.17g"; the step
  *  as an integer). Written atomically. @return PLN_OK, PLN_EIO, PLN_ENOMEM. */
 PLN_API pln_status pln_experiment_write_metrics(pln_experiment *x, const char *path);
+/** @brief metrics.csv as pln_experiment_write_metrics writes it, but by appending the rows
+ *  logged since this experiment last wrote that file (an off-grid last row is replaced):
+ *  a checkpoint's cost no longer grows with the rows. The whole file is written instead
+ *  when path is not the file this experiment wrote last, or that file has changed since.
+ *  Not atomic: a checkpoint records where the rows end, for the resume.
+ *  @return PLN_OK, PLN_EIO, PLN_ENOMEM. */
+PLN_API pln_status pln_experiment_append_metrics(pln_experiment *x, const char *path);
+/** @brief After a checkpoint is loaded: take the run's metrics.csv at path as written up to
+ *  that checkpoint, truncating what was appended after it (a kill between the two), so that
+ *  pln_experiment_append_metrics continues it. A file that is not the run's (another header,
+ *  shorter than the checkpoint says) is left alone, and the next write is whole.
+ *  @return PLN_OK, PLN_EIO, PLN_ENOMEM. */
+PLN_API pln_status pln_experiment_reopen_metrics(pln_experiment *x, const char *path);
 /** @brief predictions.csv: split,index,output_j...,target_j... (and predicted,true for
  *  classification), every example of both splits. Written atomically. */
 PLN_API pln_status pln_experiment_write_predictions(pln_experiment *x, const char *path);
@@ -579,9 +592,9 @@ PLN_API bool pln_experiment_folder_is_own(pln_experiment *x, const char *dir);
 
 /** @brief Bytes of a checkpoint. */
 PLN_API size_t pln_experiment_checkpoint_size(const pln_experiment *x);
-/** @brief A checkpoint (little-endian): "PLNETCKP", u32 version 2, u32 learner (0
- *  contrastive, 1 temporal), u64 step, u64 columns, u64 rows, the logged rows on the
- *  log_every grid (doubles), u64 n + the fingerprint text, u64 n + the learner's state,
+/** @brief A checkpoint (little-endian): "PLNETCKP", u32 version 3, u32 learner (0
+ *  contrastive, 1 temporal), u64 step, u64 columns, u64 rows, u64 bytes of metrics.csv up to
+ *  these rows (0: unknown), the logged rows on the log_every grid (doubles), u64 n + the fingerprint text, u64 n + the learner's state,
  *  u64 FNV-1a hash of everything before. @return PLN_OK, PLN_EDIM (size too small). */
 PLN_API pln_status pln_experiment_checkpoint_save(const pln_experiment *x, void *buf,
                                                   size_t size);

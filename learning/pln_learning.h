@@ -437,6 +437,9 @@ PLN_API const double *pln_task_example_targets(const pln_task *task, pln_split s
                                                pln_idx i);
 /** @brief Classification: class of example i (0..n_out-1), else -1. */
 PLN_API pln_idx pln_task_example_label(const pln_task *task, pln_split split, pln_idx i);
+/** @brief Classification and dataset: the row of the data file example i came from (1-based,
+ *  the header not counted, as error messages count data rows); else -1. */
+PLN_API pln_idx pln_task_example_row(const pln_task *task, pln_split split, pln_idx i);
 /** @brief Classification: name of class c (view), else NULL. */
 PLN_API const char *pln_task_class_name(const pln_task *task, pln_idx c);
 /** @brief Class predicted from outputs o: the output closest to the true level; -1 when the

@@ -18,6 +18,7 @@ struct pln_task {
     double *x[2];      /* n x n_in, row-major */
     double *t[2];      /* n x n_out */
     pln_idx *label[2]; /* classification only */
+    pln_idx *row[2];   /* tasks from a table: the data row of each example (1-based) */
     char **classes;    /* n_out names, classification only */
     double true_level, false_level;
 };
@@ -233,6 +234,7 @@ void pln_task_destroy(pln_task *task)
         pln_i_free(task->x[s]);
         pln_i_free(task->t[s]);
         pln_i_free(task->label[s]);
+        pln_i_free(task->row[s]);
     }
     for (pln_idx c = 0; task->classes != NULL && c < task->n_out; c++) {
         pln_i_free(task->classes[c]);
@@ -550,6 +552,9 @@ static pln_status task_from_table(pln_ctx *ctx, pln_task_kind kind, const pln_ta
             PLN_ALLOC_GOTO(ctx, st, t->label[s], t->n[s]);
         }
     }
+    for (int s = 0; s < 2; s++) {
+        PLN_ALLOC_GOTO(ctx, st, t->row[s], t->n[s]);
+    }
     PLN_ALLOC_GOTO(ctx, st, perm, nr);
     pln_rng_permutation(rng, nr, perm);
     for (pln_idx k = 0; k < nr; k++) {
@@ -567,6 +572,7 @@ static pln_status task_from_table(pln_ctx *ctx, pln_task_kind kind, const pln_ta
         if (classify) {
             t->label[s][i] = row_class[r];
         }
+        t->row[s][i] = r + 1;
     }
     if (o->scale_inputs) {
         /* Min-max from the training rows only, so the test split stays unseen. */
@@ -664,6 +670,11 @@ pln_idx pln_task_example_label(const pln_task *task, pln_split split, pln_idx i)
 {
     const pln_idx *lab = task->label[split == PLN_SPLIT_TEST];
     return lab != NULL ? lab[i] : -1;
+}
+pln_idx pln_task_example_row(const pln_task *task, pln_split split, pln_idx i)
+{
+    const pln_idx *row = task->row[split == PLN_SPLIT_TEST];
+    return row != NULL ? row[i] : -1;
 }
 const char *pln_task_class_name(const pln_task *task, pln_idx c)
 {

@@ -8,6 +8,7 @@
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -415,5 +416,182 @@ Test(runfiles, stale_temporaries_of_dead_writers_go_when_a_run_starts)
     free(out);
     free(cfg);
     free(text);
+    free(dir);
+}
+
+/* ------------------------------------------------------------------ metrics.csv appended */
+
+Test(runfiles, a_resume_cuts_rows_appended_after_the_checkpoint_and_matches_a_straight_run)
+{
+    char *dir = tc_dir("rf_append");
+    char *text = tc_fmt(train_yaml, 1); /* a checkpoint at every step: metrics appended */
+    char *cfg = tc_write(dir, "c.yaml", text);
+    char *run = tc_fmt("%s/run", dir);
+    char *straight = tc_fmt("%s/straight", dir);
+    char *err = NULL;
+    int rc = tc_run(NULL, &err, "train", cfg, "-o", straight, "-q", "--set", "train.steps=40",
+                    NULL);
+    cr_assert_eq(rc, 0, "%s", err);
+    free(err);
+    rc = tc_run(NULL, &err, "train", cfg, "-o", run, "-q", "--set", "train.steps=20", NULL);
+    cr_assert_eq(rc, 0, "%s", err);
+    free(err);
+    /* What a kill between appending rows and writing the checkpoint leaves: rows (one cut
+     * short) after the length the checkpoint holds. */
+    char *metrics = tc_fmt("%s/metrics.csv", run);
+    FILE *fp = fopen(metrics, "ab");
+    fputs("30,0.5,0.25,0.25\n31,0.", fp);
+    fclose(fp);
+    rc = tc_run(NULL, &err, "train", cfg, "--resume", run, "-q", "--set", "train.steps=40",
+                NULL);
+    cr_assert_eq(rc, 0, "%s", err);
+    char *a = slurp(metrics);
+    char *b_path = tc_fmt("%s/metrics.csv", straight);
+    char *b = slurp(b_path);
+    cr_assert(a != NULL && b != NULL && strcmp(a, b) == 0, "resumed:\n%s\nstraight:\n%s", a, b);
+    free(a);
+    free(b);
+    free(b_path);
+    free(metrics);
+    free(err);
+    free(straight);
+    free(run);
+    free(cfg);
+    free(text);
+    free(dir);
+}
+
+/* ------------------------------------------------------------------ a run folder moved */
+
+Test(runfiles, a_run_folder_moved_with_its_data_solves_again_from_its_resolved_config)
+{
+    char *dir = tc_dir("rf_moved");
+    char *a = tc_fmt("%s/a", dir);
+    char *sub[] = {tc_fmt("%s", a), tc_fmt("%s/data", a), tc_fmt("%s/cfg", a)};
+    for (int k = 0; k < 3; k++) {
+        cr_assert_eq(mkdir(sub[k], 0777), 0);
+        free(sub[k]);
+    }
+    char *data = tc_fmt("%s/data", a);
+    char *cfgdir = tc_fmt("%s/cfg", a);
+    free(tc_write(data, "g.txt", "0 1 1.7\n1 2 2.385\n2 3 0.93\n"));
+    char *cfg = tc_write(cfgdir, "c.yaml",
+                         "name: moved\n"
+                         "network: {graph: {file: ../data/g.txt, weights: resistance}}\n"
+                         "boundary:\n  ground: [3]\n  potentials: {nodes: [0], values: [5.0]}\n");
+    char *run = tc_fmt("%s/runs/one", a);
+    char *err = NULL;
+    int rc = tc_run(NULL, &err, "solve", cfg, "-o", run, NULL);
+    cr_assert_eq(rc, 0, "%s", err);
+    free(err);
+    char *resolved_path = tc_fmt("%s/config.resolved.yaml", run);
+    char *resolved = slurp(resolved_path);
+    cr_assert(strstr(resolved, "file: \"../../data/g.txt\"") != NULL,
+              "the path is not relative to the resolved file:\n%s", resolved);
+    free(resolved);
+    /* The whole tree moves; its resolved configuration solves again, to the same numbers. */
+    char *b = tc_fmt("%s/b", dir);
+    cr_assert_eq(rename(a, b), 0);
+    char *moved = tc_fmt("%s/runs/one/config.resolved.yaml", b);
+    char *again = tc_fmt("%s/runs/two", b);
+    rc = tc_run(NULL, &err, "solve", moved, "-o", again, NULL);
+    cr_assert_eq(rc, 0, "%s", err);
+    char *p1 = tc_fmt("%s/runs/one/potentials.csv", b);
+    char *p2 = tc_fmt("%s/potentials.csv", again);
+    char *t1 = slurp(p1);
+    char *t2 = slurp(p2);
+    cr_assert(t1 != NULL && t2 != NULL && strcmp(t1, t2) == 0, "%s\n---\n%s", t1, t2);
+    free(t1);
+    free(t2);
+    free(p1);
+    free(p2);
+    free(again);
+    free(moved);
+    free(b);
+    free(err);
+    free(resolved_path);
+    free(run);
+    free(cfg);
+    free(cfgdir);
+    free(data);
+    free(a);
+    free(dir);
+}
+
+/* ------------------------------------------------------------------ dataset inputs */
+
+Test(runfiles, dataset_predictions_give_the_applied_inputs_and_the_data_row)
+{
+    char *dir = tc_dir("rf_dataset");
+    /* Column a spans [2, 13.5], b [-1, 10.5]: each is min-max scaled into input_range from
+     * the training rows only. */
+    enum { ROWS = 24 };
+    double a[ROWS], b[ROWS], y[ROWS];
+    char csv[4096] = "a,b,y1,y2\n";
+    for (int i = 0; i < ROWS; i++) {
+        a[i] = 2.0 + 0.5 * (double)((i * 7) % ROWS);
+        b[i] = -1.0 + 0.5 * (double)((i * 5 + 3) % ROWS);
+        y[i] = 0.03 * a[i] + 0.02 * b[i];
+        char row[160];
+        snprintf(row, sizeof row, "%.17g,%.17g,%.17g,%.17g\n", a[i], b[i], y[i], 0.5 * y[i]);
+        strcat(csv, row);
+    }
+    free(tc_write(dir, "ds.csv", csv));
+    char *cfg = tc_write(dir, "ds.yaml",
+                         "network:\n  graph: {generator: erdos_renyi, n: 30, mean_degree: 5.0}\n"
+                         "task:\n  kind: dataset\n  inputs: {nodes: [3, 9]}\n"
+                         "  outputs: {nodes: [20, 25]}\n  data: ds.csv\n"
+                         "  target_columns: [y1, y2]\n  test_fraction: 0.25\n"
+                         "  input_range: [0.5, 2.5]\n"
+                         "train: {steps: 2, log_every: 1}\n");
+    char *out = tc_fmt("%s/out", dir);
+    char *err = NULL;
+    int rc = tc_run(NULL, &err, "train", cfg, "-o", out, "-q", NULL);
+    cr_assert_eq(rc, 0, "%s", err);
+    char *pred = tc_fmt("%s/predictions.csv", out);
+    size_t n = 0, n2 = 0, n3 = 0, n4 = 0, n5 = 0;
+    char **split = tc_column_str(pred, "split", &n);
+    double *row = tc_column(pred, "data_row", &n2);
+    double *in0 = tc_column(pred, "input_0", &n3);
+    double *in1 = tc_column(pred, "input_1", &n4);
+    double *t0 = tc_column(pred, "target_0", &n5);
+    cr_assert(row != NULL && in0 != NULL && in1 != NULL, "predictions.csv lacks the inputs or "
+                                                          "the data row");
+    cr_assert(n == ROWS && n2 == ROWS && n3 == ROWS && n4 == ROWS && n5 == ROWS);
+    /* The training rows' range of each column, from the data file and the rows named. */
+    double lo[2] = {1e300, 1e300}, hi[2] = {-1e300, -1e300};
+    bool seen[ROWS] = {false};
+    for (size_t i = 0; i < n; i++) {
+        int r = (int)row[i] - 1;
+        cr_assert(r >= 0 && r < ROWS && !seen[r], "data_row %g", row[i]);
+        seen[r] = true;
+        cr_assert_eq(t0[i], y[r], "the target is row %d's", r + 1);
+        if (strcmp(split[i], "train") == 0) {
+            lo[0] = fmin(lo[0], a[r]);
+            hi[0] = fmax(hi[0], a[r]);
+            lo[1] = fmin(lo[1], b[r]);
+            hi[1] = fmax(hi[1], b[r]);
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        int r = (int)row[i] - 1;
+        double want0 = 0.5 + 2.0 * (a[r] - lo[0]) / (hi[0] - lo[0]);
+        double want1 = 0.5 + 2.0 * (b[r] - lo[1]) / (hi[1] - lo[1]);
+        cr_assert(fabs(in0[i] - want0) <= 1e-12 && fabs(in1[i] - want1) <= 1e-12,
+                  "%s row %d: inputs %g %g, want %g %g", split[i], r + 1, in0[i], in1[i], want0,
+                  want1);
+    }
+    for (size_t i = 0; i < n; i++) {
+        free(split[i]);
+    }
+    free(split);
+    free(row);
+    free(in0);
+    free(in1);
+    free(t0);
+    free(pred);
+    free(err);
+    free(out);
+    free(cfg);
     free(dir);
 }

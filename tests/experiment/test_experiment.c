@@ -6,6 +6,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 TestSuite(experiment, .fini = ts_check_leaks, .timeout = 60);
 
@@ -594,4 +596,87 @@ Test(experiment, bad_units_are_refused_naming_the_key)
     cr_assert_eq(pln_experiment_create(ctx, &d, PLN_BUILD_LEARNER, &x), PLN_EINVAL);
     cr_assert_str_eq(pln_ctx_last_error(ctx)->key, "energy.kT");
     pln_ctx_destroy(ctx);
+}
+
+/* ------------------------------------------------------------------ metrics.csv appended */
+
+static char *slurp_text(const char *path, size_t *len)
+{
+    FILE *fp = fopen(path, "rb");
+    cr_assert(fp != NULL, "cannot read %s", path);
+    fseek(fp, 0, SEEK_END);
+    long n = ftell(fp);
+    rewind(fp);
+    char *s = malloc((size_t)n + 1);
+    *len = fread(s, 1, (size_t)n, fp);
+    s[*len] = '\0';
+    fclose(fp);
+    return s;
+}
+
+static ino_t inode_of(const char *path)
+{
+    struct stat sb;
+    cr_assert_eq(stat(path, &sb), 0);
+    return sb.st_ino;
+}
+
+/* Checkpoints append their rows to the one file (never rewritten: its inode stays), which ends
+ * equal to the whole file written once; a checkpoint records the length, and a resume cuts
+ * what a kill left after it. */
+Test(experiment, checkpoints_append_metrics_and_a_resume_cuts_what_followed)
+{
+    char tmpl[] = "/tmp/pln-metrics-XXXXXX";
+    cr_assert(mkdtemp(tmpl) != NULL);
+    char appended[64], whole[64], ckpt[64];
+    snprintf(appended, sizeof appended, "%s/appended.csv", tmpl);
+    snprintf(whole, sizeof whole, "%s/whole.csv", tmpl);
+    snprintf(ckpt, sizeof ckpt, "%s/ckpt.bin", tmpl);
+    pln_ctx *ctx = ctx_new();
+    pln_experiment_desc d;
+    regression_desc(&d, PLN_LEARNER_CONTRASTIVE);
+    pln_experiment *a = make(ctx, &d);
+    cr_assert_eq(pln_experiment_append_metrics(a, appended), PLN_OK);
+    const ino_t ino = inode_of(appended);
+    for (int s = 1; s <= 30; s++) {
+        cr_assert_eq(pln_experiment_step(a), PLN_OK);
+        if (s % 4 == 0) { /* checkpoints off the log grid too */
+            cr_assert_eq(pln_experiment_append_metrics(a, appended), PLN_OK, "%s",
+                         pln_ctx_last_error(ctx)->message);
+            cr_assert_eq(inode_of(appended), ino, "metrics.csv was rewritten at step %d", s);
+        }
+        if (s == 16) {
+            cr_assert_eq(pln_experiment_write_checkpoint(a, ckpt), PLN_OK);
+        }
+    }
+    cr_assert_eq(pln_experiment_finish(a), PLN_OK); /* an off-grid last row */
+    cr_assert_eq(pln_experiment_append_metrics(a, appended), PLN_OK);
+    cr_assert_eq(pln_experiment_write_metrics(a, whole), PLN_OK);
+    size_t la = 0, lw = 0;
+    char *ta = slurp_text(appended, &la);
+    char *tw = slurp_text(whole, &lw);
+    cr_assert(la == lw && memcmp(ta, tw, la) == 0, "appended:\n%s\nwhole:\n%s", ta, tw);
+    free(ta);
+
+    /* Resume from step 16: the rows after it in the file are cut, the run goes on to 30 and
+     * the file ends as the straight run's. */
+    pln_experiment *b = make(ctx, &d);
+    cr_assert_eq(pln_experiment_read_checkpoint(b, ckpt), PLN_OK, "%s",
+                 pln_ctx_last_error(ctx)->message);
+    cr_assert_eq(pln_experiment_reopen_metrics(b, appended), PLN_OK);
+    cr_assert_eq(pln_experiment_run(b, 30, NULL, NULL), PLN_OK);
+    cr_assert_eq(pln_experiment_finish(b), PLN_OK);
+    cr_assert_eq(pln_experiment_append_metrics(b, appended), PLN_OK);
+    cr_assert_eq(inode_of(appended), ino);
+    ta = slurp_text(appended, &la);
+    cr_assert(la == lw && memcmp(ta, tw, la) == 0, "resumed:\n%s\nstraight:\n%s", ta, tw);
+    free(ta);
+    free(tw);
+    pln_experiment_destroy(a);
+    pln_experiment_destroy(b);
+    pln_ctx_destroy(ctx);
+    remove(appended);
+    remove(whole);
+    remove(ckpt);
+    rmdir(tmpl);
 }

@@ -487,33 +487,45 @@ static size_t fingerprint_len(const pln_experiment *x)
     return strlen(fingerprint_of(x));
 }
 
-size_t pln_experiment_checkpoint_size(const pln_experiment *x)
+/* Bit 33 of the version word: the rows are not in the checkpoint but in the metrics.csv beside
+ * it, up to the length the header gives (pln_experiment_write_checkpoint when that file is
+ * the experiment's own and holds them), so a checkpoint's size does not grow with the run. */
+#define CKPT_ROWS_OUTSIDE ((uint64_t)1 << 33)
+
+static size_t checkpoint_size(const pln_experiment *x, bool rows_outside)
 {
     if (x->learner == NULL) {
         return 0;
     }
-    return CKPT_HEADER + (size_t)(x->n_grid * x->n_cols) * 8 + 8 + fingerprint_len(x) + 8 +
-           pln_learner_state_size(x->learner) + 8;
+    return CKPT_HEADER + (rows_outside ? 0 : (size_t)(x->n_grid * x->n_cols) * 8) + 8 +
+           fingerprint_len(x) + 8 + pln_learner_state_size(x->learner) + 8;
 }
 
-pln_status pln_experiment_checkpoint_save(const pln_experiment *x, void *buf, size_t size)
+size_t pln_experiment_checkpoint_size(const pln_experiment *x)
+{
+    return checkpoint_size(x, false);
+}
+
+static pln_status checkpoint_save(const pln_experiment *x, void *buf, size_t size,
+                                  bool rows_outside)
 {
     PLN_TRY(need_learner(x));
-    const size_t total = pln_experiment_checkpoint_size(x);
+    const size_t total = checkpoint_size(x, rows_outside);
     if (size < total) {
         PLN_FAIL(x->ctx, PLN_EDIM, "checkpoint buffer of %zu bytes, need %zu", size, total);
     }
     unsigned char *p = buf;
     memcpy(p, ckpt_magic, 8);
     const bool temporal = pln_learner_get_type(x->learner) == pln_learner_temporal;
-    put_u64(p + 8, (uint64_t)CKPT_VERSION | ((uint64_t)(temporal ? 1 : 0) << 32));
+    put_u64(p + 8, (uint64_t)CKPT_VERSION | ((uint64_t)(temporal ? 1 : 0) << 32) |
+                       (rows_outside ? CKPT_ROWS_OUTSIDE : 0));
     put_u64(p + 16, (uint64_t)pln_learner_steps(x->learner));
     put_u64(p + 24, (uint64_t)x->n_cols);
     put_u64(p + 32, (uint64_t)x->n_grid);
     /* Where metrics.csv (as this experiment wrote it) ends after these rows: 0 unknown. */
     put_u64(p + 40, x->m_path != NULL && x->m_grid == x->n_grid ? (uint64_t)x->m_grid_end : 0);
     p += CKPT_HEADER;
-    for (pln_idx k = 0; k < x->n_grid * x->n_cols; k++) {
+    for (pln_idx k = 0; !rows_outside && k < x->n_grid * x->n_cols; k++) {
         uint64_t bits;
         memcpy(&bits, &x->rows[k], 8);
         put_u64(p, bits);
@@ -532,6 +544,67 @@ pln_status pln_experiment_checkpoint_save(const pln_experiment *x, void *buf, si
     p += ssz;
     put_u64(p, fnv1a(buf, (size_t)(p - (unsigned char *)buf)));
     return PLN_OK;
+}
+
+pln_status pln_experiment_checkpoint_save(const pln_experiment *x, void *buf, size_t size)
+{
+    return checkpoint_save(x, buf, size, false);
+}
+
+/* The n_rows x n_cols rows of metrics.csv at path (the header checked against this run's),
+ * which must end at byte `end`, into rows. */
+static pln_status rows_from_metrics(pln_experiment *x, const char *path, uint64_t n_rows,
+                                    uint64_t end, double *rows)
+{
+    char *head = NULL;
+    size_t hlen = 0;
+    FILE *mem = open_memstream(&head, &hlen);
+    if (mem == NULL) {
+        PLN_FAIL(x->ctx, PLN_ENOMEM, "out of memory");
+    }
+    put_metrics_header(x, mem);
+    fclose(mem);
+    FILE *fp = path != NULL ? fopen(path, "rb") : NULL;
+    pln_status st = PLN_OK;
+    if (fp == NULL) {
+        st = PLN_ERR(x->ctx, PLN_EINVAL, "its metrics rows are in the run's metrics.csv, which "
+                     "cannot be read (%s)", path != NULL ? strerror(errno) : "no path");
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    if (st == PLN_OK && (getline(&line, &cap, fp) != (ssize_t)hlen || head == NULL ||
+                         memcmp(line, head, hlen) != 0)) {
+        st = PLN_ERR(x->ctx, PLN_EINVAL, "%s is not this run's metrics.csv (its header differs)",
+                     path);
+    }
+    for (uint64_t r = 0; r < n_rows && st == PLN_OK; r++) {
+        ssize_t n = getline(&line, &cap, fp);
+        char *c = line;
+        for (uint64_t k = 0; n > 0 && k < (uint64_t)x->n_cols && c != NULL; k++) {
+            char *e = NULL;
+            double v = k == 0 ? (double)strtoll(c, &e, 10) : strtod(c, &e);
+            if (e == c || (*e != (k + 1 < (uint64_t)x->n_cols ? ',' : '\n'))) {
+                c = NULL;
+                break;
+            }
+            rows[r * (uint64_t)x->n_cols + k] = v;
+            c = e + 1;
+        }
+        if (n <= 0 || c == NULL) {
+            st = PLN_ERR(x->ctx, PLN_EINVAL, "%s: row %" PRIu64 " of the checkpoint's %" PRIu64
+                         " is missing or damaged", path, r + 1, n_rows);
+        }
+    }
+    if (st == PLN_OK && (uint64_t)ftell(fp) != end) {
+        st = PLN_ERR(x->ctx, PLN_EINVAL, "%s: the checkpoint's rows end at byte %" PRIu64
+                     ", the file's at %ld", path, end, ftell(fp));
+    }
+    free(line);
+    free(head);
+    if (fp != NULL) {
+        fclose(fp);
+    }
+    return st;
 }
 
 /* The first line where two configuration texts differ, for the refusal. */
@@ -555,7 +628,9 @@ static void first_difference(const char *a, const char *b, char *out, size_t siz
     snprintf(out, size, "they differ");
 }
 
-pln_status pln_experiment_checkpoint_load(pln_experiment *x, const void *buf, size_t size)
+/* metrics: the metrics.csv beside the checkpoint, for rows kept outside it (may be NULL). */
+static pln_status checkpoint_load(pln_experiment *x, const void *buf, size_t size,
+                                  const char *metrics)
 {
     PLN_TRY(need_learner(x));
     const unsigned char *b = buf;
@@ -575,18 +650,21 @@ pln_status pln_experiment_checkpoint_load(pln_experiment *x, const void *buf, si
         PLN_FAIL(x->ctx, PLN_EINVAL, "truncated");
     }
     const uint64_t metrics_end = version == CKPT_VERSION ? get_u64(b + 40) : 0;
-    const bool temporal = (vk >> 32) != 0;
+    const bool temporal = ((vk >> 32) & 1) != 0;
+    const bool outside = version == CKPT_VERSION && (vk & CKPT_ROWS_OUTSIDE) != 0;
     const int64_t step = (int64_t)get_u64(b + 16);
     const uint64_t n_cols = get_u64(b + 24);
     const uint64_t n_rows = get_u64(b + 32);
     size_t at = version == CKPT_VERSION ? CKPT_HEADER : CKPT_HEADER_V2;
     const size_t room = size - 8;
-    if (n_cols != (uint64_t)x->n_cols || n_rows > (room - at) / 8 / (n_cols > 0 ? n_cols : 1)) {
+    if (n_cols != (uint64_t)x->n_cols ||
+        (!outside && n_rows > (room - at) / 8 / (n_cols > 0 ? n_cols : 1)) ||
+        n_rows > (uint64_t)INT32_MAX) {
         PLN_FAIL(x->ctx, PLN_EINVAL, "holds rows of %" PRIu64 " metrics columns, this run has %"
                  PRId64, n_cols, (int64_t)x->n_cols);
     }
     const unsigned char *rows = b + at;
-    at += (size_t)(n_rows * n_cols) * 8;
+    at += outside ? 0 : (size_t)(n_rows * n_cols) * 8;
     if (at + 8 > room) {
         PLN_FAIL(x->ctx, PLN_EINVAL, "truncated");
     }
@@ -635,15 +713,34 @@ pln_status pln_experiment_checkpoint_load(pln_experiment *x, const void *buf, si
         x->rows = p;
         x->cap_rows = (pln_idx)n_rows;
     }
-    PLN_TRY(pln_learner_state_load(x->learner, b + at, ssz));
+    double *from_file = NULL;
+    if (outside) {
+        PLN_ALLOC(x->ctx, from_file, (pln_idx)(n_rows * n_cols) + 1);
+        pln_status st = rows_from_metrics(x, metrics, n_rows, metrics_end, from_file);
+        if (st != PLN_OK) {
+            pln_i_free(from_file);
+            return st;
+        }
+    }
+    pln_status lst = pln_learner_state_load(x->learner, b + at, ssz);
+    if (lst != PLN_OK) {
+        pln_i_free(from_file);
+        return lst;
+    }
     if (pln_learner_steps(x->learner) != step) {
+        pln_i_free(from_file);
         PLN_FAIL(x->ctx, PLN_EINVAL, "step %" PRId64 " in the header, %" PRId64 " in the state",
                  step, pln_learner_steps(x->learner));
     }
     for (uint64_t k = 0; k < n_rows * n_cols; k++) {
-        uint64_t bits = get_u64(rows + 8 * k);
-        memcpy(&x->rows[k], &bits, 8);
+        if (outside) {
+            x->rows[k] = from_file[k];
+        } else {
+            uint64_t bits = get_u64(rows + 8 * k);
+            memcpy(&x->rows[k], &bits, 8);
+        }
     }
+    pln_i_free(from_file);
     x->n_rows = (pln_idx)n_rows;
     x->n_grid = (pln_idx)n_rows;
     /* metrics.csv is another file: pln_experiment_reopen_metrics takes it up to here. */
@@ -652,15 +749,39 @@ pln_status pln_experiment_checkpoint_load(pln_experiment *x, const void *buf, si
     return PLN_OK;
 }
 
+pln_status pln_experiment_checkpoint_load(pln_experiment *x, const void *buf, size_t size)
+{
+    return checkpoint_load(x, buf, size, NULL);
+}
+
+/* path's folder joined with name, malloc'd. */
+static char *sibling(const char *path, const char *name)
+{
+    const char *slash = strrchr(path, '/');
+    size_t dl = slash != NULL ? (size_t)(slash - path) + 1 : 0;
+    char *p = pln_i_malloc(dl + strlen(name) + 1);
+    if (p != NULL) {
+        memcpy(p, path, dl);
+        strcpy(p + dl, name);
+    }
+    return p;
+}
+
 pln_status pln_experiment_write_checkpoint(pln_experiment *x, const char *path)
 {
     PLN_TRY(need_learner(x));
-    const size_t size = pln_experiment_checkpoint_size(x);
+    /* The rows stay in metrics.csv beside the checkpoint when that is this experiment's file
+     * and holds exactly them: then the checkpoint does not grow with the run. */
+    char *metrics = sibling(path, "metrics.csv");
+    const bool outside = metrics != NULL && x->m_path != NULL && x->m_grid == x->n_grid &&
+                         strcmp(x->m_path, metrics) == 0 && file_size(metrics) == x->m_end;
+    pln_i_free(metrics);
+    const size_t size = checkpoint_size(x, outside);
     unsigned char *buf = pln_i_calloc(1, size);
     if (buf == NULL) {
         PLN_FAIL(x->ctx, PLN_ENOMEM, "out of memory (%zu bytes of checkpoint)", size);
     }
-    pln_status st = pln_experiment_checkpoint_save(x, buf, size);
+    pln_status st = checkpoint_save(x, buf, size, outside);
     if (st == PLN_OK) {
         st = write_bytes(x, path, buf, size);
     }
@@ -698,9 +819,11 @@ pln_status pln_experiment_read_checkpoint(pln_experiment *x, const char *path)
         st = PLN_ERR(x->ctx, PLN_EIO, "cannot read %s", path);
     }
     fclose(fp);
+    char *metrics = st == PLN_OK ? sibling(path, "metrics.csv") : NULL;
     if (st == PLN_OK) {
-        st = pln_experiment_checkpoint_load(x, data, len);
+        st = checkpoint_load(x, data, len, metrics);
     }
+    pln_i_free(metrics);
     pln_i_free(data);
     return st;
 }

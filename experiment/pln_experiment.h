@@ -552,7 +552,11 @@ PLN_API pln_status pln_experiment_write_predictions(pln_experiment *x, const cha
 PLN_API pln_status pln_experiment_write_graphml(pln_experiment *x, const char *path);
 /** @brief config.resolved.yaml: the resolved configuration (pln_experiment_config_text). */
 PLN_API pln_status pln_experiment_write_config(pln_experiment *x, const char *path);
-/** @brief checkpoint.bin (see pln_experiment_checkpoint_save). Written atomically. */
+/** @brief checkpoint.bin (see pln_experiment_checkpoint_save). Written atomically. When the
+ *  metrics.csv beside it is the one this experiment wrote and holds exactly the logged rows
+ *  (pln_experiment_append_metrics just before), the rows are left there (bit 33 of the
+ *  version word set, no rows in the file), so the checkpoint does not grow with the run;
+ *  pln_experiment_read_checkpoint reads them back from that metrics.csv. */
 PLN_API pln_status pln_experiment_write_checkpoint(pln_experiment *x, const char *path);
 /** @brief The run files into folder dir (which must exist): metrics.csv, checkpoint.bin,
  *  network.graphml, predictions.csv and, with with_config, config.resolved.yaml, as a set:
@@ -605,7 +609,9 @@ PLN_API pln_status pln_experiment_checkpoint_save(const pln_experiment *x, void 
  *  destroy it. */
 PLN_API pln_status pln_experiment_checkpoint_load(pln_experiment *x, const void *buf,
                                                   size_t size);
-/** @brief pln_experiment_checkpoint_load from a file. @return also PLN_EIO. */
+/** @brief pln_experiment_checkpoint_load from a file; rows kept in metrics.csv are read
+ *  from the metrics.csv beside it (PLN_EINVAL naming it when it lacks them).
+ *  @return also PLN_EIO. */
 PLN_API pln_status pln_experiment_read_checkpoint(pln_experiment *x, const char *path);
 
 #ifdef __cplusplus

@@ -595,3 +595,53 @@ Test(runfiles, dataset_predictions_give_the_applied_inputs_and_the_data_row)
     free(cfg);
     free(dir);
 }
+
+static long file_length(const char *path)
+{
+    struct stat sb;
+    cr_assert_eq(stat(path, &sb), 0, "%s", path);
+    return (long)sb.st_size;
+}
+
+Test(runfiles, a_checkpoint_keeps_its_size_and_leaves_the_rows_to_metrics_csv)
+{
+    char *dir = tc_dir("rf_ckpt_size");
+    char *text = tc_fmt(train_yaml, 1);
+    char *cfg = tc_write(dir, "c.yaml", text);
+    char *shortrun = tc_fmt("%s/short", dir);
+    char *longrun = tc_fmt("%s/long", dir);
+    char *err = NULL;
+    int rc = tc_run(NULL, &err, "train", cfg, "-o", shortrun, "-q", "--set", "train.steps=10",
+                    "--set", "train.log_every=1", NULL);
+    cr_assert_eq(rc, 0, "%s", err);
+    free(err);
+    rc = tc_run(NULL, &err, "train", cfg, "-o", longrun, "-q", "--set", "train.steps=200",
+                "--set", "train.log_every=1", NULL);
+    cr_assert_eq(rc, 0, "%s", err);
+    free(err);
+    char *c1 = tc_fmt("%s/checkpoint.bin", shortrun);
+    char *c2 = tc_fmt("%s/checkpoint.bin", longrun);
+    cr_assert_eq(file_length(c1), file_length(c2), "11 rows: %ld bytes, 201 rows: %ld bytes",
+                 file_length(c1), file_length(c2));
+    /* metrics.csv holds the rows: without them the resume is refused, naming it. */
+    char *m = tc_fmt("%s/metrics.csv", shortrun);
+    char *head = slurp(m);
+    *strchr(head, '\n') = '\0';
+    char *headline = tc_fmt("%s\n", head);
+    free(tc_write(shortrun, "metrics.csv", headline));
+    rc = tc_run(NULL, &err, "train", cfg, "--resume", shortrun, "-q", "--set",
+                "train.steps=20", "--set", "train.log_every=1", NULL);
+    cr_assert_eq(rc, 2, "%s", err);
+    cr_assert(strstr(err, "metrics.csv") != NULL, "%s", err);
+    free(err);
+    free(headline);
+    free(head);
+    free(m);
+    free(c1);
+    free(c2);
+    free(longrun);
+    free(shortrun);
+    free(cfg);
+    free(text);
+    free(dir);
+}

@@ -61,11 +61,19 @@ static double *graphml_edge_values(const char *path, const char *name, size_t *n
     return v;
 }
 
-static void run_ok(const char *what, int rc, char *err)
+static void run_ok_impl(const char *what, int rc, char *err)
 {
     cr_assert_eq(rc, 0, "%s: exit %d\n%s", what, rc, err != NULL ? err : "");
     free(err);
 }
+
+/* The call runs before err is read: as a function's arguments, their order is unspecified
+ * (gcc read err first, freeing the previous text and leaking the new one). */
+#define run_ok(what, call, err)                                                                \
+    do {                                                                                       \
+        int run_ok_rc_ = (call);                                                               \
+        run_ok_impl((what), run_ok_rc_, (err));                                                \
+    } while (0)
 
 /* ------------------------------------------------------------------ hardware levels */
 

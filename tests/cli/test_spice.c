@@ -166,7 +166,7 @@ Test(spice, ngspice_agrees_with_solve, .timeout = 120)
 Test(spice, netlist_maps_nodes_grounds_and_sources)
 {
     char *dir = tc_dir("spice-small");
-    tc_write(dir, "g.txt", "0 1 2.0\n1 2 4.0\n2 3 1.0\n3 4 1.0\n");
+    free(tc_write(dir, "g.txt", "0 1 2.0\n1 2 4.0\n2 3 1.0\n3 4 1.0\n"));
     char *cfg = tc_write(dir, "exp.yaml",
                          "network: {graph: {file: g.txt, weights: resistance}}\n"
                          "boundary:\n  ground: [4]\n"

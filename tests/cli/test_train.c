@@ -198,7 +198,7 @@ Test(train, resume_after_a_shorter_run_matches_the_uninterrupted_run)
 /* The reuse route (a kept factor, PCG on it) resumes bit for bit too: the checkpoint carries
  * the kept factor's values and the refactor counters, and the evaluations the shorter run
  * made at its end (a metrics row, predictions) leave no trace in the solver. */
-Test(train, resume_under_the_reuse_route_matches_the_uninterrupted_run)
+Test(train, resume_under_the_reuse_route_matches_the_uninterrupted_run, .timeout = 300)
 {
     char *dir = tc_dir("train-resume-pcg");
     const char *solver = "{refactor: pcg, pcg_refactor_iter: 3}";
@@ -429,7 +429,7 @@ Test(train, sigterm_stops_with_a_checkpoint_and_resume_matches_the_uninterrupted
 
 /* SIGTERM then --resume under the reuse route: the checkpoint written at the stop (any step)
  * carries the solver's kept factor, so the resumed run still matches bit for bit. */
-Test(train, sigterm_then_resume_under_the_reuse_route_matches_the_uninterrupted_run)
+Test(train, sigterm_then_resume_under_the_reuse_route_matches_the_uninterrupted_run, .timeout = 300)
 {
     if (getenv("PLNET_BIN") == NULL) {
         cr_skip("PLNET_BIN not set (run under meson test)");

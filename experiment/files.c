@@ -61,6 +61,18 @@ static void put_metrics_header(const pln_experiment *x, FILE *fp)
     fputc('\n', fp);
 }
 
+/* This run's metrics.csv header as text (malloc'ed, *len bytes), to compare with a file's. */
+static pln_status metrics_header_text(const pln_experiment *x, char **text, size_t *len)
+{
+    FILE *mem = open_memstream(text, len);
+    if (mem == NULL) {
+        PLN_FAIL(x->ctx, PLN_ENOMEM, "out of memory");
+    }
+    put_metrics_header(x, mem);
+    fclose(mem);
+    return PLN_OK;
+}
+
 static void put_metrics_row(const pln_experiment *x, FILE *fp, pln_idx r)
 {
     const double *row = x->rows + r * x->n_cols;
@@ -177,12 +189,7 @@ pln_status pln_experiment_reopen_metrics(pln_experiment *x, const char *path)
     /* The header must be this run's: the rows before `at` are then the checkpoint's. */
     char *head = NULL;
     size_t hlen = 0;
-    FILE *mem = open_memstream(&head, &hlen);
-    if (mem == NULL) {
-        PLN_FAIL(x->ctx, PLN_ENOMEM, "out of memory");
-    }
-    put_metrics_header(x, mem);
-    fclose(mem);
+    PLN_TRY(metrics_header_text(x, &head, &hlen));
     FILE *fp = fopen(path, "r+b");
     bool same = false;
     if (fp != NULL && head != NULL && (int64_t)hlen <= at) {
@@ -558,12 +565,7 @@ static pln_status rows_from_metrics(pln_experiment *x, const char *path, uint64_
 {
     char *head = NULL;
     size_t hlen = 0;
-    FILE *mem = open_memstream(&head, &hlen);
-    if (mem == NULL) {
-        PLN_FAIL(x->ctx, PLN_ENOMEM, "out of memory");
-    }
-    put_metrics_header(x, mem);
-    fclose(mem);
+    PLN_TRY(metrics_header_text(x, &head, &hlen));
     FILE *fp = path != NULL ? fopen(path, "rb") : NULL;
     pln_status st = PLN_OK;
     if (fp == NULL) {
